@@ -1,0 +1,57 @@
+// The whole ABI of build/altostream.wasm: only numbers cross. Inputs go into
+// the static buffers of memory.ts (found through the *Ptr exports), results
+// come back in DIGEST, POW_HASH or as return values.
+import { DIGEST, HEADER, INPUT, INPUT_CAPACITY, POW_HASH, TARGET } from './memory';
+import { SHA256_CTX_SIZE, sha256, sha256d, sha256Final, sha256Init, sha256Update } from './sha256';
+import { yespowerHash, yespowerSetParams } from './yespower';
+
+export { scanNonces } from './pow';
+
+export function inputPtr(): usize {
+  return INPUT;
+}
+export function inputCapacity(): i32 {
+  return INPUT_CAPACITY;
+}
+export function digestPtr(): usize {
+  return DIGEST;
+}
+export function headerPtr(): usize {
+  return HEADER;
+}
+export function targetPtr(): usize {
+  return TARGET;
+}
+export function powHashPtr(): usize {
+  return POW_HASH;
+}
+
+const SHA256_STREAM: usize = memory.data(<i32>SHA256_CTX_SIZE, 16);
+
+/** SHA-256 of the first `length` bytes of INPUT into DIGEST. */
+export function sha256Input(length: i32): void {
+  sha256(INPUT, length, DIGEST);
+}
+/** SHA-256d of the first `length` bytes of INPUT into DIGEST. */
+export function sha256dInput(length: i32): void {
+  sha256d(INPUT, length, DIGEST);
+}
+/** Streaming SHA-256 for messages longer than INPUT: begin, feed chunks, end into DIGEST. */
+export function sha256Begin(): void {
+  sha256Init(SHA256_STREAM);
+}
+export function sha256Feed(length: i32): void {
+  sha256Update(SHA256_STREAM, INPUT, length);
+}
+export function sha256End(): void {
+  sha256Final(SHA256_STREAM, DIGEST);
+}
+
+/** Sets yespower N, r and personalization (the first `persLength` bytes of INPUT). */
+export function yespowerParams(n: u32, r: u32, persLength: i32): i32 {
+  return yespowerSetParams(n, r, INPUT, persLength);
+}
+/** yespower of the first `length` bytes of INPUT into DIGEST. */
+export function yespowerInput(length: i32): void {
+  yespowerHash(INPUT, length, DIGEST);
+}

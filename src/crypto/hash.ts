@@ -1,0 +1,63 @@
+// SHA-256 and SHA-256d over the WASM core, with `*Into(out)` variants that
+// write into a caller's buffer instead of allocating.
+import { checkBytes } from './bytes.js';
+import { wasm, type WasmCore } from './wasm.js';
+
+export const SHA256_LENGTH = 32;
+
+function digestInto(core: WasmCore, out: Uint8Array, length: number): void {
+  out.set(core.bytes().subarray(core.digest, core.digest + length));
+}
+
+/** Streams `data` through INPUT in chunks; leaves the SHA-256 in DIGEST. */
+function sha256ToDigest(core: WasmCore, data: Uint8Array): void {
+  const { exports, input, inputCapacity } = core;
+  if (data.length <= inputCapacity) {
+    core.bytes().set(data, input);
+    exports.sha256Input(data.length);
+    return;
+  }
+  exports.sha256Begin();
+  for (let at = 0; at < data.length; at += inputCapacity) {
+    const chunk = data.subarray(at, at + inputCapacity);
+    core.bytes().set(chunk, input);
+    exports.sha256Feed(chunk.length);
+  }
+  exports.sha256End();
+}
+
+export function sha256Into(data: Uint8Array, out: Uint8Array): void {
+  checkBytes('data', data);
+  checkBytes('out', out, SHA256_LENGTH);
+  const core = wasm();
+  sha256ToDigest(core, data);
+  digestInto(core, out, SHA256_LENGTH);
+}
+
+export function sha256(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SHA256_LENGTH);
+  sha256Into(data, out);
+  return out;
+}
+
+/** SHA-256d = SHA-256(SHA-256(data)): block ids, txids and Merkle nodes (PROTOCOL.md §2.2). */
+export function sha256dInto(data: Uint8Array, out: Uint8Array): void {
+  checkBytes('data', data);
+  checkBytes('out', out, SHA256_LENGTH);
+  const core = wasm();
+  if (data.length <= core.inputCapacity) {
+    core.bytes().set(data, core.input);
+    core.exports.sha256dInput(data.length);
+  } else {
+    sha256ToDigest(core, data);
+    core.bytes().copyWithin(core.input, core.digest, core.digest + SHA256_LENGTH);
+    core.exports.sha256Input(SHA256_LENGTH);
+  }
+  digestInto(core, out, SHA256_LENGTH);
+}
+
+export function sha256d(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SHA256_LENGTH);
+  sha256dInto(data, out);
+  return out;
+}
