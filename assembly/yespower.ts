@@ -153,6 +153,7 @@ const STORE_AFTER: i32 = 4; // V_out ← X after the xor (SMix2: V_j ← X ⊕ V
  * BlockMix_pwxform over `subBlocks` 64-byte sub-blocks of X, with the SMix
  * copy and xor folded into the same pass so X is read once per step.
  */
+@inline
 function blockmixPwxform(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
   if (ASC_FEATURE_SIMD) blockmixPwxformSimd(x, subBlocks, vj, vout, flags);
   else blockmixPwxformScalar(x, subBlocks, vj, vout, flags);
@@ -163,59 +164,47 @@ function blockmixPwxform(x: usize, subBlocks: usize, vj: usize, vout: usize, fla
 // each 64-bit lane becomes (hi·lo + S0[p0]) ⊕ S1[p1], with p0 and p1 taken from lane 0.
 @inline
 function gather(x: v128, s0: usize, s1: usize): v128 {
-  const p0 = <usize>(<u32>i32x4.extract_lane(x, 0) & S_MASK);
-  const p1 = <usize>(<u32>i32x4.extract_lane(x, 1) & S_MASK);
+  const offsets = i64x2.extract_lane(v128.and(x, i64x2.splat(0x00007ff000007ff0)), 0);
+  const p0 = <usize>(<u32>offsets);
+  const p1 = <usize>(<u32>(offsets >>> 32));
   const product = i64x2.extmul_low_i32x4_u(i32x4.shuffle(x, x, 0, 2, 0, 2), i32x4.shuffle(x, x, 1, 3, 1, 3));
   return v128.xor(i64x2.add(product, v128.load(s0 + p0)), v128.load(s1 + p1));
 }
 
+// One 16-byte lane of a sub-block entering BlockMix, with the SMix copy and
+// xor folded in (flags are literals at every call, so the branches fold away).
+@inline
+function mixIn(x: usize, vj: usize, vout: usize, flags: i32): v128 {
+  let a = v128.load(x);
+  if (flags & STORE_BEFORE) v128.store(vout, a);
+  if (flags & XOR) a = v128.xor(a, v128.load(vj));
+  if (flags & STORE_AFTER) v128.store(vout, a);
+  return a;
+}
+
+// The loop runs two sub-blocks per iteration: with one, V8 spills the four
+// carried lanes around the loop's back edge, and that store-to-load delay
+// lands on pwxform's dependency chain once per sub-block instead of once per two.
+@inline
 function blockmixPwxformSimd(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
-  const lastOffset = (subBlocks - 1) << 6;
-  let c0 = v128.load(x + lastOffset);
-  let c1 = v128.load(x + lastOffset, 16);
-  let c2 = v128.load(x + lastOffset, 32);
-  let c3 = v128.load(x + lastOffset, 48);
-  if (flags & XOR) {
-    c0 = v128.xor(c0, v128.load(vj + lastOffset));
-    c1 = v128.xor(c1, v128.load(vj + lastOffset, 16));
-    c2 = v128.xor(c2, v128.load(vj + lastOffset, 32));
-    c3 = v128.xor(c3, v128.load(vj + lastOffset, 48));
-  }
+  const bytes = subBlocks << 6;
+  let c0 = mixIn(x + bytes - 64, vj + bytes - 64, 0, flags & XOR);
+  let c1 = mixIn(x + bytes - 48, vj + bytes - 48, 0, flags & XOR);
+  let c2 = mixIn(x + bytes - 32, vj + bytes - 32, 0, flags & XOR);
+  let c3 = mixIn(x + bytes - 16, vj + bytes - 16, 0, flags & XOR);
   let s0 = sbox0;
   let s1 = sbox1;
   let s2 = sbox2;
   let w = writeOffset;
-  for (let i: usize = 0; i < subBlocks; i++) {
-    const offset = i << 6;
-    let a0 = v128.load(x + offset);
-    let a1 = v128.load(x + offset, 16);
-    let a2 = v128.load(x + offset, 32);
-    let a3 = v128.load(x + offset, 48);
-    if (flags & STORE_BEFORE) {
-      v128.store(vout + offset, a0);
-      v128.store(vout + offset, a1, 16);
-      v128.store(vout + offset, a2, 32);
-      v128.store(vout + offset, a3, 48);
-    }
-    if (flags & XOR) {
-      a0 = v128.xor(a0, v128.load(vj + offset));
-      a1 = v128.xor(a1, v128.load(vj + offset, 16));
-      a2 = v128.xor(a2, v128.load(vj + offset, 32));
-      a3 = v128.xor(a3, v128.load(vj + offset, 48));
-    }
-    if (flags & STORE_AFTER) {
-      v128.store(vout + offset, a0);
-      v128.store(vout + offset, a1, 16);
-      v128.store(vout + offset, a2, 32);
-      v128.store(vout + offset, a3, 48);
-    }
-    c0 = v128.xor(c0, a0);
-    c1 = v128.xor(c1, a1);
-    c2 = v128.xor(c2, a2);
-    c3 = v128.xor(c3, a3);
-
+  for (let at: usize = 0; at < bytes; at += 128) {
+    // Sub-block 2i: S-boxes (s0, s1).
+    c0 = v128.xor(c0, mixIn(x + at, vj + at, vout + at, flags));
+    c1 = v128.xor(c1, mixIn(x + at + 16, vj + at + 16, vout + at + 16, flags));
+    c2 = v128.xor(c2, mixIn(x + at + 32, vj + at + 32, vout + at + 32, flags));
+    c3 = v128.xor(c3, mixIn(x + at + 48, vj + at + 48, vout + at + 48, flags));
     // Round 0 writes all four results, rounds 1 and 2 the first two, into
-    // S0/S1 at the walking offset; a later gather may read them back.
+    // S0/S1 at the walking offset; a later gather may read them back, so
+    // the order of gathers and writes is the reference's.
     c0 = gather(c0, s0, s1);
     v128.store(s0 + w, c0);
     c1 = gather(c1, s0, s1);
@@ -224,32 +213,60 @@ function blockmixPwxformSimd(x: usize, subBlocks: usize, vj: usize, vout: usize,
     v128.store(s0 + w, c2, 16);
     c3 = gather(c3, s0, s1);
     v128.store(s1 + w, c3, 16);
-
     c0 = gather(c0, s0, s1);
     v128.store(s0 + w, c0, 32);
     c1 = gather(c1, s0, s1);
     v128.store(s1 + w, c1, 32);
     c2 = gather(c2, s0, s1);
     c3 = gather(c3, s0, s1);
-
     c0 = gather(c0, s0, s1);
     v128.store(s0 + w, c0, 48);
     c1 = gather(c1, s0, s1);
     v128.store(s1 + w, c1, 48);
     c2 = gather(c2, s0, s1);
     c3 = gather(c3, s0, s1);
-
-    // (S0, S1, S2) ← (S2, S0, S1)
-    const t = s2;
-    s2 = s1;
-    s1 = s0;
-    s0 = t;
+    v128.store(x + at, c0);
+    v128.store(x + at, c1, 16);
+    v128.store(x + at, c2, 32);
+    v128.store(x + at, c3, 48);
     w = (w + 64) & (S_BOX_BYTES - 1);
 
-    v128.store(x + offset, c0);
-    v128.store(x + offset, c1, 16);
-    v128.store(x + offset, c2, 32);
-    v128.store(x + offset, c3, 48);
+    // Sub-block 2i + 1: (S0, S1, S2) has become (s2, s0, s1).
+    c0 = v128.xor(c0, mixIn(x + at + 64, vj + at + 64, vout + at + 64, flags));
+    c1 = v128.xor(c1, mixIn(x + at + 80, vj + at + 80, vout + at + 80, flags));
+    c2 = v128.xor(c2, mixIn(x + at + 96, vj + at + 96, vout + at + 96, flags));
+    c3 = v128.xor(c3, mixIn(x + at + 112, vj + at + 112, vout + at + 112, flags));
+    c0 = gather(c0, s2, s0);
+    v128.store(s2 + w, c0);
+    c1 = gather(c1, s2, s0);
+    v128.store(s0 + w, c1);
+    c2 = gather(c2, s2, s0);
+    v128.store(s2 + w, c2, 16);
+    c3 = gather(c3, s2, s0);
+    v128.store(s0 + w, c3, 16);
+    c0 = gather(c0, s2, s0);
+    v128.store(s2 + w, c0, 32);
+    c1 = gather(c1, s2, s0);
+    v128.store(s0 + w, c1, 32);
+    c2 = gather(c2, s2, s0);
+    c3 = gather(c3, s2, s0);
+    c0 = gather(c0, s2, s0);
+    v128.store(s2 + w, c0, 48);
+    c1 = gather(c1, s2, s0);
+    v128.store(s0 + w, c1, 48);
+    c2 = gather(c2, s2, s0);
+    c3 = gather(c3, s2, s0);
+    v128.store(x + at, c0, 64);
+    v128.store(x + at, c1, 80);
+    v128.store(x + at, c2, 96);
+    v128.store(x + at, c3, 112);
+    w = (w + 64) & (S_BOX_BYTES - 1);
+
+    // Two rotations: (S0, S1, S2) ← (s1, s2, s0).
+    const t = s0;
+    s0 = s1;
+    s1 = s2;
+    s2 = t;
   }
   sbox0 = s0;
   sbox1 = s1;
@@ -263,6 +280,7 @@ function lane(x: u64, s0: u64, s1: u64): u64 {
   return ((x >> 32) * (x & 0xffffffff) + s0) ^ s1;
 }
 
+@inline
 function blockmixPwxformScalar(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
   // The 64-byte carry lives in memory here: eight u64 locals spill anyway.
   const lastOffset = (subBlocks - 1) << 6;
