@@ -1,0 +1,45 @@
+// Dispatches `altostream <command> …` and maps errors to exit codes:
+// 0 success, 1 failure, 2 bad usage (unknown command or flag, bad value).
+import { InvalidArgumentError } from '../util/errors.js';
+import { BENCH_USAGE, benchCommand } from './bench-command.js';
+import type { CommandIo } from './io.js';
+
+export const USAGE = `Usage: altostream <command> [options]
+
+Commands:
+  bench     self-test yespower and measure this machine's mining hash rate
+
+Run 'altostream <command> --help' for a command's options.`;
+
+const COMMANDS: Record<
+  string,
+  { run: (args: readonly string[], io: CommandIo) => Promise<number>; usage: string }
+> = {
+  bench: { run: benchCommand, usage: BENCH_USAGE },
+};
+
+function isParseArgsError(error: unknown): error is Error & { code: string } {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+}
+
+export async function run(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`altostream: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError || isParseArgsError(error)) {
+      io.err(`altostream ${name}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+// Validation of values that come from a user (CLI flags, config files):
+// each failure is an InvalidArgumentError whose message says what to pass instead.
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError } from '../util/errors.js';
+
+export const MAX_MINER_THREADS = 256;
+
+/** Parses a decimal integer flag in [min, max]. */
+export function parseIntegerFlag(flag: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--${flag} takes a whole number from ${min} to ${max}, got '${raw}'`,
+    );
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new InvalidArgumentError('bad-flag', `--${flag} must be from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Parses a positive number of seconds (fractions allowed). */
+export function parseSecondsFlag(flag: string, raw: string): number {
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(value > 0) || value > 365 * 86400) {
+    throw new InvalidArgumentError('bad-flag', `--${flag} takes a positive number of seconds, got '${raw}'`);
+  }
+  return value;
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
