@@ -55,3 +55,26 @@ export function yespowerParams(n: u32, r: u32, persLength: i32): i32 {
 export function yespowerInput(length: i32): void {
   yespowerHash(INPUT, length, DIGEST);
 }
+
+// SHA-512 and the SHA-256d nonce scan (imports are hoisted, so this one may
+// sit with the exports it serves).
+import { SHA512_CTX_SIZE, sha512, sha512Final, sha512Init, sha512Update } from './sha512';
+
+export { scanSha256dNonces } from './pow';
+
+const SHA512_STREAM: usize = memory.data(<i32>SHA512_CTX_SIZE, 16);
+
+/** SHA-512 of the first `length` bytes of INPUT into DIGEST (all 64 bytes). */
+export function sha512Input(length: i32): void {
+  sha512(INPUT, length, DIGEST);
+}
+/** Streaming SHA-512 for messages longer than INPUT: begin, feed chunks, end into DIGEST. */
+export function sha512Begin(): void {
+  sha512Init(SHA512_STREAM);
+}
+export function sha512Feed(length: i32): void {
+  sha512Update(SHA512_STREAM, INPUT, length);
+}
+export function sha512End(): void {
+  sha512Final(SHA512_STREAM, DIGEST);
+}

@@ -1,9 +1,10 @@
-// SHA-256 and SHA-256d over the WASM core, with `*Into(out)` variants that
-// write into a caller's buffer instead of allocating.
+// SHA-256, SHA-256d and SHA-512 over the WASM core, with `*Into(out)`
+// variants that write into a caller's buffer instead of allocating.
 import { checkBytes } from './bytes.js';
 import { wasm, type WasmCore } from './wasm.js';
 
 export const SHA256_LENGTH = 32;
+export const SHA512_LENGTH = 64;
 
 function digestInto(core: WasmCore, out: Uint8Array, length: number): void {
   out.set(core.bytes().subarray(core.digest, core.digest + length));
@@ -59,5 +60,37 @@ export function sha256dInto(data: Uint8Array, out: Uint8Array): void {
 export function sha256d(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(SHA256_LENGTH);
   sha256dInto(data, out);
+  return out;
+}
+
+/** Streams `data` through INPUT in chunks; leaves the SHA-512 in DIGEST. */
+function sha512ToDigest(core: WasmCore, data: Uint8Array): void {
+  const { exports, input, inputCapacity } = core;
+  if (data.length <= inputCapacity) {
+    core.bytes().set(data, input);
+    exports.sha512Input(data.length);
+    return;
+  }
+  exports.sha512Begin();
+  for (let at = 0; at < data.length; at += inputCapacity) {
+    const chunk = data.subarray(at, at + inputCapacity);
+    core.bytes().set(chunk, input);
+    exports.sha512Feed(chunk.length);
+  }
+  exports.sha512End();
+}
+
+/** SHA-512 (FIPS 180-4): what Ed25519 (RFC 8032 §5.1) hashes with. */
+export function sha512Into(data: Uint8Array, out: Uint8Array): void {
+  checkBytes('data', data);
+  checkBytes('out', out, SHA512_LENGTH);
+  const core = wasm();
+  sha512ToDigest(core, data);
+  digestInto(core, out, SHA512_LENGTH);
+}
+
+export function sha512(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SHA512_LENGTH);
+  sha512Into(data, out);
   return out;
 }

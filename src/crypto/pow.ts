@@ -1,5 +1,5 @@
 // yespower 1.0 and the nonce search over an 80-byte header (PROTOCOL.md §3.2),
-// length-checked before anything enters WASM.
+// plus the same search under SHA-256d; length-checked before anything enters WASM.
 import { InvalidArgumentError } from '../util/errors.js';
 import { checkBytes } from './bytes.js';
 import { wasm, type WasmCore } from './wasm.js';
@@ -146,6 +146,26 @@ export function scanNonces(
   loadJob(core, header, target);
   applyParams(core, params);
   const offset = core.exports.scanNonces(startNonce, count);
+  if (offset === NOT_FOUND) return null;
+  const hash = core.bytes().slice(core.powHash, core.powHash + POW_HASH_LENGTH);
+  return { nonce: startNonce + offset, hash };
+}
+
+/**
+ * Tries nonces startNonce … startNonce + count − 1 in the header and returns
+ * the first whose SHA-256d meets the target, or null. Four nonces run at
+ * once in the SIMD build; the answer is the same as a one-by-one loop's.
+ */
+export function scanSha256dNonces(
+  header: Uint8Array,
+  target: Uint8Array,
+  startNonce: number,
+  count: number,
+): ScanHit | null {
+  checkNonceRange(startNonce, count);
+  const core = wasm();
+  loadJob(core, header, target);
+  const offset = core.exports.scanSha256dNonces(startNonce, count);
   if (offset === NOT_FOUND) return null;
   const hash = core.bytes().slice(core.powHash, core.powHash + POW_HASH_LENGTH);
   return { nonce: startNonce + offset, hash };

@@ -23,6 +23,11 @@ export interface WasmExports {
   yespowerParams(n: number, r: number, persLength: number): number;
   yespowerInput(length: number): void;
   scanNonces(start: number, count: number): number;
+  sha512Input(length: number): void;
+  sha512Begin(): void;
+  sha512Feed(length: number): void;
+  sha512End(): void;
+  scanSha256dNonces(start: number, count: number): number;
 }
 
 /** A loaded instance with byte views that survive memory growth. */
