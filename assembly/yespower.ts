@@ -281,46 +281,87 @@ function lane(x: u64, s0: u64, s1: u64): u64 {
 }
 
 @inline
+function mixIn64(x: usize, vj: usize, vout: usize, flags: i32): u64 {
+  let a = load<u64>(x);
+  if (flags & STORE_BEFORE) store<u64>(vout, a);
+  if (flags & XOR) a ^= load<u64>(vj);
+  if (flags & STORE_AFTER) store<u64>(vout, a);
+  return a;
+}
+
+// The same BlockMix for the scalar build: the 64-byte carry as eight u64
+// lanes, pairs (c0, c1) … (c6, c7) playing the 128-bit lanes of the SIMD kernel.
+@inline
 function blockmixPwxformScalar(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
-  // The 64-byte carry lives in memory here: eight u64 locals spill anyway.
-  const lastOffset = (subBlocks - 1) << 6;
-  memory.copy(CARRY, x + lastOffset, 64);
-  if (flags & XOR) xorBlock(CARRY, vj + lastOffset, 64);
+  const bytes = subBlocks << 6;
+  const last = bytes - 64;
+  let c0 = mixIn64(x + last, vj + last, 0, flags & XOR);
+  let c1 = mixIn64(x + last + 8, vj + last + 8, 0, flags & XOR);
+  let c2 = mixIn64(x + last + 16, vj + last + 16, 0, flags & XOR);
+  let c3 = mixIn64(x + last + 24, vj + last + 24, 0, flags & XOR);
+  let c4 = mixIn64(x + last + 32, vj + last + 32, 0, flags & XOR);
+  let c5 = mixIn64(x + last + 40, vj + last + 40, 0, flags & XOR);
+  let c6 = mixIn64(x + last + 48, vj + last + 48, 0, flags & XOR);
+  let c7 = mixIn64(x + last + 56, vj + last + 56, 0, flags & XOR);
   let s0 = sbox0;
   let s1 = sbox1;
   let s2 = sbox2;
   let w = writeOffset;
-  for (let i: usize = 0; i < subBlocks; i++) {
-    const offset = i << 6;
-    if (flags & STORE_BEFORE) memory.copy(vout + offset, x + offset, 64);
-    if (flags & XOR) xorBlock(x + offset, vj + offset, 64);
-    if (flags & STORE_AFTER) memory.copy(vout + offset, x + offset, 64);
-    xorBlock(CARRY, x + offset, 64);
+  for (let at: usize = 0; at < bytes; at += 64) {
+    c0 ^= mixIn64(x + at, vj + at, vout + at, flags);
+    c1 ^= mixIn64(x + at + 8, vj + at + 8, vout + at + 8, flags);
+    c2 ^= mixIn64(x + at + 16, vj + at + 16, vout + at + 16, flags);
+    c3 ^= mixIn64(x + at + 24, vj + at + 24, vout + at + 24, flags);
+    c4 ^= mixIn64(x + at + 32, vj + at + 32, vout + at + 32, flags);
+    c5 ^= mixIn64(x + at + 40, vj + at + 40, vout + at + 40, flags);
+    c6 ^= mixIn64(x + at + 48, vj + at + 48, vout + at + 48, flags);
+    c7 ^= mixIn64(x + at + 56, vj + at + 56, vout + at + 56, flags);
     for (let round = 0; round < PWX_ROUNDS; round++) {
-      for (let j: usize = 0; j < 4; j++) {
-        const at = CARRY + (j << 4);
-        const x0 = load<u64>(at);
-        const x1 = load<u64>(at, 8);
-        const p0 = s0 + <usize>(<u32>x0 & S_MASK);
-        const p1 = s1 + <usize>(<u32>(x0 >> 32) & S_MASK);
-        const y0 = lane(x0, load<u64>(p0), load<u64>(p1));
-        const y1 = lane(x1, load<u64>(p0, 8), load<u64>(p1, 8));
-        store<u64>(at, y0);
-        store<u64>(at, y1, 8);
-        if (round == 0 || j < 2) {
-          const box = j & 1 ? s1 : s0;
-          store<u64>(box + w, y0);
-          store<u64>(box + w, y1, 8);
-          if (j & 1) w += 16;
-        }
+      let p0 = s0 + <usize>(<u32>c0 & S_MASK);
+      let p1 = s1 + <usize>(<u32>(c0 >> 32) & S_MASK);
+      c0 = lane(c0, load<u64>(p0), load<u64>(p1));
+      c1 = lane(c1, load<u64>(p0, 8), load<u64>(p1, 8));
+      store<u64>(s0 + w, c0);
+      store<u64>(s0 + w, c1, 8);
+      p0 = s0 + <usize>(<u32>c2 & S_MASK);
+      p1 = s1 + <usize>(<u32>(c2 >> 32) & S_MASK);
+      c2 = lane(c2, load<u64>(p0), load<u64>(p1));
+      c3 = lane(c3, load<u64>(p0, 8), load<u64>(p1, 8));
+      store<u64>(s1 + w, c2);
+      store<u64>(s1 + w, c3, 8);
+      w += 16;
+      p0 = s0 + <usize>(<u32>c4 & S_MASK);
+      p1 = s1 + <usize>(<u32>(c4 >> 32) & S_MASK);
+      c4 = lane(c4, load<u64>(p0), load<u64>(p1));
+      c5 = lane(c5, load<u64>(p0, 8), load<u64>(p1, 8));
+      if (round == 0) {
+        store<u64>(s0 + w, c4);
+        store<u64>(s0 + w, c5, 8);
+      }
+      p0 = s0 + <usize>(<u32>c6 & S_MASK);
+      p1 = s1 + <usize>(<u32>(c6 >> 32) & S_MASK);
+      c6 = lane(c6, load<u64>(p0), load<u64>(p1));
+      c7 = lane(c7, load<u64>(p0, 8), load<u64>(p1, 8));
+      if (round == 0) {
+        store<u64>(s1 + w, c6);
+        store<u64>(s1 + w, c7, 8);
+        w += 16;
       }
     }
+    store<u64>(x + at, c0);
+    store<u64>(x + at, c1, 8);
+    store<u64>(x + at, c2, 16);
+    store<u64>(x + at, c3, 24);
+    store<u64>(x + at, c4, 32);
+    store<u64>(x + at, c5, 40);
+    store<u64>(x + at, c6, 48);
+    store<u64>(x + at, c7, 56);
+    // (S0, S1, S2) ← (S2, S0, S1)
     const t = s2;
     s2 = s1;
     s1 = s0;
     s0 = t;
     w &= S_BOX_BYTES - 1;
-    memory.copy(x + offset, CARRY, 64);
   }
   sbox0 = s0;
   sbox1 = s1;
@@ -328,7 +369,6 @@ function blockmixPwxformScalar(x: usize, subBlocks: usize, vj: usize, vout: usiz
   writeOffset = w;
 }
 
-const CARRY: usize = memory.data(64, 16);
 const SALSA_TMP: usize = memory.data(64, 16);
 
 /** BlockMix_salsa20/2 with r = 1 on a shuffled 128-byte block. */

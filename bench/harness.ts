@@ -136,10 +136,7 @@ export function measure(
   options: BenchOptions = benchOptionsFromEnv(),
 ): MeasurementResult {
   const { title, candidates } = measurement;
-  const ourIndex = candidates.findIndex((c) => c.ours === true);
-  if (ourIndex === -1 || candidates.filter((c) => c.ours === true).length !== 1) {
-    throw new Error(`${title}: mark exactly one candidate as ours`);
-  }
+  ourIndexOf(measurement);
   const n = candidates.length;
   // Warm-up: lets the JIT settle and sizes each batch to about 1 ms between clock reads.
   const batches = candidates.map((candidate) => {
@@ -158,6 +155,63 @@ export function measure(
     options.log(`[${title}] round ${round + 1}/${options.rounds}: ${line}`);
   }
 
+  return compare(measurement, perCandidate);
+}
+
+/** A candidate that measures itself: runs for about `ms` and returns operations per second. */
+export interface RateCandidate {
+  readonly name: string;
+  readonly rate: (ms: number) => Promise<number>;
+  readonly ours?: boolean;
+}
+
+export interface RateMeasurement {
+  readonly title: string;
+  readonly unit: string;
+  readonly candidates: readonly RateCandidate[];
+}
+
+/** measure() for work that is asynchronous (worker threads): same warm-up, rounds and ratios. */
+export async function measureRates(
+  measurement: RateMeasurement,
+  options: BenchOptions = benchOptionsFromEnv(),
+): Promise<MeasurementResult> {
+  const { title, candidates } = measurement;
+  ourIndexOf(measurement);
+  const n = candidates.length;
+  for (const candidate of candidates) await candidate.rate(options.roundMs);
+  options.log(`[${title}] warm-up done; ${options.rounds} rounds × ${n} × ${options.roundMs} ms`);
+  const perCandidate: number[][] = candidates.map(() => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < n; k++) {
+      const i = (round + k) % n;
+      perCandidate[i]!.push(await candidates[i]!.rate(options.roundMs));
+    }
+    const line = candidates.map((c, i) => `${c.name} ${formatRate(perCandidate[i]![round]!)}`).join(' | ');
+    options.log(`[${title}] round ${round + 1}/${options.rounds}: ${line}`);
+  }
+  return compare(measurement, perCandidate);
+}
+
+function ourIndexOf(measurement: {
+  readonly title: string;
+  readonly candidates: readonly { ours?: boolean }[];
+}): number {
+  const { title, candidates } = measurement;
+  const ourIndex = candidates.findIndex((c) => c.ours === true);
+  if (ourIndex === -1 || candidates.filter((c) => c.ours === true).length !== 1) {
+    throw new Error(`${title}: mark exactly one candidate as ours`);
+  }
+  return ourIndex;
+}
+
+/** Medians, spreads and ratios ours ÷ each peer from per-round rates. */
+function compare(
+  measurement: Measurement | RateMeasurement,
+  perCandidate: readonly (readonly number[])[],
+): MeasurementResult {
+  const { title, candidates } = measurement;
+  const ourIndex = ourIndexOf(measurement);
   const results = candidates.map((c, i) => summarize(c.name, c.ours === true, perCandidate[i]!));
   const ours = perCandidate[ourIndex]!;
   const ratios = candidates.flatMap((c, i): Ratio[] => {
