@@ -10,28 +10,46 @@ function digestInto(core: WasmCore, out: Uint8Array, length: number): void {
   out.set(core.bytes().subarray(core.digest, core.digest + length));
 }
 
-/** Streams `data` through INPUT in chunks; leaves the SHA-256 in DIGEST. */
-function sha256ToDigest(core: WasmCore, data: Uint8Array): void {
-  const { exports, input, inputCapacity } = core;
+/** One hash function's exports: a one-shot over INPUT, and begin/feed/end for longer messages. */
+interface HashExports {
+  readonly oneShot: (length: number) => void;
+  readonly begin: () => void;
+  readonly feed: (length: number) => void;
+  readonly end: () => void;
+}
+
+function sha256Exports(core: WasmCore): HashExports {
+  const e = core.exports;
+  return { oneShot: e.sha256Input, begin: e.sha256Begin, feed: e.sha256Feed, end: e.sha256End };
+}
+
+function sha512Exports(core: WasmCore): HashExports {
+  const e = core.exports;
+  return { oneShot: e.sha512Input, begin: e.sha512Begin, feed: e.sha512Feed, end: e.sha512End };
+}
+
+/** Hashes `data` into DIGEST, streaming it through INPUT in chunks when it does not fit. */
+function hashToDigest(core: WasmCore, hash: HashExports, data: Uint8Array): void {
+  const { input, inputCapacity } = core;
   if (data.length <= inputCapacity) {
     core.bytes().set(data, input);
-    exports.sha256Input(data.length);
+    hash.oneShot(data.length);
     return;
   }
-  exports.sha256Begin();
+  hash.begin();
   for (let at = 0; at < data.length; at += inputCapacity) {
     const chunk = data.subarray(at, at + inputCapacity);
     core.bytes().set(chunk, input);
-    exports.sha256Feed(chunk.length);
+    hash.feed(chunk.length);
   }
-  exports.sha256End();
+  hash.end();
 }
 
 export function sha256Into(data: Uint8Array, out: Uint8Array): void {
   checkBytes('data', data);
   checkBytes('out', out, SHA256_LENGTH);
   const core = wasm();
-  sha256ToDigest(core, data);
+  hashToDigest(core, sha256Exports(core), data);
   digestInto(core, out, SHA256_LENGTH);
 }
 
@@ -50,7 +68,7 @@ export function sha256dInto(data: Uint8Array, out: Uint8Array): void {
     core.bytes().set(data, core.input);
     core.exports.sha256dInput(data.length);
   } else {
-    sha256ToDigest(core, data);
+    hashToDigest(core, sha256Exports(core), data);
     core.bytes().copyWithin(core.input, core.digest, core.digest + SHA256_LENGTH);
     core.exports.sha256Input(SHA256_LENGTH);
   }
@@ -63,29 +81,12 @@ export function sha256d(data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Streams `data` through INPUT in chunks; leaves the SHA-512 in DIGEST. */
-function sha512ToDigest(core: WasmCore, data: Uint8Array): void {
-  const { exports, input, inputCapacity } = core;
-  if (data.length <= inputCapacity) {
-    core.bytes().set(data, input);
-    exports.sha512Input(data.length);
-    return;
-  }
-  exports.sha512Begin();
-  for (let at = 0; at < data.length; at += inputCapacity) {
-    const chunk = data.subarray(at, at + inputCapacity);
-    core.bytes().set(chunk, input);
-    exports.sha512Feed(chunk.length);
-  }
-  exports.sha512End();
-}
-
 /** SHA-512 (FIPS 180-4): what Ed25519 (RFC 8032 §5.1) hashes with. */
 export function sha512Into(data: Uint8Array, out: Uint8Array): void {
   checkBytes('data', data);
   checkBytes('out', out, SHA512_LENGTH);
   const core = wasm();
-  sha512ToDigest(core, data);
+  hashToDigest(core, sha512Exports(core), data);
   digestInto(core, out, SHA512_LENGTH);
 }
 

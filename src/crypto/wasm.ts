@@ -6,28 +6,28 @@ import * as loader from '@assemblyscript/loader';
 
 export type WasmVariant = 'simd' | 'scalar';
 
-/** The ABI of assembly/index.ts. Pointers index `memory`. */
+/** The ABI of assembly/index.ts. Pointers index `memory`; exports use no `this`. */
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
-  inputPtr(): number;
-  inputCapacity(): number;
-  digestPtr(): number;
-  headerPtr(): number;
-  targetPtr(): number;
-  powHashPtr(): number;
-  sha256Input(length: number): void;
-  sha256dInput(length: number): void;
-  sha256Begin(): void;
-  sha256Feed(length: number): void;
-  sha256End(): void;
-  yespowerParams(n: number, r: number, persLength: number): number;
-  yespowerInput(length: number): void;
-  scanNonces(start: number, count: number): number;
-  sha512Input(length: number): void;
-  sha512Begin(): void;
-  sha512Feed(length: number): void;
-  sha512End(): void;
-  scanSha256dNonces(start: number, count: number): number;
+  readonly inputPtr: () => number;
+  readonly inputCapacity: () => number;
+  readonly digestPtr: () => number;
+  readonly headerPtr: () => number;
+  readonly targetPtr: () => number;
+  readonly powHashPtr: () => number;
+  readonly sha256Input: (length: number) => void;
+  readonly sha256dInput: (length: number) => void;
+  readonly sha256Begin: () => void;
+  readonly sha256Feed: (length: number) => void;
+  readonly sha256End: () => void;
+  readonly yespowerParams: (n: number, r: number, persLength: number) => number;
+  readonly yespowerInput: (length: number) => void;
+  readonly scanNonces: (start: number, count: number) => number;
+  readonly sha512Input: (length: number) => void;
+  readonly sha512Begin: () => void;
+  readonly sha512Feed: (length: number) => void;
+  readonly sha512End: () => void;
+  readonly scanSha256dNonces: (start: number, count: number) => number;
 }
 
 /** A loaded instance with byte views that survive memory growth. */

@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { test } from 'tap';
+import { yespowerFile } from '../helpers/vectors.js';
 import { selfTestYespower } from '../../src/crypto/self-test.js';
 import { YESPOWER_VECTORS } from '../../src/crypto/yespower-vectors.js';
 
-interface FileVector {
-  N: number;
-  r: number;
-  pers: string | null;
-  input: string;
-  hash: string;
-}
-
-const file = JSON.parse(readFileSync(new URL('../vectors/yespower.json', import.meta.url), 'utf8')) as {
-  reference: FileVector[];
-  alto: FileVector[];
-};
+const file = yespowerFile;
 
 test('the embedded self-test vectors are exactly test/vectors/yespower.json', async (t) => {
   const fromFile = (['reference', 'alto'] as const).flatMap((set) =>

@@ -1,22 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { test } from 'tap';
+import { yespowerFile, type YespowerFileVector } from '../helpers/vectors.js';
 import { ALTO_YESPOWER, scanNonces, yespower, yespowerInto } from '../../src/crypto/pow.js';
 import { instantiateWasm, type WasmVariant } from '../../src/crypto/wasm.js';
 
-interface FileVector {
-  N: number;
-  r: number;
-  pers: string | null;
-  input: string;
-  hash: string;
-}
-const file = JSON.parse(readFileSync(new URL('../vectors/yespower.json', import.meta.url), 'utf8')) as {
-  reference: FileVector[];
-  alto: FileVector[];
-};
+const file = yespowerFile;
 const vectors = [...file.reference, ...file.alto];
 
-function hashWith(variant: WasmVariant, v: FileVector): string {
+function hashWith(variant: WasmVariant, v: YespowerFileVector): string {
   const core = instantiateWasm(variant);
   const pers = Buffer.from(v.pers ?? '', 'hex');
   core.bytes().set(pers, core.input);
