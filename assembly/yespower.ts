@@ -113,16 +113,19 @@ function smix1(r: usize, n: u32, v: usize): void {
   shuffleIn(X, B, subBlocks);
   for (let k: usize = 1; k < r; k++) {
     memory.copy(X + (k << 7), X + ((k - 1) << 7), 128);
-    blockmixPwxform(X + (k << 7), 2, 0, 0, 0);
+    blockmixPwxform(X + (k << 7), X + (k << 7), 2, 0, 0);
   }
-  const last = X + blockBytes - 64;
+  // V_i holds X_i: each BlockMix reads V_i and writes X_{i+1} straight into
+  // V_{i+1} (the last one into X), so SMix1 stores every block once.
+  memory.copy(v, X, blockBytes);
   for (let i: u32 = 0; i < n; i++) {
     const vi = v + <usize>i * blockBytes;
+    const out = i + 1 < n ? vi + blockBytes : X;
     if (i > 1) {
-      const j = wrap(load<u32>(last), i);
-      blockmixPwxform(X, subBlocks, v + <usize>j * blockBytes, vi, STORE_BEFORE | XOR);
+      const j = wrap(load<u32>(vi + blockBytes - 64), i);
+      blockmixPwxform(vi, out, subBlocks, v + <usize>j * blockBytes, XOR);
     } else {
-      blockmixPwxform(X, subBlocks, 0, vi, STORE_BEFORE);
+      blockmixPwxform(vi, out, subBlocks, 0, 0);
     }
   }
 }
@@ -133,7 +136,7 @@ function smix2(r: usize, n: u32, loops: u32, v: usize): void {
   const last = X + blockBytes - 64;
   for (let i: u32 = 0; i < loops; i++) {
     const vj = v + <usize>(load<u32>(last) & (n - 1)) * blockBytes;
-    blockmixPwxform(X, subBlocks, vj, vj, XOR | STORE_AFTER);
+    blockmixPwxform(X, X, subBlocks, vj, XOR | STORE_AFTER);
   }
   shuffleOut(B, X, subBlocks);
 }
@@ -145,19 +148,19 @@ function wrap(x: u32, i: u32): u32 {
   return (x & (n - 1)) + (i - n);
 }
 
-const STORE_BEFORE: i32 = 1; // V_out ← X before the xor (SMix1: V_i ← X)
 const XOR: i32 = 2; // X ← X ⊕ V_j
-const STORE_AFTER: i32 = 4; // V_out ← X after the xor (SMix2: V_j ← X ⊕ V_j)
+const STORE_AFTER: i32 = 4; // V_j ← X ⊕ V_j (SMix2)
 
 /**
- * BlockMix_pwxform over `subBlocks` 64-byte sub-blocks of X, with the SMix
- * copy and xor folded into the same pass so X is read once per step.
+ * out ← BlockMix_pwxform(input ⊕ V_j) over `subBlocks` 64-byte sub-blocks,
+ * the SMix xor (and SMix2's V_j write-back) folded into the same pass.
+ * `out` may be `input`.
  */
 @inline
-function blockmixPwxform(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
-  if (ASC_FEATURE_SIMD) blockmixPwxformSimd(x, subBlocks, vj, vout, flags);
-  else blockmixPwxformScalar(x, subBlocks, vj, vout, flags);
-  salsa20x2(x + ((subBlocks - 1) << 6));
+function blockmixPwxform(input: usize, out: usize, subBlocks: usize, vj: usize, flags: i32): void {
+  if (ASC_FEATURE_SIMD) blockmixPwxformSimd(input, out, subBlocks, vj, flags);
+  else blockmixPwxformScalar(input, out, subBlocks, vj, flags);
+  salsa20x2(out + ((subBlocks - 1) << 6));
 }
 
 // One pwxform gather on a 128-bit lane pair [lo0, hi0, lo1, hi1]:
@@ -171,14 +174,13 @@ function gather(x: v128, s0: usize, s1: usize): v128 {
   return v128.xor(i64x2.add(product, v128.load(s0 + p0)), v128.load(s1 + p1));
 }
 
-// One 16-byte lane of a sub-block entering BlockMix, with the SMix copy and
-// xor folded in (flags are literals at every call, so the branches fold away).
+// One 16-byte lane of a sub-block entering BlockMix, with the SMix xor and
+// write-back folded in (flags are literals at every call, so the branches fold away).
 @inline
-function mixIn(x: usize, vj: usize, vout: usize, flags: i32): v128 {
-  let a = v128.load(x);
-  if (flags & STORE_BEFORE) v128.store(vout, a);
+function mixIn(input: usize, vj: usize, flags: i32): v128 {
+  let a = v128.load(input);
   if (flags & XOR) a = v128.xor(a, v128.load(vj));
-  if (flags & STORE_AFTER) v128.store(vout, a);
+  if (flags & STORE_AFTER) v128.store(vj, a);
   return a;
 }
 
@@ -186,22 +188,22 @@ function mixIn(x: usize, vj: usize, vout: usize, flags: i32): v128 {
 // carried lanes around the loop's back edge, and that store-to-load delay
 // lands on pwxform's dependency chain once per sub-block instead of once per two.
 @inline
-function blockmixPwxformSimd(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
+function blockmixPwxformSimd(input: usize, out: usize, subBlocks: usize, vj: usize, flags: i32): void {
   const bytes = subBlocks << 6;
-  let c0 = mixIn(x + bytes - 64, vj + bytes - 64, 0, flags & XOR);
-  let c1 = mixIn(x + bytes - 48, vj + bytes - 48, 0, flags & XOR);
-  let c2 = mixIn(x + bytes - 32, vj + bytes - 32, 0, flags & XOR);
-  let c3 = mixIn(x + bytes - 16, vj + bytes - 16, 0, flags & XOR);
+  let c0 = mixIn(input + bytes - 64, vj + bytes - 64, flags & XOR);
+  let c1 = mixIn(input + bytes - 48, vj + bytes - 48, flags & XOR);
+  let c2 = mixIn(input + bytes - 32, vj + bytes - 32, flags & XOR);
+  let c3 = mixIn(input + bytes - 16, vj + bytes - 16, flags & XOR);
   let s0 = sbox0;
   let s1 = sbox1;
   let s2 = sbox2;
   let w = writeOffset;
   for (let at: usize = 0; at < bytes; at += 128) {
     // Sub-block 2i: S-boxes (s0, s1).
-    c0 = v128.xor(c0, mixIn(x + at, vj + at, vout + at, flags));
-    c1 = v128.xor(c1, mixIn(x + at + 16, vj + at + 16, vout + at + 16, flags));
-    c2 = v128.xor(c2, mixIn(x + at + 32, vj + at + 32, vout + at + 32, flags));
-    c3 = v128.xor(c3, mixIn(x + at + 48, vj + at + 48, vout + at + 48, flags));
+    c0 = v128.xor(c0, mixIn(input + at, vj + at, flags));
+    c1 = v128.xor(c1, mixIn(input + at + 16, vj + at + 16, flags));
+    c2 = v128.xor(c2, mixIn(input + at + 32, vj + at + 32, flags));
+    c3 = v128.xor(c3, mixIn(input + at + 48, vj + at + 48, flags));
     // Round 0 writes all four results, rounds 1 and 2 the first two, into
     // S0/S1 at the walking offset; a later gather may read them back, so
     // the order of gathers and writes is the reference's.
@@ -225,17 +227,17 @@ function blockmixPwxformSimd(x: usize, subBlocks: usize, vj: usize, vout: usize,
     v128.store(s1 + w, c1, 48);
     c2 = gather(c2, s0, s1);
     c3 = gather(c3, s0, s1);
-    v128.store(x + at, c0);
-    v128.store(x + at, c1, 16);
-    v128.store(x + at, c2, 32);
-    v128.store(x + at, c3, 48);
+    v128.store(out + at, c0);
+    v128.store(out + at, c1, 16);
+    v128.store(out + at, c2, 32);
+    v128.store(out + at, c3, 48);
     w = (w + 64) & (S_BOX_BYTES - 1);
 
     // Sub-block 2i + 1: (S0, S1, S2) has become (s2, s0, s1).
-    c0 = v128.xor(c0, mixIn(x + at + 64, vj + at + 64, vout + at + 64, flags));
-    c1 = v128.xor(c1, mixIn(x + at + 80, vj + at + 80, vout + at + 80, flags));
-    c2 = v128.xor(c2, mixIn(x + at + 96, vj + at + 96, vout + at + 96, flags));
-    c3 = v128.xor(c3, mixIn(x + at + 112, vj + at + 112, vout + at + 112, flags));
+    c0 = v128.xor(c0, mixIn(input + at + 64, vj + at + 64, flags));
+    c1 = v128.xor(c1, mixIn(input + at + 80, vj + at + 80, flags));
+    c2 = v128.xor(c2, mixIn(input + at + 96, vj + at + 96, flags));
+    c3 = v128.xor(c3, mixIn(input + at + 112, vj + at + 112, flags));
     c0 = gather(c0, s2, s0);
     v128.store(s2 + w, c0);
     c1 = gather(c1, s2, s0);
@@ -256,10 +258,10 @@ function blockmixPwxformSimd(x: usize, subBlocks: usize, vj: usize, vout: usize,
     v128.store(s0 + w, c1, 48);
     c2 = gather(c2, s2, s0);
     c3 = gather(c3, s2, s0);
-    v128.store(x + at, c0, 64);
-    v128.store(x + at, c1, 80);
-    v128.store(x + at, c2, 96);
-    v128.store(x + at, c3, 112);
+    v128.store(out + at, c0, 64);
+    v128.store(out + at, c1, 80);
+    v128.store(out + at, c2, 96);
+    v128.store(out + at, c3, 112);
     w = (w + 64) & (S_BOX_BYTES - 1);
 
     // Two rotations: (S0, S1, S2) ← (s1, s2, s0).
@@ -281,41 +283,40 @@ function lane(x: u64, s0: u64, s1: u64): u64 {
 }
 
 @inline
-function mixIn64(x: usize, vj: usize, vout: usize, flags: i32): u64 {
-  let a = load<u64>(x);
-  if (flags & STORE_BEFORE) store<u64>(vout, a);
+function mixIn64(input: usize, vj: usize, flags: i32): u64 {
+  let a = load<u64>(input);
   if (flags & XOR) a ^= load<u64>(vj);
-  if (flags & STORE_AFTER) store<u64>(vout, a);
+  if (flags & STORE_AFTER) store<u64>(vj, a);
   return a;
 }
 
 // The same BlockMix for the scalar build: the 64-byte carry as eight u64
 // lanes, pairs (c0, c1) … (c6, c7) playing the 128-bit lanes of the SIMD kernel.
 @inline
-function blockmixPwxformScalar(x: usize, subBlocks: usize, vj: usize, vout: usize, flags: i32): void {
+function blockmixPwxformScalar(input: usize, out: usize, subBlocks: usize, vj: usize, flags: i32): void {
   const bytes = subBlocks << 6;
   const last = bytes - 64;
-  let c0 = mixIn64(x + last, vj + last, 0, flags & XOR);
-  let c1 = mixIn64(x + last + 8, vj + last + 8, 0, flags & XOR);
-  let c2 = mixIn64(x + last + 16, vj + last + 16, 0, flags & XOR);
-  let c3 = mixIn64(x + last + 24, vj + last + 24, 0, flags & XOR);
-  let c4 = mixIn64(x + last + 32, vj + last + 32, 0, flags & XOR);
-  let c5 = mixIn64(x + last + 40, vj + last + 40, 0, flags & XOR);
-  let c6 = mixIn64(x + last + 48, vj + last + 48, 0, flags & XOR);
-  let c7 = mixIn64(x + last + 56, vj + last + 56, 0, flags & XOR);
+  let c0 = mixIn64(input + last, vj + last, flags & XOR);
+  let c1 = mixIn64(input + last + 8, vj + last + 8, flags & XOR);
+  let c2 = mixIn64(input + last + 16, vj + last + 16, flags & XOR);
+  let c3 = mixIn64(input + last + 24, vj + last + 24, flags & XOR);
+  let c4 = mixIn64(input + last + 32, vj + last + 32, flags & XOR);
+  let c5 = mixIn64(input + last + 40, vj + last + 40, flags & XOR);
+  let c6 = mixIn64(input + last + 48, vj + last + 48, flags & XOR);
+  let c7 = mixIn64(input + last + 56, vj + last + 56, flags & XOR);
   let s0 = sbox0;
   let s1 = sbox1;
   let s2 = sbox2;
   let w = writeOffset;
   for (let at: usize = 0; at < bytes; at += 64) {
-    c0 ^= mixIn64(x + at, vj + at, vout + at, flags);
-    c1 ^= mixIn64(x + at + 8, vj + at + 8, vout + at + 8, flags);
-    c2 ^= mixIn64(x + at + 16, vj + at + 16, vout + at + 16, flags);
-    c3 ^= mixIn64(x + at + 24, vj + at + 24, vout + at + 24, flags);
-    c4 ^= mixIn64(x + at + 32, vj + at + 32, vout + at + 32, flags);
-    c5 ^= mixIn64(x + at + 40, vj + at + 40, vout + at + 40, flags);
-    c6 ^= mixIn64(x + at + 48, vj + at + 48, vout + at + 48, flags);
-    c7 ^= mixIn64(x + at + 56, vj + at + 56, vout + at + 56, flags);
+    c0 ^= mixIn64(input + at, vj + at, flags);
+    c1 ^= mixIn64(input + at + 8, vj + at + 8, flags);
+    c2 ^= mixIn64(input + at + 16, vj + at + 16, flags);
+    c3 ^= mixIn64(input + at + 24, vj + at + 24, flags);
+    c4 ^= mixIn64(input + at + 32, vj + at + 32, flags);
+    c5 ^= mixIn64(input + at + 40, vj + at + 40, flags);
+    c6 ^= mixIn64(input + at + 48, vj + at + 48, flags);
+    c7 ^= mixIn64(input + at + 56, vj + at + 56, flags);
     for (let round = 0; round < PWX_ROUNDS; round++) {
       let p0 = s0 + <usize>(<u32>c0 & S_MASK);
       let p1 = s1 + <usize>(<u32>(c0 >> 32) & S_MASK);
@@ -348,14 +349,14 @@ function blockmixPwxformScalar(x: usize, subBlocks: usize, vj: usize, vout: usiz
         w += 16;
       }
     }
-    store<u64>(x + at, c0);
-    store<u64>(x + at, c1, 8);
-    store<u64>(x + at, c2, 16);
-    store<u64>(x + at, c3, 24);
-    store<u64>(x + at, c4, 32);
-    store<u64>(x + at, c5, 40);
-    store<u64>(x + at, c6, 48);
-    store<u64>(x + at, c7, 56);
+    store<u64>(out + at, c0);
+    store<u64>(out + at, c1, 8);
+    store<u64>(out + at, c2, 16);
+    store<u64>(out + at, c3, 24);
+    store<u64>(out + at, c4, 32);
+    store<u64>(out + at, c5, 40);
+    store<u64>(out + at, c6, 48);
+    store<u64>(out + at, c7, 56);
     // (S0, S1, S2) ← (S2, S0, S1)
     const t = s2;
     s2 = s1;
