@@ -166,7 +166,7 @@ function blockmixPwxform(input: usize, out: usize, subBlocks: usize, vj: usize, 
 // One pwxform gather on a 128-bit lane pair [lo0, hi0, lo1, hi1]:
 // each 64-bit lane becomes (hi·lo + S0[p0]) ⊕ S1[p1], with p0 and p1 taken from lane 0.
 @inline
-function gather(x: v128, s0: usize, s1: usize): v128 {
+export function gather(x: v128, s0: usize, s1: usize): v128 {
   const offsets = i64x2.extract_lane(v128.and(x, i64x2.splat(0x00007ff000007ff0)), 0);
   const p0 = <usize>(<u32>offsets);
   const p1 = <usize>(<u32>(offsets >>> 32));
