@@ -27,6 +27,33 @@ export function sha256RoundConstants(): usize {
   return K;
 }
 
+// The functions of FIPS 180-4 §4.1.2.
+@inline
+export function bigSigma0(x: u32): u32 {
+  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
+}
+@inline
+export function bigSigma1(x: u32): u32 {
+  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
+}
+@inline
+export function smallSigma0(x: u32): u32 {
+  return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3);
+}
+@inline
+export function smallSigma1(x: u32): u32 {
+  return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10);
+}
+@inline
+export function ch(x: u32, y: u32, z: u32): u32 {
+  return z ^ (x & (y ^ z));
+}
+@inline
+export function maj(x: u32, y: u32, z: u32): u32 {
+  return (x & y) | (z & (x | y));
+}
+
+
 const W: usize = memory.data(64 * 4, 16);
 const ONE_SHOT: usize = memory.data(<i32>SHA256_CTX_SIZE, 16);
 const INNER: usize = memory.data(32, 16);
@@ -50,9 +77,10 @@ export function sha256Compress(state: usize, block: usize): void {
   for (let i: usize = 16; i < 64; i++) {
     const w15 = load<u32>(W + ((i - 15) << 2));
     const w2 = load<u32>(W + ((i - 2) << 2));
-    const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + (i << 2), load<u32>(W + ((i - 16) << 2)) + s0 + load<u32>(W + ((i - 7) << 2)) + s1);
+    store<u32>(
+      W + (i << 2),
+      load<u32>(W + ((i - 16) << 2)) + smallSigma0(w15) + load<u32>(W + ((i - 7) << 2)) + smallSigma1(w2),
+    );
   }
   let a = load<u32>(state);
   let b = load<u32>(state, 4);
@@ -63,13 +91,8 @@ export function sha256Compress(state: usize, block: usize): void {
   let g = load<u32>(state, 24);
   let h = load<u32>(state, 28);
   for (let i: usize = 0; i < 64; i++) {
-    const t1 =
-      h +
-      (rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)) +
-      ((e & f) ^ (~e & g)) +
-      load<u32>(K + (i << 2)) +
-      load<u32>(W + (i << 2));
-    const t2 = (rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    const t1 = h + bigSigma1(e) + ch(e, f, g) + load<u32>(K + (i << 2)) + load<u32>(W + (i << 2));
+    const t2 = bigSigma0(a) + maj(a, b, c);
     h = g;
     g = f;
     f = e;

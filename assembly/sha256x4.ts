@@ -20,7 +20,17 @@
 // the precomputation above gives about 9% over a midstate alone; unrolling
 // the round loops 8× with renamed variables, or carrying a⊕b into the next
 // round's Maj, gave nothing, so the loops stay one round per iteration.
-import { sha256Compress, sha256InitState, sha256RoundConstants } from './sha256';
+import {
+  bigSigma0,
+  bigSigma1,
+  ch,
+  maj,
+  sha256Compress,
+  sha256InitState,
+  sha256RoundConstants,
+  smallSigma0,
+  smallSigma1,
+} from './sha256';
 
 // Per-header constants (u32 words):
 const IV: usize = memory.data(32, 16); //         H(0) of §5.3.3
@@ -39,32 +49,6 @@ const KW_HASH2: usize = memory.data(64 * 16, 16); //  K[t] + W[t] of hash 2 (8..
 const TAIL: usize = memory.data(64, 16);
 const DIGEST_BLOCK: usize = memory.data(64, 16);
 const STATE: usize = memory.data(32, 16);
-
-// —— scalar helpers (§4.1.2) ——
-@inline
-function bigSigma0(x: u32): u32 {
-  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
-}
-@inline
-function bigSigma1(x: u32): u32 {
-  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
-}
-@inline
-function smallSigma0(x: u32): u32 {
-  return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3);
-}
-@inline
-function smallSigma1(x: u32): u32 {
-  return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10);
-}
-@inline
-function ch(x: u32, y: u32, z: u32): u32 {
-  return z ^ (x & (y ^ z));
-}
-@inline
-function maj(x: u32, y: u32, z: u32): u32 {
-  return (x & y) | (z & (x | y));
-}
 
 /** Whether W[t] of block 2 depends on the nonce (W3 and all words derived from it). */
 @inline
