@@ -1,0 +1,39 @@
+// A second entry point, built as build/altostream-testing.wasm for the tests
+// only: it exposes internals (field and scalar arithmetic) that the production
+// ABI in index.ts does not, so they can be checked against BigInt on random
+// inputs. Arguments are offsets into SCRATCH.
+import { feAdd, feFromBytes, feInvert, feMul, feNeg, fePow22523, feSq, feSub, feToBytes } from './ed25519/field';
+
+const SCRATCH: usize = memory.data(4096, 16);
+
+export function scratchPtr(): usize {
+  return SCRATCH;
+}
+
+export function testFeFromBytes(out: usize, bytes: usize): void {
+  feFromBytes(SCRATCH + out, SCRATCH + bytes);
+}
+export function testFeToBytes(out: usize, f: usize): void {
+  feToBytes(SCRATCH + out, SCRATCH + f);
+}
+export function testFeAdd(out: usize, f: usize, g: usize): void {
+  feAdd(SCRATCH + out, SCRATCH + f, SCRATCH + g);
+}
+export function testFeSub(out: usize, f: usize, g: usize): void {
+  feSub(SCRATCH + out, SCRATCH + f, SCRATCH + g);
+}
+export function testFeNeg(out: usize, f: usize): void {
+  feNeg(SCRATCH + out, SCRATCH + f);
+}
+export function testFeMul(out: usize, f: usize, g: usize): void {
+  feMul(SCRATCH + out, SCRATCH + f, SCRATCH + g);
+}
+export function testFeSq(out: usize, f: usize): void {
+  feSq(SCRATCH + out, SCRATCH + f);
+}
+export function testFeInvert(out: usize, f: usize): void {
+  feInvert(SCRATCH + out, SCRATCH + f);
+}
+export function testFePow22523(out: usize, f: usize): void {
+  fePow22523(SCRATCH + out, SCRATCH + f);
+}
