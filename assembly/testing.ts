@@ -2,6 +2,7 @@
 // only: it exposes internals (field and scalar arithmetic) that the production
 // ABI in index.ts does not, so they can be checked against BigInt on random
 // inputs. Arguments are offsets into SCRATCH.
+import { scIsCanonical, scMulAdd, scReduce } from './ed25519/scalar';
 import { feAdd, feFromBytes, feInvert, feMul, feNeg, fePow22523, feSq, feSub, feToBytes } from './ed25519/field';
 
 const SCRATCH: usize = memory.data(4096, 16);
@@ -36,4 +37,14 @@ export function testFeInvert(out: usize, f: usize): void {
 }
 export function testFePow22523(out: usize, f: usize): void {
   fePow22523(SCRATCH + out, SCRATCH + f);
+}
+
+export function testScReduce(out: usize, wide: usize): void {
+  scReduce(SCRATCH + out, SCRATCH + wide);
+}
+export function testScMulAdd(out: usize, a: usize, b: usize, c: usize): void {
+  scMulAdd(SCRATCH + out, SCRATCH + a, SCRATCH + b, SCRATCH + c);
+}
+export function testScIsCanonical(s: usize): i32 {
+  return scIsCanonical(SCRATCH + s);
 }
