@@ -4,6 +4,8 @@
 import { DIGEST, HEADER, INPUT, INPUT_CAPACITY, POW_HASH, TARGET } from './memory';
 import { SHA256_CTX_SIZE, sha256, sha256d, sha256Final, sha256Init, sha256Update } from './sha256';
 import { yespowerHash, yespowerSetParams } from './yespower';
+import { publicKeyFromSeed, sign } from './ed25519/sign';
+import { isSmallOrder, verify, verifyWithHash } from './ed25519/verify';
 
 export { scanNonces } from './pow';
 
@@ -77,4 +79,27 @@ export function sha512Feed(length: i32): void {
 }
 export function sha512End(): void {
   sha512Final(SHA512_STREAM, DIGEST);
+}
+
+// ed25519 (RFC 8032, verification under ZIP-215). Layouts in INPUT:
+//   publicKey    seed[32]                       → DIGEST[0, 32)
+//   sign         seed[32] ‖ message             → DIGEST[0, 64)
+//   verify       signature[64] ‖ key[32] ‖ message
+//   verifyHashed signature[64] ‖ key[32] ‖ SHA-512(R ‖ A ‖ M)[64], for messages too long for INPUT
+//   smallOrder   key[32]
+export function ed25519PublicKey(): void {
+  publicKeyFromSeed(DIGEST, INPUT);
+}
+export function ed25519Sign(length: i32): void {
+  sign(DIGEST, INPUT, INPUT + 32, length);
+}
+export function ed25519Verify(length: i32): i32 {
+  return verify(INPUT, INPUT + 64, INPUT + 96, length);
+}
+export function ed25519VerifyHashed(): i32 {
+  return verifyWithHash(INPUT, INPUT + 64, INPUT + 96);
+}
+/** 1 if the key decodes to a point P with [8]P = identity, 0 if it decodes to one without, −1 if it does not decode. */
+export function ed25519SmallOrder(): i32 {
+  return isSmallOrder(INPUT);
 }

@@ -5,7 +5,7 @@
 //
 //   offset (static data, 16-aligned)                  size
 //   ┌──────────────────────────────────────────────┐
-//   │ INPUT   message chunks, personalization, …    │  INPUT_CAPACITY (64 KiB)
+//   │ INPUT   message chunks, personalization, …    │  INPUT_CAPACITY (256 KiB)
 //   ├──────────────────────────────────────────────┤
 //   │ DIGEST  hash output (SHA-256: 32, SHA-512: 64) │  64
 //   ├──────────────────────────────────────────────┤
@@ -20,7 +20,7 @@
 //   │ yespower V: 128·r·N bytes, grown on demand     │  8 MiB at N=2048, r=32
 //   └──────────────────────────────────────────────┘
 
-export const INPUT_CAPACITY: i32 = 65536;
+export const INPUT_CAPACITY: i32 = 262144;
 
 export const INPUT: usize = memory.data(INPUT_CAPACITY, 16);
 export const DIGEST: usize = memory.data(64, 16);

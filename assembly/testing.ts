@@ -2,6 +2,8 @@
 // only: it exposes internals (field and scalar arithmetic) that the production
 // ABI in index.ts does not, so they can be checked against BigInt on random
 // inputs. Arguments are offsets into SCRATCH.
+import { publicKeyFromSeed, sign } from './ed25519/sign';
+import { verify } from './ed25519/verify';
 import { scIsCanonical, scMulAdd, scReduce } from './ed25519/scalar';
 import { feAdd, feFromBytes, feInvert, feMul, feNeg, fePow22523, feSq, feSub, feToBytes } from './ed25519/field';
 
@@ -47,4 +49,14 @@ export function testScMulAdd(out: usize, a: usize, b: usize, c: usize): void {
 }
 export function testScIsCanonical(s: usize): i32 {
   return scIsCanonical(SCRATCH + s);
+}
+
+export function testPublicKey(out: usize, seed: usize): void {
+  publicKeyFromSeed(SCRATCH + out, SCRATCH + seed);
+}
+export function testSign(out: usize, seed: usize, message: usize, length: usize): void {
+  sign(SCRATCH + out, SCRATCH + seed, SCRATCH + message, length);
+}
+export function testVerify(signature: usize, publicKey: usize, message: usize, length: usize): i32 {
+  return verify(SCRATCH + signature, SCRATCH + publicKey, SCRATCH + message, length);
 }

@@ -28,6 +28,11 @@ export interface WasmExports {
   readonly sha512Feed: (length: number) => void;
   readonly sha512End: () => void;
   readonly scanSha256dNonces: (start: number, count: number) => number;
+  readonly ed25519PublicKey: () => void;
+  readonly ed25519Sign: (length: number) => void;
+  readonly ed25519Verify: (length: number) => number;
+  readonly ed25519VerifyHashed: () => number;
+  readonly ed25519SmallOrder: () => number;
 }
 
 /** A loaded instance with byte views that survive memory growth. */
