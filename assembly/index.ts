@@ -6,6 +6,7 @@ import { SHA256_CTX_SIZE, sha256, sha256d, sha256Final, sha256Init, sha256Update
 import { yespowerHash, yespowerSetParams } from './yespower';
 import { publicKeyFromSeed, sign } from './ed25519/sign';
 import { isSmallOrder, verify, verifyWithHash } from './ed25519/verify';
+import { batchBegin, batchPush, batchVerify } from './ed25519/batch';
 
 export { scanNonces } from './pow';
 
@@ -102,4 +103,16 @@ export function ed25519VerifyHashed(): i32 {
 /** 1 if the key decodes to a point P with [8]P = identity, 0 if it decodes to one without, −1 if it does not decode. */
 export function ed25519SmallOrder(): i32 {
   return isSmallOrder(INPUT);
+}
+
+// Batch verification: batchBegin(n), then n × batchPush with INPUT holding
+// signature[64] ‖ key[32] ‖ z[16] ‖ message, then batchVerify over index ranges.
+export function ed25519BatchBegin(n: i32): i32 {
+  return batchBegin(n);
+}
+export function ed25519BatchPush(length: i32): i32 {
+  return batchPush(INPUT, INPUT + 64, INPUT + 96, INPUT + 112, length);
+}
+export function ed25519BatchVerify(from: i32, to: i32): i32 {
+  return batchVerify(from, to);
 }

@@ -25,7 +25,7 @@ import {
 const BASE: usize = memory.data(<i32>POINT_SIZE, 16);
 const BASE_ROWS: i32 = 64;
 const BASE_TABLE: usize = memory.data(BASE_ROWS * 8 * <i32>CACHED_SIZE, 16);
-const BASE_ODD: usize = memory.data(8 * <i32>CACHED_SIZE, 16); // B, 3B, …, 15B
+export const BASE_ODD: usize = memory.data(8 * <i32>CACHED_SIZE, 16); // B, 3B, …, 15B
 let baseReady = false;
 
 const ROW_BASE: usize = memory.data(<i32>POINT_SIZE, 16);
@@ -33,7 +33,7 @@ const ROW_BASE_CACHED: usize = memory.data(<i32>CACHED_SIZE, 16);
 const WALK: usize = memory.data(<i32>POINT_SIZE, 16);
 
 /** Builds the base-point tables on first use. */
-function prepareBase(): void {
+export function prepareBase(): void {
   if (baseReady) return;
   pointDecode(BASE, BASE_BYTES);
   // Row i holds j·16^i·B for j = 1..8.
@@ -85,7 +85,7 @@ const TWICE_CACHED: usize = memory.data(<i32>CACHED_SIZE, 16);
 const ODD_WALK: usize = memory.data(<i32>POINT_SIZE, 16);
 
 /** table[i] = (2i + 1)·p in cached form, i = 0..7. */
-function oddMultiples(table: usize, p: usize): void {
+export function oddMultiples(table: usize, p: usize): void {
   pointDouble(TWICE, p);
   pointToCached(TWICE_CACHED, TWICE);
   memory.copy(ODD_WALK, p, POINT_SIZE);
@@ -106,7 +106,7 @@ function bit(s: usize, i: i32): i32 {
 }
 
 /** Width-5 NAF of a 256-bit scalar: odd digits in (−16, 16), each followed by at least four zeros. */
-function naf5(out: usize, s: usize): void {
+export function naf5(out: usize, s: usize): void {
   memory.fill(out, 0, 257);
   let carry = 0;
   let i = 0;

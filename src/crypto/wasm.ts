@@ -33,6 +33,9 @@ export interface WasmExports {
   readonly ed25519Verify: (length: number) => number;
   readonly ed25519VerifyHashed: () => number;
   readonly ed25519SmallOrder: () => number;
+  readonly ed25519BatchBegin: (n: number) => number;
+  readonly ed25519BatchPush: (length: number) => number;
+  readonly ed25519BatchVerify: (from: number, to: number) => number;
 }
 
 /** A loaded instance with byte views that survive memory growth. */

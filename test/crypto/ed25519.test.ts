@@ -3,7 +3,14 @@
 import { createHash, createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { ed25519 as noble } from '@noble/curves/ed25519.js';
 import { test } from 'tap';
-import { getPublicKey, isCanonicalEncoding, isSmallOrder, sign, verify } from '../../src/crypto/ed25519.js';
+import {
+  getPublicKey,
+  isCanonicalEncoding,
+  isSmallOrder,
+  sign,
+  verify,
+  verifyBatch,
+} from '../../src/crypto/ed25519.js';
 import { bigintToLe, leToBigint, seededRandom } from '../helpers/testing-wasm.js';
 
 const Point = noble.Point;
@@ -255,4 +262,55 @@ test('a message longer than the WASM input buffer verifies through the streamed 
   t.ok(verify(signature, message, pub));
   message[599_999]! ^= 1;
   t.notOk(verify(signature, message, pub));
+});
+
+test('verifyBatch returns exactly the per-item answers of verify on mixed batches', async (t) => {
+  const random = seededRandom(0xba7c4);
+  const make = (i: number): { signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array } => {
+    const seed = random(32);
+    const message = random(i % 120);
+    return { signature: sign(message, seed), message, publicKey: getPublicKey(seed) };
+  };
+  const torsion = torsionPoints();
+  for (const size of [1, 2, 7, 64, 200]) {
+    const items = Array.from({ length: size }, (_, i) => make(i));
+    // Spoil about one in six: a flipped bit, S ≥ L, a wrong key, junk R, or a small-order key with S = 0.
+    items.forEach((item, i) => {
+      if (random(1)[0]! % 6 !== 0) return;
+      switch (i % 5) {
+        case 0:
+          item.message = new Uint8Array([...item.message, 1]);
+          break;
+        case 1:
+          item.signature = new Uint8Array([...item.signature.subarray(0, 32), ...bigintToLe(L + 5n)]);
+          break;
+        case 2:
+          item.publicKey = getPublicKey(random(32));
+          break;
+        case 3:
+          item.signature = new Uint8Array([...random(32), ...item.signature.subarray(32)]);
+          break;
+        default:
+          item.publicKey = torsion[3]!.toBytes();
+          item.signature = new Uint8Array([...torsion[5]!.toBytes(), ...new Uint8Array(32)]);
+      }
+    });
+    const single = items.map((item) => verify(item.signature, item.message, item.publicKey));
+    t.same(verifyBatch(items), single, `batch of ${size}: ${single.filter((x) => !x).length} invalid`);
+  }
+  t.same(verifyBatch([]), [], 'an empty batch has no answers');
+  t.same(
+    verifyBatch([
+      { signature: new Uint8Array(10), message: new Uint8Array(), publicKey: new Uint8Array(32) },
+    ]),
+    [false],
+    'a signature of the wrong length is false',
+  );
+  t.throws(
+    () =>
+      verifyBatch([{ signature: 'x', message: new Uint8Array(), publicKey: new Uint8Array(32) } as never]),
+    {
+      code: 'not-bytes',
+    },
+  );
 });

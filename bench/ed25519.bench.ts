@@ -1,0 +1,58 @@
+// ed25519 signing and verification, operations per second on one core, 100-byte
+// messages, against node:crypto (KeyObjects), @noble/curves, libsodium-wrappers
+// (WASM) and tweetnacl, side by side in interleaved rounds.
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { ed25519 as noble } from '@noble/curves/ed25519.js';
+import sodium from 'libsodium-wrappers';
+import nacl from 'tweetnacl';
+import { getPublicKey, sign, verify } from '../src/crypto/ed25519.js';
+import { measure, type MeasurementResult } from './harness.js';
+
+const MESSAGE_LENGTH = 100;
+
+function bytes(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 73 + seed * 31 + 7) & 0xff);
+}
+
+export async function run(): Promise<MeasurementResult[]> {
+  await sodium.ready;
+  const seed = bytes(32, 1);
+  const message = bytes(MESSAGE_LENGTH, 2);
+  const publicKey = getPublicKey(seed);
+  const signature = sign(message, seed);
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const nodePrivate = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  const nodePublic = createPublicKey(nodePrivate);
+  const sodiumKeys = sodium.crypto_sign_seed_keypair(seed);
+  const naclKeys = nacl.sign.keyPair.fromSeed(seed);
+
+  const signing = measure({
+    title: 'ed25519 sign, 100-byte messages',
+    unit: 'signatures',
+    candidates: [
+      { name: 'altostream sign', ours: true, fn: () => sign(message, seed) },
+      { name: 'node:crypto sign (KeyObject)', fn: () => nodeSign(null, message, nodePrivate) },
+      { name: 'libsodium-wrappers', fn: () => sodium.crypto_sign_detached(message, sodiumKeys.privateKey) },
+      { name: '@noble/curves', fn: () => noble.sign(message, seed) },
+      { name: 'tweetnacl', fn: () => nacl.sign.detached(message, naclKeys.secretKey) },
+    ],
+  });
+  const verifying = measure({
+    title: 'ed25519 verify, 100-byte messages',
+    unit: 'verifications',
+    candidates: [
+      { name: 'altostream verify (ZIP-215)', ours: true, fn: () => verify(signature, message, publicKey) },
+      { name: 'node:crypto verify (KeyObject)', fn: () => nodeVerify(null, message, nodePublic, signature) },
+      {
+        name: 'libsodium-wrappers',
+        fn: () => sodium.crypto_sign_verify_detached(signature, message, sodiumKeys.publicKey),
+      },
+      {
+        name: '@noble/curves (zip215)',
+        fn: () => noble.verify(signature, message, publicKey, { zip215: true }),
+      },
+      { name: 'tweetnacl', fn: () => nacl.sign.detached.verify(message, signature, naclKeys.publicKey) },
+    ],
+  });
+  return [signing, verifying];
+}
