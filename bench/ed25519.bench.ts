@@ -5,7 +5,7 @@ import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVeri
 import { ed25519 as noble } from '@noble/curves/ed25519.js';
 import sodium from 'libsodium-wrappers';
 import nacl from 'tweetnacl';
-import { getPublicKey, sign, verify } from '../src/crypto/ed25519.js';
+import { getPublicKey, sign, verify, verifyBatch } from '../src/crypto/ed25519.js';
 import { measure, type MeasurementResult } from './harness.js';
 
 const MESSAGE_LENGTH = 100;
@@ -54,5 +54,46 @@ export async function run(): Promise<MeasurementResult[]> {
       { name: 'tweetnacl', fn: () => nacl.sign.detached.verify(message, signature, naclKeys.publicKey) },
     ],
   });
-  return [signing, verifying];
+  const batches = BATCH_SIZES.map((size) => {
+    const items = Array.from({ length: size }, (_, i) => {
+      const itemSeed = bytes(32, 100 + i);
+      const itemMessage = bytes(MESSAGE_LENGTH, 200 + i);
+      return {
+        signature: sign(itemMessage, itemSeed),
+        message: itemMessage,
+        publicKey: getPublicKey(itemSeed),
+        nodeKey: createPublicKey({
+          key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), getPublicKey(itemSeed)]),
+          format: 'der',
+          type: 'spki',
+        }),
+      };
+    });
+    return measure({
+      title: `ed25519 batch of ${size} vs one-by-one verification`,
+      unit: 'signatures',
+      candidates: [
+        {
+          name: `altostream verifyBatch(${size})`,
+          ours: true,
+          opsPerCall: size,
+          fn: () => verifyBatch(items),
+        },
+        {
+          name: 'node:crypto verify, one by one',
+          opsPerCall: size,
+          fn: () => items.every((it) => nodeVerify(null, it.message, it.nodeKey, it.signature)),
+        },
+        {
+          name: 'libsodium-wrappers, one by one',
+          opsPerCall: size,
+          fn: () =>
+            items.every((it) => sodium.crypto_sign_verify_detached(it.signature, it.message, it.publicKey)),
+        },
+      ],
+    });
+  });
+  return [signing, verifying, ...batches];
 }
+
+const BATCH_SIZES = [1, 16, 64, 256, 1024];
