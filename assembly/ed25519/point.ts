@@ -142,6 +142,20 @@ export function pointSub(out: usize, p: usize, q: usize): void {
 
 /** out = 2p ("dbl-2008-hwcd" with every sign flipped, which leaves the result unchanged). out may be p. */
 export function pointDouble(out: usize, p: usize): void {
+  doubleCore(p);
+  finish(out);
+}
+
+/** out = 2p without T, for a result that is only doubled again or tested (doubling never reads T). */
+export function pointDoubleNoT(out: usize, p: usize): void {
+  doubleCore(p);
+  feMul(out + X, E_, F_);
+  feMul(out + Y, G_, H_);
+  feMul(out + Z, F_, G_);
+}
+
+@inline
+function doubleCore(p: usize): void {
   feSq(A_, p + X);
   feSq(B_, p + Y);
   feSq(C_, p + Z);
@@ -152,7 +166,6 @@ export function pointDouble(out: usize, p: usize): void {
   feSub(E_, H_, E_); //        X² + Y² − (X+Y)²
   feSub(G_, A_, B_); //        X² − Y²
   feAdd(F_, C_, G_);
-  finish(out);
 }
 
 const U_: usize = memory.data(40, 16);
@@ -225,11 +238,11 @@ export function pointIsIdentity(p: usize): i32 {
   return feIsZero(CHECK_);
 }
 
-/** out = [8]p. */
+/** out = [8]p, without T. */
 export function pointMulByCofactor(out: usize, p: usize): void {
-  pointDouble(out, p);
-  pointDouble(out, out);
-  pointDouble(out, out);
+  pointDoubleNoT(out, p);
+  pointDoubleNoT(out, out);
+  pointDoubleNoT(out, out);
 }
 
 /** Constant-time select: out = table[index] for cached points, reading every entry. */

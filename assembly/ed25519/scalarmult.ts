@@ -17,6 +17,7 @@ import {
   pointAdd,
   pointDecode,
   pointDouble,
+  pointDoubleNoT,
   pointIdentity,
   pointSub,
   pointToCached,
@@ -133,11 +134,13 @@ export function mulDoubleVartime(out: usize, a: usize, pointA: usize, b: usize):
   while (top >= 0 && load<i8>(NAF_A + <usize>top) == 0 && load<i8>(NAF_B + <usize>top) == 0) top--;
   pointIdentity(out);
   for (let i = top; i >= 0; i--) {
-    pointDouble(out, out);
     const da = <i32>load<i8>(NAF_A + <usize>i);
+    const db = <i32>load<i8>(NAF_B + <usize>i);
+    // T is read only by an addition: skip it unless one follows or the result is returned.
+    if (da | db || i == 0) pointDouble(out, out);
+    else pointDoubleNoT(out, out);
     if (da > 0) pointAdd(out, out, A_ODD + <usize>(da >> 1) * CACHED_SIZE);
     else if (da < 0) pointSub(out, out, A_ODD + <usize>(-da >> 1) * CACHED_SIZE);
-    const db = <i32>load<i8>(NAF_B + <usize>i);
     if (db > 0) pointAdd(out, out, BASE_ODD + <usize>(db >> 1) * CACHED_SIZE);
     else if (db < 0) pointSub(out, out, BASE_ODD + <usize>(-db >> 1) * CACHED_SIZE);
   }
