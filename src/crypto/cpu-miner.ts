@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../util/errors.js';
 import { checkBytes } from './bytes.js';
+import { siblingWorkerUrl } from './worker-url.js';
 import type { FromWorker, ToWorker, WorkerInit } from './miner-protocol.js';
 import {
   ALTO_YESPOWER,
@@ -54,12 +55,6 @@ export interface CpuMinerEvents {
 }
 
 export const MAX_THREADS = 256;
-
-function workerUrl(): URL {
-  // From src/ under a TypeScript loader the sibling is .ts; built, it is .js.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./miner-worker${extension}`, import.meta.url);
-}
 
 interface Thread {
   readonly worker: Worker;
@@ -209,7 +204,7 @@ function post(thread: Thread, message: ToWorker): void {
 
 function spawn(thread: number, params: YespowerParams): Promise<Worker> {
   const init: WorkerInit = { thread, N: params.N, r: params.r, pers: params.pers };
-  const worker = new Worker(workerUrl(), { workerData: init });
+  const worker = new Worker(siblingWorkerUrl(import.meta.url, 'miner-worker'), { workerData: init });
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       reject(error);
