@@ -149,16 +149,38 @@ export function feSq(out: usize, f: usize): void {
   const f7 = limb(f, 7);
   const f8 = limb(f, 8);
   const f9 = limb(f, 9);
-  const h0 = f0 * f0 + 76 * f1 * f9 + 38 * f2 * f8 + 76 * f3 * f7 + 38 * f4 * f6 + 38 * f5 * f5;
-  const h1 = 2 * f0 * f1 + 38 * f2 * f9 + 38 * f3 * f8 + 38 * f4 * f7 + 38 * f5 * f6;
-  const h2 = 2 * f0 * f2 + 2 * f1 * f1 + 76 * f3 * f9 + 38 * f4 * f8 + 76 * f5 * f7 + 19 * f6 * f6;
-  const h3 = 2 * f0 * f3 + 2 * f1 * f2 + 38 * f4 * f9 + 38 * f5 * f8 + 38 * f6 * f7;
-  const h4 = 2 * f0 * f4 + 4 * f1 * f3 + f2 * f2 + 76 * f5 * f9 + 38 * f6 * f8 + 38 * f7 * f7;
-  const h5 = 2 * f0 * f5 + 2 * f1 * f4 + 2 * f2 * f3 + 38 * f6 * f9 + 38 * f7 * f8;
-  const h6 = 2 * f0 * f6 + 4 * f1 * f5 + 2 * f2 * f4 + 2 * f3 * f3 + 76 * f7 * f9 + 19 * f8 * f8;
-  const h7 = 2 * f0 * f7 + 2 * f1 * f6 + 2 * f2 * f5 + 2 * f3 * f4 + 38 * f8 * f9;
-  const h8 = 2 * f0 * f8 + 4 * f1 * f7 + 2 * f2 * f6 + 4 * f3 * f5 + f4 * f4 + 38 * f9 * f9;
-  const h9 = 2 * f0 * f9 + 2 * f1 * f8 + 2 * f2 * f7 + 2 * f3 * f6 + 2 * f4 * f5;
+  // Each product f_i·f_j (i < j) appears twice; scale one factor once so every term is one multiply.
+  const f1_2 = 2 * f1;
+  const f2_2 = 2 * f2;
+  const f3_2 = 2 * f3;
+  const f3_4 = 4 * f3;
+  const f4_2 = 2 * f4;
+  const f5_2 = 2 * f5;
+  const f5_4 = 4 * f5;
+  const f5_38 = 38 * f5;
+  const f6_2 = 2 * f6;
+  const f6_19 = 19 * f6;
+  const f6_38 = 38 * f6;
+  const f7_2 = 2 * f7;
+  const f7_4 = 4 * f7;
+  const f7_38 = 38 * f7;
+  const f7_76 = 76 * f7;
+  const f8_2 = 2 * f8;
+  const f8_19 = 19 * f8;
+  const f8_38 = 38 * f8;
+  const f9_2 = 2 * f9;
+  const f9_38 = 38 * f9;
+  const f9_76 = 76 * f9;
+  const h0 = f0 * f0 + f1 * f9_76 + f2 * f8_38 + f3 * f7_76 + f4 * f6_38 + f5 * f5_38;
+  const h1 = f0 * f1_2 + f2 * f9_38 + f3 * f8_38 + f4 * f7_38 + f5 * f6_38;
+  const h2 = f0 * f2_2 + f1 * f1_2 + f3 * f9_76 + f4 * f8_38 + f5 * f7_76 + f6 * f6_19;
+  const h3 = f0 * f3_2 + f1 * f2_2 + f4 * f9_38 + f5 * f8_38 + f6 * f7_38;
+  const h4 = f0 * f4_2 + f1 * f3_4 + f2 * f2 + f5 * f9_76 + f6 * f8_38 + f7 * f7_38;
+  const h5 = f0 * f5_2 + f1 * f4_2 + f2 * f3_2 + f6 * f9_38 + f7 * f8_38;
+  const h6 = f0 * f6_2 + f1 * f5_4 + f2 * f4_2 + f3 * f3_2 + f7 * f9_76 + f8 * f8_19;
+  const h7 = f0 * f7_2 + f1 * f6_2 + f2 * f5_2 + f3 * f4_2 + f8 * f9_38;
+  const h8 = f0 * f8_2 + f1 * f7_4 + f2 * f6_2 + f3 * f5_4 + f4 * f4 + f9 * f9_38;
+  const h9 = f0 * f9_2 + f1 * f8_2 + f2 * f7_2 + f3 * f6_2 + f4 * f5_2;
   carryStore(out, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9);
 }
 
