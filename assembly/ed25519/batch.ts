@@ -6,7 +6,8 @@
 // holds when every item satisfies its own cofactored equation, and fails
 // with probability about 2^−128 otherwise, so a batch answers exactly as the
 // items' single verifications would. The sum is one multi-scalar
-// multiplication (Straus: width-5 NAF and odd-multiple tables per point, one
+// multiplication (Straus: width-5 NAF and odd-multiple tables per point, B in
+// width 7 from its fixed table, one
 // shared doubling chain). A failing range is split by the caller to find the
 // bad items.
 //
@@ -16,7 +17,7 @@
 //     R point [160] ‖ A point [160] ‖ z [32] ‖ z·k mod L [32] ‖ S [32] ‖ status u32
 //   then, for the points of one verified range, NAF digits and tables.
 import { arenaStart, reserveArena } from '../memory';
-import { BASE_ODD, naf5, oddMultiples, prepareBase } from './scalarmult';
+import { BASE_ODD, BASE_WIDTH, naf, oddMultiples, prepareBase } from './scalarmult';
 import {
   CACHED_SIZE,
   POINT_SIZE,
@@ -107,14 +108,14 @@ export function batchVerify(from: i32, to: i32): i32 {
     if (load<u32>(r + OFF_STATUS) == 0) continue;
     scMulAdd(SUM_S, r + OFF_Z, r + OFF_S, SUM_S);
     const forR = scratch(points++);
-    naf5(forR, r + OFF_Z);
+    naf(forR, r + OFF_Z, 5);
     oddMultiples(forR + NAF_BYTES, r + OFF_R);
     const forA = scratch(points++);
-    naf5(forA, r + OFF_ZK);
+    naf(forA, r + OFF_ZK, 5);
     oddMultiples(forA + NAF_BYTES, r + OFF_A);
   }
   if (points == 0) return 1;
-  naf5(NAF_B, SUM_S);
+  naf(NAF_B, SUM_S, BASE_WIDTH);
 
   let top = 256;
   for (; top >= 0; top--) {

@@ -6,8 +6,9 @@
 // j·16^i·B (j = 1..8), each read touching all eight entries of its row.
 //
 // mulDoubleVartime: [a]A + [b]B in variable time (verification only sees
-// public values): both scalars in width-5 NAF, odd multiples 1..15 of A
-// computed per call and of B once, one shared doubling chain.
+// public values): a in width-5 NAF over odd multiples 1..15 of A
+// computed per call, b in width 7 over odd multiples 1..63 of B computed once,
+// one shared doubling chain.
 import {
   CACHED_SIZE,
   POINT_SIZE,
@@ -26,7 +27,10 @@ import {
 const BASE: usize = memory.data(<i32>POINT_SIZE, 16);
 const BASE_ROWS: i32 = 64;
 const BASE_TABLE: usize = memory.data(BASE_ROWS * 8 * <i32>CACHED_SIZE, 16);
-export const BASE_ODD: usize = memory.data(8 * <i32>CACHED_SIZE, 16); // B, 3B, …, 15B
+/** Width of the NAF of B's scalar: B's table is built once, so it can be wide. */
+export const BASE_WIDTH: i32 = 7;
+const BASE_ODD_COUNT: i32 = 1 << (BASE_WIDTH - 2);
+export const BASE_ODD: usize = memory.data(BASE_ODD_COUNT * <i32>CACHED_SIZE, 16); // B, 3B, …, 63B
 let baseReady = false;
 
 const ROW_BASE: usize = memory.data(<i32>POINT_SIZE, 16);
@@ -50,7 +54,7 @@ export function prepareBase(): void {
     }
     for (let k = 0; k < 4; k++) pointDouble(ROW_BASE, ROW_BASE);
   }
-  oddMultiples(BASE_ODD, BASE);
+  oddMultiples(BASE_ODD, BASE, BASE_ODD_COUNT);
   baseReady = true;
 }
 
@@ -85,13 +89,13 @@ const TWICE: usize = memory.data(<i32>POINT_SIZE, 16);
 const TWICE_CACHED: usize = memory.data(<i32>CACHED_SIZE, 16);
 const ODD_WALK: usize = memory.data(<i32>POINT_SIZE, 16);
 
-/** table[i] = (2i + 1)·p in cached form, i = 0..7. */
-export function oddMultiples(table: usize, p: usize): void {
+/** table[i] = (2i + 1)·p in cached form, i = 0 .. count − 1. */
+export function oddMultiples(table: usize, p: usize, count: i32 = 8): void {
   pointDouble(TWICE, p);
   pointToCached(TWICE_CACHED, TWICE);
   memory.copy(ODD_WALK, p, POINT_SIZE);
   pointToCached(table, ODD_WALK);
-  for (let i = 1; i < 8; i++) {
+  for (let i = 1; i < count; i++) {
     pointAdd(ODD_WALK, ODD_WALK, TWICE_CACHED);
     pointToCached(table + <usize>i * CACHED_SIZE, ODD_WALK);
   }
@@ -106,8 +110,8 @@ function bit(s: usize, i: i32): i32 {
   return i < 256 ? (<i32>load<u8>(s + (<usize>i >> 3)) >> (i & 7)) & 1 : 0;
 }
 
-/** Width-5 NAF of a 256-bit scalar: odd digits in (−16, 16), each followed by at least four zeros. */
-export function naf5(out: usize, s: usize): void {
+/** Width-w NAF of a 256-bit scalar: odd digits in (−2^(w−1), 2^(w−1)), each followed by at least w − 1 zeros. */
+export function naf(out: usize, s: usize, width: i32): void {
   memory.fill(out, 0, 257);
   let carry = 0;
   let i = 0;
@@ -117,18 +121,18 @@ export function naf5(out: usize, s: usize): void {
       continue;
     }
     let window = carry;
-    for (let k = 0; k < 5; k++) window += bit(s, i + k) << k;
-    carry = (window >> 4) & 1;
-    store<i8>(out + <usize>i, <i8>(window - (carry << 5)));
-    i += 5;
+    for (let k = 0; k < width; k++) window += bit(s, i + k) << k;
+    carry = (window >> (width - 1)) & 1;
+    store<i8>(out + <usize>i, <i8>(window - (carry << width)));
+    i += width;
   }
 }
 
 /** out = [a]A + [b]B for 32-byte little-endian scalars a, b (variable time). */
 export function mulDoubleVartime(out: usize, a: usize, pointA: usize, b: usize): void {
   prepareBase();
-  naf5(NAF_A, a);
-  naf5(NAF_B, b);
+  naf(NAF_A, a, 5);
+  naf(NAF_B, b, BASE_WIDTH);
   oddMultiples(A_ODD, pointA);
   let top = 256;
   while (top >= 0 && load<i8>(NAF_A + <usize>top) == 0 && load<i8>(NAF_B + <usize>top) == 0) top--;
