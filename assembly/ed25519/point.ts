@@ -110,34 +110,42 @@ function finish(out: usize): void {
 
 /** out = p + q for q in cached form ("add-2008-hwcd-3"). out may be p. */
 export function pointAdd(out: usize, p: usize, q: usize): void {
-  feAdd(A_, p + Y, p + X);
-  feSub(B_, p + Y, p + X);
-  feMul(A_, A_, q + YPX); //  (Y1+X1)(Y2+X2)
-  feMul(B_, B_, q + YMX); //  (Y1−X1)(Y2−X2)
-  feMul(C_, p + T, q + T2D); // 2d·T1·T2
-  feMul(D_, p + Z, q + Z);
-  feAdd(D_, D_, D_); //       2·Z1·Z2
-  feSub(E_, A_, B_);
-  feSub(F_, D_, C_);
-  feAdd(G_, D_, C_);
-  feAdd(H_, A_, B_);
+  addCore(p, q, 0);
   finish(out);
 }
 
 /** out = p − q for q in cached form: −q swaps Y+X with Y−X and negates 2d·T. */
 export function pointSub(out: usize, p: usize, q: usize): void {
+  addCore(p, q, 1);
+  finish(out);
+}
+
+/** p ± q without T, for a sum that is only doubled next (doubling never reads T). */
+export function pointAddNoT(out: usize, p: usize, q: usize, subtract: i32): void {
+  addCore(p, q, subtract);
+  feMul(out + X, E_, F_);
+  feMul(out + Y, G_, H_);
+  feMul(out + Z, F_, G_);
+}
+
+@inline
+function addCore(p: usize, q: usize, subtract: i32): void {
   feAdd(A_, p + Y, p + X);
   feSub(B_, p + Y, p + X);
-  feMul(A_, A_, q + YMX);
-  feMul(B_, B_, q + YPX);
-  feMul(C_, p + T, q + T2D);
+  feMul(A_, A_, q + (subtract ? YMX : YPX)); // (Y1+X1)(Y2±X2)
+  feMul(B_, B_, q + (subtract ? YPX : YMX)); // (Y1−X1)(Y2∓X2)
+  feMul(C_, p + T, q + T2D); //                ±2d·T1·T2, sign applied below
   feMul(D_, p + Z, q + Z);
-  feAdd(D_, D_, D_);
+  feAdd(D_, D_, D_); //                        2·Z1·Z2
   feSub(E_, A_, B_);
-  feAdd(F_, D_, C_);
-  feSub(G_, D_, C_);
+  if (subtract) {
+    feAdd(F_, D_, C_);
+    feSub(G_, D_, C_);
+  } else {
+    feSub(F_, D_, C_);
+    feAdd(G_, D_, C_);
+  }
   feAdd(H_, A_, B_);
-  finish(out);
 }
 
 /** out = 2p ("dbl-2008-hwcd" with every sign flipped, which leaves the result unchanged). out may be p. */

@@ -16,6 +16,7 @@ import {
   cachedNegateIf,
   cachedSelect,
   pointAdd,
+  pointAddNoT,
   pointDecode,
   pointDouble,
   pointDoubleNoT,
@@ -140,12 +141,27 @@ export function mulDoubleVartime(out: usize, a: usize, pointA: usize, b: usize):
   for (let i = top; i >= 0; i--) {
     const da = <i32>load<i8>(NAF_A + <usize>i);
     const db = <i32>load<i8>(NAF_B + <usize>i);
-    // T is read only by an addition: skip it unless one follows or the result is returned.
+    // T is read only by additions: a doubling keeps it only when an addition
+    // follows, an addition only when another follows or the result is returned.
     if (da | db || i == 0) pointDouble(out, out);
     else pointDoubleNoT(out, out);
-    if (da > 0) pointAdd(out, out, A_ODD + <usize>(da >> 1) * CACHED_SIZE);
-    else if (da < 0) pointSub(out, out, A_ODD + <usize>(-da >> 1) * CACHED_SIZE);
-    if (db > 0) pointAdd(out, out, BASE_ODD + <usize>(db >> 1) * CACHED_SIZE);
-    else if (db < 0) pointSub(out, out, BASE_ODD + <usize>(-db >> 1) * CACHED_SIZE);
+    if (da != 0) {
+      const entry = A_ODD + <usize>((da < 0 ? -da : da) >> 1) * CACHED_SIZE;
+      if (db != 0 || i == 0) {
+        if (da > 0) pointAdd(out, out, entry);
+        else pointSub(out, out, entry);
+      } else {
+        pointAddNoT(out, out, entry, <i32>(da < 0));
+      }
+    }
+    if (db != 0) {
+      const entry = BASE_ODD + <usize>((db < 0 ? -db : db) >> 1) * CACHED_SIZE;
+      if (i == 0) {
+        if (db > 0) pointAdd(out, out, entry);
+        else pointSub(out, out, entry);
+      } else {
+        pointAddNoT(out, out, entry, <i32>(db < 0));
+      }
+    }
   }
 }
