@@ -6,7 +6,7 @@ import { SHA256_CTX_SIZE, sha256, sha256d, sha256Final, sha256Init, sha256Update
 import { yespowerHash, yespowerSetParams } from './yespower';
 import { publicKeyFromSeed, sign } from './ed25519/sign';
 import { isSmallOrder, verify, verifyWithHash } from './ed25519/verify';
-import { batchBegin, batchPush, batchVerify } from './ed25519/batch';
+import { batchBegin, batchPush, batchVerify, setPippengerFrom } from './ed25519/batch';
 
 export { scanNonces } from './pow';
 
@@ -115,4 +115,8 @@ export function ed25519BatchPush(length: i32): i32 {
 }
 export function ed25519BatchVerify(from: i32, to: i32): i32 {
   return batchVerify(from, to);
+}
+/** Batch size from which batchVerify switches from Straus to Pippenger (for the benchmark that picks it). */
+export function ed25519SetPippengerFrom(n: i32): void {
+  setPippengerFrom(n);
 }

@@ -25,7 +25,7 @@ import {
   pointToCached,
 } from './point';
 
-const BASE: usize = memory.data(<i32>POINT_SIZE, 16);
+export const BASE: usize = memory.data(<i32>POINT_SIZE, 16);
 const BASE_ROWS: i32 = 64;
 const BASE_TABLE: usize = memory.data(BASE_ROWS * 8 * <i32>CACHED_SIZE, 16);
 /** Width of the NAF of B's scalar: B's table is built once, so it can be wide. */
