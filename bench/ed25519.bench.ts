@@ -6,7 +6,8 @@ import { ed25519 as noble } from '@noble/curves/ed25519.js';
 import sodium from 'libsodium-wrappers';
 import nacl from 'tweetnacl';
 import { getPublicKey, sign, verify, verifyBatch } from '../src/crypto/ed25519.js';
-import { measure, type MeasurementResult } from './harness.js';
+import { instantiateWasm } from '../src/crypto/wasm.js';
+import { measure, type Measurement, type MeasurementResult } from './harness.js';
 
 const MESSAGE_LENGTH = 100;
 
@@ -93,7 +94,39 @@ export async function run(): Promise<MeasurementResult[]> {
       ],
     });
   });
-  return [signing, verifying, ...batches];
+  const msm = MSM_SIZES.map((size) => measure(msmMeasurement(size)));
+  return [signing, verifying, ...batches, ...msm];
+}
+
+const MSM_SIZES = [16, 64, 256, 1024];
+
+/** The multi-scalar multiplication alone (items staged once), Pippenger against Straus: picks the crossover. */
+function msmMeasurement(size: number): Measurement {
+  const core = instantiateWasm('simd');
+  const { exports } = core;
+  exports.ed25519BatchBegin(size);
+  for (let i = 0; i < size; i++) {
+    const seed = bytes(32, 300 + i);
+    const message = bytes(MESSAGE_LENGTH, 400 + i);
+    const memory = core.bytes();
+    memory.set(sign(message, seed), core.input);
+    memory.set(getPublicKey(seed), core.input + 64);
+    memory.set(bytes(16, 500 + i), core.input + 96);
+    memory.set(message, core.input + 112);
+    exports.ed25519BatchPush(MESSAGE_LENGTH);
+  }
+  const run = (pippengerFrom: number) => () => {
+    exports.ed25519SetPippengerFrom(pippengerFrom);
+    return exports.ed25519BatchVerify(0, size);
+  };
+  return {
+    title: `ed25519 batch multi-scalar multiplication, ${size} signatures`,
+    unit: 'signatures',
+    candidates: [
+      { name: 'Pippenger buckets', ours: true, opsPerCall: size, fn: run(1) },
+      { name: 'Straus, width-5 tables', opsPerCall: size, fn: run(1 << 30) },
+    ],
+  };
 }
 
 const BATCH_SIZES = [1, 16, 64, 256, 1024];

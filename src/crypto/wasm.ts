@@ -36,6 +36,7 @@ export interface WasmExports {
   readonly ed25519BatchBegin: (n: number) => number;
   readonly ed25519BatchPush: (length: number) => number;
   readonly ed25519BatchVerify: (from: number, to: number) => number;
+  readonly ed25519SetPippengerFrom: (n: number) => void;
 }
 
 /** A loaded instance with byte views that survive memory growth. */
