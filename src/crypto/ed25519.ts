@@ -122,7 +122,8 @@ export function verifyBatch(items: readonly SignedMessage[]): boolean[] {
   const batchable: number[] = [];
   items.forEach((item, i) => {
     if (item.signature.length !== SIGNATURE_LENGTH || item.publicKey.length !== PUBLIC_KEY_LENGTH) return;
-    if (item.message.length > core.inputCapacity - BATCH_OVERHEAD)
+    // One item, or one too long for the input buffer: a single verification is the cheaper check.
+    if (items.length === 1 || item.message.length > core.inputCapacity - BATCH_OVERHEAD)
       results[i] = verify(item.signature, item.message, item.publicKey);
     else batchable.push(i);
   });
