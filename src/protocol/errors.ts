@@ -1,0 +1,60 @@
+// RuleError: the sender broke a rule of PROTOCOL.md. It carries the rule's
+// code (kebab-case, as the protocol names it), details for the log, whether
+// the failure is permanent (false only for `time-too-new`: retry later), and
+// what gossip should do with the message (§10.2): REJECT penalises the peer,
+// IGNORE drops it quietly because another node's view may differ.
+
+export type RuleCode =
+  // §2.1 encoding
+  | 'bad-encoding'
+  | 'trailing-bytes'
+  | 'non-minimal-varint'
+  | 'oversize'
+  | 'bad-utf8'
+  | 'bad-flag'
+  // §2.4 addresses
+  | 'bad-address'
+  // amounts (API and wallet input)
+  | 'bad-amount'
+  // §4 transactions
+  | 'bad-version'
+  | 'unknown-tx-type'
+  | 'tx-too-large'
+  | 'bad-signature'
+  | 'unknown-account'
+  | 'bad-nonce'
+  | 'expired'
+  | 'insufficient-funds'
+  | 'tx-type-inactive'
+  | 'bad-role'
+  | 'bad-target-kind'
+  | 'bad-count'
+  | 'bad-proposal-kind'
+  | 'bad-choice';
+
+export type GossipAction = 'reject' | 'ignore';
+
+export interface RuleErrorOptions {
+  readonly gossip?: GossipAction;
+  readonly permanent?: boolean;
+}
+
+export class RuleError extends Error {
+  override readonly name = 'RuleError';
+  readonly gossip: GossipAction;
+  readonly permanent: boolean;
+
+  constructor(
+    readonly code: RuleCode,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    options: RuleErrorOptions = {},
+  ) {
+    super(`${code}${Object.keys(details).length > 0 ? ` ${JSON.stringify(details, bigintSafe)}` : ''}`);
+    this.gossip = options.gossip ?? 'reject';
+    this.permanent = options.permanent ?? true;
+  }
+}
+
+function bigintSafe(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}

@@ -1,0 +1,127 @@
+// Network parameters (PROTOCOL.md §1.2, §1.3, §12). Devnet is a mode of
+// regtest (§1.2), not a network of its own.
+import { BASE_UNITS_PER_ALTO } from './amount.js';
+
+export type NetworkName = 'mainnet' | 'testnet' | 'regtest';
+
+export interface GenesisAllocation {
+  /** Hex account id. */
+  readonly account: string;
+  readonly amount: bigint;
+}
+
+export interface NetworkParams {
+  readonly name: NetworkName;
+  /** Key-block body magic, in wire byte order. */
+  readonly magic: Uint8Array;
+  readonly chainId: string;
+  readonly hrp: string;
+  readonly ports: { readonly p2p: number; readonly api: number; readonly stratum: number };
+  readonly genesis: {
+    readonly time: number;
+    readonly bits: number;
+    readonly allocations: readonly GenesisAllocation[];
+    /** Hex, as §1.3 lists it. */
+    readonly id: string;
+  };
+  /** Compact form of POW_LIMIT (§3.6). */
+  readonly powLimitBits: number;
+  /** LWMA-1 window and target spacing in seconds; null: `bits` fixed at powLimitBits. */
+  readonly retarget: { readonly window: number; readonly spacing: number } | null;
+  readonly mtpWindow: number;
+  readonly keyBlockFutureLimitS: number;
+  readonly microblockFutureLimitMs: number;
+  readonly minMicroblockIntervalMs: number;
+  readonly maxMicroblockBytes: number;
+  readonly maxMicroblockTxs: number;
+  readonly maxTxBytes: number;
+  readonly rewardMaturity: number;
+  readonly undoDepth: number;
+  readonly cap: bigint;
+  readonly baseSubsidy: bigint;
+  readonly halvingInterval: number;
+  readonly rewardPeriod: number;
+}
+
+const ALTO = BASE_UNITS_PER_ALTO;
+
+const COMMON = {
+  mtpWindow: 11,
+  keyBlockFutureLimitS: 7200,
+  microblockFutureLimitMs: 120_000,
+  maxMicroblockBytes: 1_000_000,
+  maxMicroblockTxs: 10_000,
+  maxTxBytes: 200_000,
+  undoDepth: 288,
+  cap: 25_000_000n * ALTO,
+  baseSubsidy: (125n * ALTO) / 10n,
+} as const;
+
+export const MAINNET: NetworkParams = {
+  ...COMMON,
+  name: 'mainnet',
+  magic: Uint8Array.from([0xa1, 0x70, 0x57, 0x4d]),
+  chainId: 'altostream-mainnet-1',
+  hrp: 'alto',
+  ports: { p2p: 7370, api: 7371, stratum: 3337 },
+  genesis: {
+    time: 1798761600,
+    bits: 0x1f00ffff,
+    allocations: [],
+    id: '78625a3615f26cea48e9002309693aa0cda0e2b715a2139eade6374865f3316a',
+  },
+  powLimitBits: 0x1f00ffff,
+  retarget: { window: 90, spacing: 60 },
+  minMicroblockIntervalMs: 2000,
+  rewardMaturity: 100,
+  halvingInterval: 1_000_000,
+  rewardPeriod: 1440,
+};
+
+export const TESTNET: NetworkParams = {
+  ...MAINNET,
+  name: 'testnet',
+  magic: Uint8Array.from([0xa1, 0x70, 0x57, 0x54]),
+  chainId: 'altostream-testnet-1',
+  hrp: 'talto',
+  ports: { p2p: 17370, api: 17371, stratum: 13337 },
+  genesis: {
+    time: 1796083200,
+    bits: 0x1f00ffff,
+    allocations: [{ account: '1c789d754d725dc50f2bed414ef6d1fe805e77a4', amount: 1_000_000n * ALTO }],
+    id: '0c45b06e3db259aeeed1dfd04778d7d4ca5346d7f64391c7ce0a694f291710dc',
+  },
+};
+
+export const REGTEST: NetworkParams = {
+  ...COMMON,
+  name: 'regtest',
+  magic: Uint8Array.from([0xa1, 0x70, 0x57, 0x52]),
+  chainId: 'altostream-regtest',
+  hrp: 'ralto',
+  ports: { p2p: 27370, api: 27371, stratum: 23337 },
+  genesis: {
+    time: 1767225600,
+    bits: 0x207fffff,
+    allocations: [{ account: 'e2bf0e089ca918dd0becba667fb6831b439a6dcc', amount: 1_000_000n * ALTO }],
+    id: 'd1414006a437699331eaf27023399c714ef860e19339a33fd53e8f02774f50cf',
+  },
+  powLimitBits: 0x207fffff,
+  retarget: null,
+  minMicroblockIntervalMs: 0,
+  rewardMaturity: 2,
+  halvingInterval: 150,
+  rewardPeriod: 10,
+};
+
+export const NETWORKS: Readonly<Record<NetworkName, NetworkParams>> = {
+  mainnet: MAINNET,
+  testnet: TESTNET,
+  regtest: REGTEST,
+};
+
+/** The public faucet seeds (§1.3): SHA-256 of these strings. */
+export const FAUCET_SEED_TEXT: Readonly<Partial<Record<NetworkName, string>>> = {
+  regtest: 'ALTO regtest faucet',
+  testnet: 'ALTO testnet faucet v1',
+};
