@@ -30,7 +30,10 @@ export type RuleCode =
   | 'bad-target-kind'
   | 'bad-count'
   | 'bad-proposal-kind'
-  | 'bad-choice';
+  | 'bad-choice'
+  // §3 blocks
+  | 'bad-bits'
+  | 'bad-pow';
 
 export type GossipAction = 'reject' | 'ignore';
 

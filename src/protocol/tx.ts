@@ -9,6 +9,7 @@ import { RuleError } from './errors.js';
 export const MAX_TX_BYTES = 200_000;
 export const SIGNATURE_OFFSET_FROM_END = 64;
 export const ATTESTATION_LENGTH = 168;
+/** The unsigned microblock header (§3.3), which Poison carries (§4.12). */
 export const MICRO_HEADER_LENGTH = 124;
 
 export const TX_TYPES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12] as const;

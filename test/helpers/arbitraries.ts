@@ -1,6 +1,7 @@
 // fast-check arbitraries for the protocol's wire types.
 import fc from 'fast-check';
 import type { KeyBlock } from '../../src/protocol/key-block.js';
+import type { Microblock } from '../../src/protocol/microblock.js';
 import type { Attestation, Tx, TxPayload } from '../../src/protocol/tx.js';
 
 export const bytesOf = (n: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: n, maxLength: n });
@@ -127,4 +128,23 @@ export const keyBlock: fc.Arbitrary<KeyBlock> = fc.record({
     extranonce: bytesOf(8),
     aux: bytesOf(32),
   }),
+});
+
+export const microblockArb: fc.Arbitrary<Microblock> = fc.record({
+  header: fc.record({
+    version: fc.integer({ min: 0, max: 0xffffffff }),
+    prev: bytesOf(32),
+    keyHeight: u64,
+    seq: fc.integer({ min: 0, max: 0xffffffff }),
+    timeMs: u64,
+    txRoot: bytesOf(32),
+    txCount: fc.integer({ min: 0, max: 0xffffffff }),
+    actHash: bytesOf(32),
+  }),
+  leaderSig: bytesOf(64),
+  activation: fc.array(
+    fc.record({ index: fc.integer({ min: 0, max: 255 }), validatorKey: bytesOf(32), sig: bytesOf(64) }),
+    { maxLength: 5 },
+  ),
+  txs: fc.array(txOf(fc.oneof(payloadOfType[1]!, payloadOfType[5]!, payloadOfType[10]!)), { maxLength: 4 }),
 });
