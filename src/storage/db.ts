@@ -1,0 +1,100 @@
+// The node's LMDB environment: the only module that imports lmdb. Writes go
+// through commit(), one synchronous transaction: everything in it lands, or
+// nothing does (PROTOCOL.md §9.2). No await may sit inside a commit.
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { DB_BLOCKS, DB_META, DB_STATE, DB_UNDO, META_VERSION, SCHEMA_VERSION } from './layout.js';
+
+export type Bytes = Uint8Array;
+
+/** Read access to one sub-database. Keys and values are raw bytes. */
+export interface Table {
+  get(key: Bytes): Bytes | undefined;
+  /** Entries with start ≤ key < end, ascending. */
+  range(start?: Bytes, end?: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
+}
+
+/** Write access, valid only inside commit(). */
+export interface WritableTable extends Table {
+  put(key: Bytes, value: Bytes): void;
+  remove(key: Bytes): void;
+}
+
+export interface Tables<T> {
+  readonly meta: T;
+  readonly state: T;
+  readonly blocks: T;
+  readonly undo: T;
+}
+
+function table(db: Database<Buffer, Buffer>): WritableTable {
+  return {
+    get: (key) => {
+      const value = db.getBinary(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
+      return value === undefined ? undefined : new Uint8Array(value);
+    },
+    range: (start, end) => {
+      const options: { start?: Buffer; end?: Buffer } = {};
+      if (start !== undefined) options.start = Buffer.from(start);
+      if (end !== undefined) options.end = Buffer.from(end);
+      return db
+        .getRange(options)
+        .map(({ key, value }) => ({ key: new Uint8Array(key), value: new Uint8Array(value) }));
+    },
+    put: (key, value) => {
+      void db.put(Buffer.from(key), Buffer.from(value));
+    },
+    remove: (key) => {
+      void db.remove(Buffer.from(key));
+    },
+  };
+}
+
+export class Storage {
+  private readonly root: RootDatabase;
+  private readonly tables: Tables<WritableTable>;
+
+  private constructor(root: RootDatabase) {
+    this.root = root;
+    const sub = (name: string): WritableTable =>
+      table(root.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' }));
+    this.tables = { meta: sub(DB_META), state: sub(DB_STATE), blocks: sub(DB_BLOCKS), undo: sub(DB_UNDO) };
+  }
+
+  /** Opens (creating if needed) the environment at `path` and checks its schema version. */
+  static open(path: string): Storage {
+    const root = open({ path, maxDbs: 8, compression: false });
+    const storage = new Storage(root);
+    const key = new TextEncoder().encode(META_VERSION);
+    const stored = storage.tables.meta.get(key);
+    if (stored === undefined) {
+      storage.commit((t) => {
+        t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
+      });
+    } else if (stored[0] !== SCHEMA_VERSION) {
+      void root.close();
+      throw new Error(
+        `database at ${path} has schema ${stored[0]}, this node reads ${SCHEMA_VERSION}: resync into a new data directory`,
+      );
+    }
+    return storage;
+  }
+
+  /** Read-only views of the committed data. */
+  get read(): Tables<Table> {
+    return this.tables;
+  }
+
+  /** Runs `write` in one synchronous LMDB transaction; a throw aborts all of it. */
+  commit<T>(write: (tables: Tables<WritableTable>) => T): T {
+    return this.root.transactionSync(() => write(this.tables));
+  }
+
+  /** Resolves once committed data is on disk. */
+  async flushed(): Promise<void> {
+    await this.root.flushed;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}

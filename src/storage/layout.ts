@@ -1,0 +1,23 @@
+/**
+ * Every sub-database of the node's LMDB environment and what its keys mean.
+ * Retired names stay listed and are never reused.
+ *
+ *   meta    'version'              -> schema version (u32 LE)
+ *   meta    'tip'                  -> id of the best chain's tip block [32]
+ *   state   prefix ‖ parts         -> the consensus state of PROTOCOL.md §9.1, keys and values
+ *                                     byte-exact as the protocol defines them (prefixes 0x01–0x14)
+ *   blocks  id [32]                -> kind u8 (0 key block, 1 microblock) ‖ encoding
+ *   undo    id [32]                -> undo record of the block (state/undo.ts)
+ *
+ * The state sub-database holds nothing but §9.1 entries, so the state digest
+ * (§9.3) is one ordered scan of it.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const DB_META = 'meta';
+export const DB_STATE = 'state';
+export const DB_BLOCKS = 'blocks';
+export const DB_UNDO = 'undo';
+
+export const META_VERSION = 'version';
+export const META_TIP = 'tip';
