@@ -95,3 +95,31 @@ export function sha512(data: Uint8Array): Uint8Array {
   sha512Into(data, out);
   return out;
 }
+
+/**
+ * SHA-256 of the concatenation of `chunks`, streamed through the WASM core
+ * without building the whole message. The iterable is consumed synchronously
+ * and must not itself call into the hash functions.
+ */
+export function sha256OfChunks(chunks: Iterable<Uint8Array>): Uint8Array {
+  const core = wasm();
+  const { exports, input, inputCapacity } = core;
+  exports.sha256Begin();
+  let filled = 0;
+  for (const chunk of chunks) {
+    checkBytes('chunk', chunk);
+    for (let at = 0; at < chunk.length;) {
+      const take = Math.min(inputCapacity - filled, chunk.length - at);
+      core.bytes().set(chunk.subarray(at, at + take), input + filled);
+      filled += take;
+      at += take;
+      if (filled === inputCapacity) {
+        exports.sha256Feed(filled);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) exports.sha256Feed(filled);
+  exports.sha256End();
+  return core.bytes().slice(core.digest, core.digest + SHA256_LENGTH);
+}

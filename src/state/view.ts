@@ -1,0 +1,73 @@
+// A StateView over committed storage with an in-memory overlay for the block
+// being applied: rules read through it, effects write into it, and nothing
+// touches LMDB until writeTo() runs inside the block's one transaction. The
+// first write of each key records the key's prior value, which is the block's
+// undo record (PROTOCOL.md §9.2).
+import type { Account, Counters, StateView } from '../consensus/state-view.js';
+import type { Table, WritableTable } from '../storage/db.js';
+import {
+  COUNTERS_KEY,
+  EMPTY_COUNTERS,
+  accountKey,
+  decodeAccount,
+  decodeCounters,
+  encodeAccount,
+  encodeCounters,
+} from './entries.js';
+
+export interface UndoEntry {
+  readonly key: Uint8Array;
+  /** undefined: the key did not exist. */
+  readonly prior: Uint8Array | undefined;
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+export class OverlayState implements StateView {
+  private readonly writes = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
+  private readonly undo: UndoEntry[] = [];
+
+  constructor(private readonly base: Table) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const written = this.writes.get(hex(key));
+    return written !== undefined ? written.value : this.base.get(key);
+  }
+
+  /** Sets (or with undefined, deletes) an entry in the overlay. */
+  set(key: Uint8Array, value: Uint8Array | undefined): void {
+    const id = hex(key);
+    if (!this.writes.has(id)) this.undo.push({ key, prior: this.base.get(key) });
+    this.writes.set(id, { key, value });
+  }
+
+  account(id: Uint8Array): Account | undefined {
+    const bytes = this.get(accountKey(id));
+    return bytes === undefined ? undefined : decodeAccount(bytes);
+  }
+
+  setAccount(id: Uint8Array, account: Account): void {
+    this.set(accountKey(id), encodeAccount(account));
+  }
+
+  counters(): Counters {
+    const bytes = this.get(COUNTERS_KEY);
+    return bytes === undefined ? EMPTY_COUNTERS : decodeCounters(bytes);
+  }
+
+  setCounters(counters: Counters): void {
+    this.set(COUNTERS_KEY, encodeCounters(counters));
+  }
+
+  /** The prior values of every key this overlay changed, in first-touch order. */
+  undoEntries(): readonly UndoEntry[] {
+    return this.undo;
+  }
+
+  writeTo(table: WritableTable): void {
+    for (const { key, value } of this.writes.values()) {
+      if (value === undefined) table.remove(key);
+      else table.put(key, value);
+    }
+  }
+}

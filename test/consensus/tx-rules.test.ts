@@ -1,0 +1,139 @@
+import { test } from 'tap';
+import { checkTxContext, checkTxSanity, checkTxsSanity } from '../../src/consensus/tx-rules.js';
+import type { Account, Counters, StateView } from '../../src/consensus/state-view.js';
+import { EMPTY_COUNTERS } from '../../src/state/entries.js';
+import { REGTEST, TESTNET } from '../../src/protocol/params.js';
+import { FAUCET_ACCOUNT, FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const ALICE = new Uint8Array(20).fill(0xa1);
+
+/** A fixed state: the faucet holds `balance` at `nonce`. */
+function stateWith(balance: bigint, nonce = 0n): StateView {
+  const accounts = new Map<string, Account>([[hex(FAUCET_ACCOUNT), { balance, nonce }]]);
+  return { account: (id) => accounts.get(hex(id)), counters: (): Counters => EMPTY_COUNTERS };
+}
+
+test('the regtest faucet seed controls the account of the regtest genesis allocation', async (t) => {
+  t.equal(hex(FAUCET_ACCOUNT), REGTEST.genesis.allocations[0]!.account);
+});
+
+test('bad-signature: a flipped bit, another network, a non-canonical or small-order sender key', async (t) => {
+  const tx = transfer(ALICE, 5n);
+  t.doesNotThrow(() => {
+    checkTxSanity(tx, REGTEST);
+  }, 'the honest transaction passes');
+  const flipped = { ...tx, signature: tx.signature.map((b, i) => (i === 40 ? b ^ 1 : b)) };
+  t.throws(
+    () => {
+      checkTxSanity(flipped, REGTEST);
+    },
+    { code: 'bad-signature' },
+  );
+  t.throws(
+    () => {
+      checkTxSanity(tx, TESTNET);
+    },
+    { code: 'bad-signature' },
+    'the chain id is in the signed message',
+  );
+  const smallOrder = { ...tx, sender: Uint8Array.from([1, ...new Array<number>(31).fill(0)]) };
+  t.throws(
+    () => {
+      checkTxSanity(smallOrder, REGTEST);
+    },
+    { code: 'bad-signature' },
+    'the identity as sender',
+  );
+  const nonCanonical = { ...tx, sender: Uint8Array.from([...new Array<number>(31).fill(0xff), 0x7f]) };
+  t.throws(
+    () => {
+      checkTxSanity(nonCanonical, REGTEST);
+    },
+    { code: 'bad-signature' },
+    'y ≥ p',
+  );
+  t.throws(
+    () => {
+      checkTxsSanity([tx, transfer(ALICE, 6n, { nonce: 1n }), flipped], REGTEST);
+    },
+    { code: 'bad-signature', details: { index: 2 } },
+    'the batch names the bad one',
+  );
+});
+
+test('bad-amount: a transfer of zero', async (t) => {
+  t.throws(
+    () => {
+      checkTxSanity(transfer(ALICE, 0n), REGTEST);
+    },
+    { code: 'bad-amount' },
+  );
+});
+
+test('unknown-account: a sender with no account cannot pay a fee', async (t) => {
+  const stranger = transfer(ALICE, 5n, { seed: new Uint8Array(32).fill(3) });
+  t.throws(
+    () => {
+      checkTxContext(stranger, stateWith(100n), { keyHeight: 1n });
+    },
+    { code: 'unknown-account' },
+  );
+});
+
+test('bad-nonce: the nonce must equal the account nonce', async (t) => {
+  t.throws(
+    () => {
+      checkTxContext(transfer(ALICE, 5n, { nonce: 1n }), stateWith(100_000n, 0n), { keyHeight: 1n });
+    },
+    { code: 'bad-nonce' },
+  );
+  t.throws(
+    () => {
+      checkTxContext(transfer(ALICE, 5n, { nonce: 0n }), stateWith(100_000n, 1n), { keyHeight: 1n });
+    },
+    { code: 'bad-nonce' },
+  );
+});
+
+test('expired: valid_until below the containing key height; 0 means no expiry', async (t) => {
+  const tx = transfer(ALICE, 5n, { validUntil: 10n });
+  t.doesNotThrow(() => {
+    checkTxContext(tx, stateWith(100_000n), { keyHeight: 10n });
+  });
+  t.throws(
+    () => {
+      checkTxContext(tx, stateWith(100_000n), { keyHeight: 11n });
+    },
+    { code: 'expired' },
+  );
+  t.doesNotThrow(() => {
+    checkTxContext(transfer(ALICE, 5n), stateWith(100_000n), { keyHeight: 1_000_000n });
+  });
+});
+
+test('insufficient-funds: balance must cover fee plus amount', async (t) => {
+  const tx = transfer(ALICE, 5n, { fee: 10n });
+  t.doesNotThrow(() => {
+    checkTxContext(tx, stateWith(15n), { keyHeight: 1n });
+  });
+  t.throws(
+    () => {
+      checkTxContext(tx, stateWith(14n), { keyHeight: 1n });
+    },
+    { code: 'insufficient-funds' },
+  );
+});
+
+test('tx-type-inactive: types without state effects yet fail the context stage, and are IGNOREd at gossip', async (t) => {
+  const vote = signedTx({
+    seed: FAUCET_SEED,
+    payload: { type: 10, proposalId: new Uint8Array(32), choice: 1 },
+  });
+  t.throws(
+    () => {
+      checkTxContext(vote, stateWith(100_000n), { keyHeight: 1n });
+    },
+    { code: 'tx-type-inactive', gossip: 'ignore' },
+  );
+});
