@@ -33,7 +33,14 @@ export type RuleCode =
   | 'bad-choice'
   // §3 blocks
   | 'bad-bits'
-  | 'bad-pow';
+  | 'bad-pow'
+  | 'bad-magic'
+  | 'bad-merkle-root'
+  | 'bad-leader-key'
+  | 'bad-prev'
+  | 'bad-height'
+  | 'time-too-old'
+  | 'time-too-new';
 
 export type GossipAction = 'reject' | 'ignore';
 

@@ -1,0 +1,80 @@
+// Key-block validity (PROTOCOL.md §3.5), in its two stages. Sanity needs the
+// bytes and the network only and runs cheapest first, the yespower hash last.
+// Context needs what the chain knows of the parent.
+import { isCanonicalEncoding, isPoint, isSmallOrder } from '../crypto/ed25519.js';
+import { meetsTarget, yespower } from '../crypto/pow.js';
+import { RuleError } from '../protocol/errors.js';
+import { encodeKeyBlockHeader, keyBlockRoot, type KeyBlock } from '../protocol/key-block.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { checkedTarget } from './difficulty.js';
+
+const equal = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+
+function le256(value: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+/** [REJECT] §3.5 rules 1–2: version, magic, root, leader key, bits, proof of work. */
+export function checkKeyBlockSanity(block: KeyBlock, params: NetworkParams): void {
+  const { header, body } = block;
+  if (header.version !== 1) throw new RuleError('bad-version', { version: header.version });
+  if (!equal(body.magic, params.magic))
+    throw new RuleError('bad-magic', { magic: Buffer.from(body.magic).toString('hex') });
+  if (!equal(header.root, keyBlockRoot(body))) throw new RuleError('bad-merkle-root', {});
+  // §2.3: the leader key must be a canonical encoding of a point not of small order.
+  const key = body.leaderKey;
+  if (!isCanonicalEncoding(key) || !isPoint(key) || isSmallOrder(key)) {
+    throw new RuleError('bad-leader-key', { key: Buffer.from(key).toString('hex') });
+  }
+  const target = checkedTarget(header.bits, params);
+  if (!meetsTarget(yespower(encodeKeyBlockHeader(header)), le256(target))) {
+    throw new RuleError('bad-pow', { bits: header.bits });
+  }
+}
+
+/** What the chain knows of a key block's parent and of the time. */
+export interface KeyBlockContext {
+  /** Whether `prev` may be built on (§3.4's parent rule), as the chain judged it. */
+  readonly parentAllowed: boolean;
+  /** The key height of the parent's epoch. */
+  readonly parentKeyHeight: bigint;
+  /** NextBits(parent chain) (§3.6). */
+  readonly expectedBits: number;
+  /** Median of the last 11 key-block times of the parent chain. */
+  readonly medianTimePast: number;
+  /** The local clock, unix seconds. */
+  readonly nowS: number;
+}
+
+/** §3.5 rules 3–5. */
+export function checkKeyBlockContext(block: KeyBlock, context: KeyBlockContext, params: NetworkParams): void {
+  const { header, body } = block;
+  // [REJECT] The parent is a connected block of epoch h−1: a microblock, or K_{h−1} if bootstrap-activated.
+  if (!context.parentAllowed)
+    throw new RuleError('bad-prev', { prev: Buffer.from(header.prev).toString('hex') });
+  if (body.height !== context.parentKeyHeight + 1n) {
+    throw new RuleError('bad-height', { height: body.height, expected: context.parentKeyHeight + 1n });
+  }
+  if (header.bits !== context.expectedBits) {
+    throw new RuleError('bad-bits', { bits: header.bits, expected: context.expectedBits });
+  }
+  if (header.time <= context.medianTimePast) {
+    throw new RuleError('time-too-old', { time: header.time, medianTimePast: context.medianTimePast });
+  }
+  // [IGNORE] Too far ahead is not invalid yet: the sender's clock may be fast.
+  if (header.time > context.nowS + params.keyBlockFutureLimitS) {
+    throw new RuleError(
+      'time-too-new',
+      { time: header.time, now: context.nowS },
+      { gossip: 'ignore', permanent: false },
+    );
+  }
+}
+
+/** Element ⌊n/2⌋ of the sorted last (up to) 11 times (§3.5 rule 5). */
+export function medianTimePast(times: readonly number[]): number {
+  const window = times.slice(-11).sort((a, b) => a - b);
+  return window[Math.floor(window.length / 2)] ?? 0;
+}

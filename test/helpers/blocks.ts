@@ -1,0 +1,54 @@
+import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { scanNonces } from '../../src/crypto/pow.js';
+import { targetFromBits } from '../../src/consensus/difficulty.js';
+import {
+  encodeKeyBlockHeader,
+  keyBlockRoot,
+  type KeyBlock,
+  type KeyBlockBody,
+  type KeyBlockHeader,
+} from '../../src/protocol/key-block.js';
+import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
+
+export const LEADER_SEED = new Uint8Array(32).fill(0x1e);
+
+export function le256(value: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
+export interface KeyBlockSpec {
+  readonly prev?: Uint8Array;
+  readonly height?: bigint;
+  readonly time?: number;
+  readonly bits?: number;
+  readonly leaderKey?: Uint8Array;
+  readonly params?: NetworkParams;
+  readonly body?: Partial<KeyBlockBody>;
+}
+
+/** A regtest key block with a nonce that meets its bits (a few yespower hashes). */
+export function mineKeyBlock(spec: KeyBlockSpec = {}): KeyBlock {
+  const params = spec.params ?? REGTEST;
+  const body: KeyBlockBody = {
+    magic: params.magic,
+    height: spec.height ?? 1n,
+    leaderKey: spec.leaderKey ?? getPublicKey(LEADER_SEED),
+    payout: new Uint8Array(20).fill(0x9a),
+    extranonce: new Uint8Array(8),
+    aux: new Uint8Array(32),
+    ...spec.body,
+  };
+  const unsolved: KeyBlockHeader = {
+    version: 1,
+    prev: spec.prev ?? new Uint8Array(32),
+    root: keyBlockRoot(body),
+    time: spec.time ?? params.genesis.time + 60,
+    bits: spec.bits ?? params.powLimitBits,
+    nonce: 0,
+  };
+  const hit = scanNonces(encodeKeyBlockHeader(unsolved), le256(targetFromBits(unsolved.bits)), 0, 10_000);
+  if (hit === null) throw new Error('no nonce found in 10,000 tries');
+  return { header: { ...unsolved, nonce: hit.nonce }, body };
+}
