@@ -40,7 +40,14 @@ export type RuleCode =
   | 'bad-prev'
   | 'bad-height'
   | 'time-too-old'
-  | 'time-too-new';
+  | 'time-too-new'
+  | 'microblock-too-large'
+  | 'too-many-txs'
+  | 'mutated'
+  | 'bad-sequence'
+  | 'bad-leader-signature'
+  | 'microblock-too-soon'
+  | 'bad-activation';
 
 export type GossipAction = 'reject' | 'ignore';
 

@@ -1,4 +1,14 @@
-import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
+import { sha256d } from '../../src/crypto/hash.js';
+import { microblockSigningMessage } from '../../src/consensus/microblock-rules.js';
+import {
+  encodeActivation,
+  merkleRoot,
+  type ActivationEntry,
+  type Microblock,
+  type MicroblockHeader,
+} from '../../src/protocol/microblock.js';
+import { txId, type Tx } from '../../src/protocol/tx.js';
 import { scanNonces } from '../../src/crypto/pow.js';
 import { targetFromBits } from '../../src/consensus/difficulty.js';
 import {
@@ -51,4 +61,38 @@ export function mineKeyBlock(spec: KeyBlockSpec = {}): KeyBlock {
   const hit = scanNonces(encodeKeyBlockHeader(unsolved), le256(targetFromBits(unsolved.bits)), 0, 10_000);
   if (hit === null) throw new Error('no nonce found in 10,000 tries');
   return { header: { ...unsolved, nonce: hit.nonce }, body };
+}
+
+export interface MicroblockSpec {
+  readonly keyBlockId: Uint8Array;
+  readonly prev?: Uint8Array;
+  readonly keyHeight?: bigint;
+  readonly seq?: number;
+  readonly timeMs: bigint;
+  readonly txs?: readonly Tx[];
+  readonly activation?: readonly ActivationEntry[];
+  readonly leaderSeed?: Uint8Array;
+  readonly params?: NetworkParams;
+}
+
+/** A microblock whose header binds its body, signed by the leader. */
+export function buildMicroblock(spec: MicroblockSpec): Microblock {
+  const params = spec.params ?? REGTEST;
+  const txs = spec.txs ?? [];
+  const activation = spec.activation ?? [];
+  const header: MicroblockHeader = {
+    version: 1,
+    prev: spec.prev ?? spec.keyBlockId,
+    keyHeight: spec.keyHeight ?? 1n,
+    seq: spec.seq ?? 0,
+    timeMs: spec.timeMs,
+    txRoot: merkleRoot(txs.map(txId)),
+    txCount: txs.length,
+    actHash: sha256d(encodeActivation(activation)),
+  };
+  const leaderSig = sign(
+    microblockSigningMessage(spec.keyBlockId, header, params),
+    spec.leaderSeed ?? LEADER_SEED,
+  );
+  return { header, leaderSig, activation, txs };
 }
