@@ -68,3 +68,124 @@ export function decodeCounters(bytes: Uint8Array): Counters {
   r.end('counters');
   return c;
 }
+
+export const PREFIX_PENDING = 0x0f;
+export const PREFIX_EPOCH = 0x12;
+
+/** Reward kinds (§3.10); 2, 3, 10 and 12 are transfers, the rest mint on maturity. */
+export const KIND_MINER = 1;
+export const KIND_LEADER_FEE = 2;
+export const KIND_NEXT_LEADER_FEE = 3;
+const TRANSFER_KINDS: ReadonlySet<number> = new Set([2, 3, 10, 12]);
+
+export function kindMints(kind: number): boolean {
+  return !TRANSFER_KINDS.has(kind);
+}
+
+function u64be(value: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, value);
+  return out;
+}
+
+/** 0x0F ‖ maturity ‖ account ‖ source_height ‖ kind, heights big-endian so keys sort by maturity. */
+export function pendingKey(
+  maturity: bigint,
+  account: Uint8Array,
+  sourceHeight: bigint,
+  kind: number,
+): Uint8Array {
+  const key = new Uint8Array(1 + 8 + 20 + 8 + 1);
+  key[0] = PREFIX_PENDING;
+  key.set(u64be(maturity), 1);
+  key.set(account, 9);
+  key.set(u64be(sourceHeight), 29);
+  key[37] = kind;
+  return key;
+}
+
+/** The key range of every pending entry maturing at `maturity`. */
+export function pendingRange(maturity: bigint): { start: Uint8Array; end: Uint8Array } {
+  const start = new Uint8Array(9);
+  start[0] = PREFIX_PENDING;
+  start.set(u64be(maturity), 1);
+  const end = new Uint8Array(9);
+  end[0] = PREFIX_PENDING;
+  end.set(u64be(maturity + 1n), 1);
+  return { start, end };
+}
+
+export interface PendingKey {
+  readonly maturity: bigint;
+  readonly account: Uint8Array;
+  readonly sourceHeight: bigint;
+  readonly kind: number;
+}
+
+export function decodePendingKey(key: Uint8Array): PendingKey {
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  return {
+    maturity: view.getBigUint64(1),
+    account: key.slice(9, 29),
+    sourceHeight: view.getBigUint64(29),
+    kind: key[37]!,
+  };
+}
+
+export interface Pending {
+  readonly amount: bigint;
+  readonly mint: boolean;
+}
+
+export function encodePending(p: Pending): Uint8Array {
+  return new Writer()
+    .u128(p.amount)
+    .u8(p.mint ? 1 : 0)
+    .finish();
+}
+
+export function decodePending(bytes: Uint8Array): Pending {
+  const r = new Reader(bytes);
+  const p = { amount: r.u128('amount'), mint: r.flag([0, 1], 'mint') === 1 };
+  r.end('pending');
+  return p;
+}
+
+export function epochKey(keyHeight: bigint): Uint8Array {
+  const key = new Uint8Array(9);
+  key[0] = PREFIX_EPOCH;
+  key.set(u64be(keyHeight), 1);
+  return key;
+}
+
+/** Activation kinds of the epoch record: 0 endorsed, 1 bootstrap, 2 fallback. */
+export interface EpochRecord {
+  readonly keyBlockId: Uint8Array;
+  readonly leaderKey: Uint8Array;
+  readonly payout: Uint8Array;
+  readonly activation: 0 | 1 | 2;
+  readonly poisoned: boolean;
+}
+
+export function encodeEpoch(e: EpochRecord): Uint8Array {
+  return new Writer()
+    .fixed(e.keyBlockId, 32)
+    .fixed(e.leaderKey, 32)
+    .fixed(e.payout, 20)
+    .u8(e.activation)
+    .u8(e.poisoned ? 1 : 0)
+    .finish();
+}
+
+export function decodeEpoch(bytes: Uint8Array): EpochRecord {
+  const r = new Reader(bytes);
+  const e: EpochRecord = {
+    keyBlockId: r.fixed(32),
+    leaderKey: r.fixed(32),
+    payout: r.fixed(20),
+    activation: r.flag([0, 1, 2], 'activation') as 0 | 1 | 2,
+    poisoned: r.flag([0, 1], 'poisoned') === 1,
+  };
+  r.end('epoch');
+  return e;
+}

@@ -41,6 +41,18 @@ export class OverlayState implements StateView {
     this.writes.set(id, { key, value });
   }
 
+  /** Entries with start ≤ key < end as this overlay sees them, ascending. */
+  range(start: Uint8Array, end: Uint8Array): { key: Uint8Array; value: Uint8Array }[] {
+    const merged = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
+    for (const entry of this.base.range(start, end)) merged.set(hex(entry.key), entry);
+    const low = hex(start);
+    const high = hex(end);
+    for (const [id, entry] of this.writes) if (id >= low && id < high) merged.set(id, entry);
+    return [...merged.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([, e]) => (e.value === undefined ? [] : [{ key: e.key, value: e.value }]));
+  }
+
   account(id: Uint8Array): Account | undefined {
     const bytes = this.get(accountKey(id));
     return bytes === undefined ? undefined : decodeAccount(bytes);

@@ -1,0 +1,106 @@
+// KeyConnect(K) at height c (PROTOCOL.md §3.8), the steps this node has so
+// far: credit matured entries (step 4), split the closed epoch's fees 40/60
+// (step 5, §3.7), pend the miner's share of the subsidy and fill the period
+// pools (step 6, §6.3), store the epoch record (step 7). Period settlement,
+// governance and unbonding (steps 1–3) come with their issues; the pools
+// accumulate meanwhile, unminted.
+import { scheduledSubsidy, splitLeaderFees, splitSubsidy } from '../consensus/rewards.js';
+import type { NetworkParams } from '../protocol/params.js';
+import {
+  KIND_LEADER_FEE,
+  KIND_MINER,
+  KIND_NEXT_LEADER_FEE,
+  decodeEpoch,
+  decodePending,
+  decodePendingKey,
+  encodeEpoch,
+  encodePending,
+  epochKey,
+  kindMints,
+  pendingKey,
+  pendingRange,
+  type EpochRecord,
+} from './entries.js';
+import type { OverlayState } from './view.js';
+
+export interface ConnectingKeyBlock {
+  readonly id: Uint8Array;
+  readonly height: bigint;
+  readonly leaderKey: Uint8Array;
+  readonly payout: Uint8Array;
+  /** 0 endorsed, 1 bootstrap, 2 fallback (§5.4). Only bootstrap exists before Proof of Activity. */
+  readonly activation: 0 | 1 | 2;
+}
+
+/** Adds a pending credit (§3.10): zero amounts are not created, an existing key adds up. */
+export function addPending(
+  view: OverlayState,
+  params: NetworkParams,
+  account: Uint8Array,
+  sourceHeight: bigint,
+  kind: number,
+  amount: bigint,
+): void {
+  if (amount === 0n) return;
+  const key = pendingKey(sourceHeight + BigInt(params.rewardMaturity), account, sourceHeight, kind);
+  const existing = view.get(key);
+  const total = (existing === undefined ? 0n : decodePending(existing).amount) + amount;
+  view.set(key, encodePending({ amount: total, mint: kindMints(kind) }));
+}
+
+export function epochRecord(view: OverlayState, keyHeight: bigint): EpochRecord | undefined {
+  const bytes = view.get(epochKey(keyHeight));
+  return bytes === undefined ? undefined : decodeEpoch(bytes);
+}
+
+export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params: NetworkParams): void {
+  const c = block.height;
+  // Step 4: pending entries maturing at c become balances; mint credits count as minted.
+  const { start, end } = pendingRange(c);
+  let minted = 0n;
+  for (const { key, value } of view.range(start, end)) {
+    const { account } = decodePendingKey(key);
+    const { amount, mint } = decodePending(value);
+    const current = view.account(account) ?? { balance: 0n, nonce: 0n };
+    view.setAccount(account, { balance: current.balance + amount, nonce: current.nonce });
+    if (mint) minted += amount;
+    view.set(key, undefined);
+  }
+  const counters = view.counters();
+  // Step 5: the fees of epoch c−1, 40% to its leader's payout, 60% to this block's.
+  const previous = epochRecord(view, c - 1n);
+  const fees = splitLeaderFees(counters.fees);
+  if (previous !== undefined) addPending(view, params, previous.payout, c, KIND_LEADER_FEE, fees.leader);
+  addPending(
+    view,
+    params,
+    block.payout,
+    c,
+    KIND_NEXT_LEADER_FEE,
+    previous === undefined ? counters.fees : fees.next,
+  );
+  // Step 6: the subsidy. Before Proof of Activity every block is bootstrap: V goes to the validator pool.
+  const split = splitSubsidy(scheduledSubsidy(c, params));
+  addPending(view, params, block.payout, c, KIND_MINER, split.miner);
+  view.setCounters({
+    ...counters,
+    fees: 0n,
+    minted: counters.minted + minted,
+    apps: counters.apps + split.apps,
+    musicians: counters.musicians + split.musicians,
+    listeners: counters.listeners + split.listeners,
+    infrastructure: counters.infrastructure + split.infrastructure,
+    validators: counters.validators + split.validators,
+  });
+  // Step 7.
+  view.set(
+    epochKey(c),
+    encodeEpoch({
+      keyBlockId: block.id,
+      leaderKey: block.leaderKey,
+      payout: block.payout,
+      activation: block.activation,
+      poisoned: false,
+    }),
+  );
+}
