@@ -56,11 +56,10 @@ function connect(storage: Storage, c: bigint, fees = 0n): OverlayState {
 /** Σ balances + pending transfers + the fee accumulator, which must equal minted − burned (§6.1). */
 function circulating(storage: Storage): bigint {
   let total = 0n;
-  for (const { key, value } of storage.read.state.range(
+  for (const { value } of storage.read.state.range(
     Uint8Array.of(PREFIX_ACCOUNT),
     Uint8Array.of(PREFIX_ACCOUNT + 1),
   )) {
-    key;
     total += decodeAccount(value).balance;
   }
   for (const { key, value } of storage.read.state.range(
