@@ -47,7 +47,8 @@ export type RuleCode =
   | 'bad-sequence'
   | 'bad-leader-signature'
   | 'microblock-too-soon'
-  | 'bad-activation';
+  | 'bad-activation'
+  | 'reorg-too-deep';
 
 export type GossipAction = 'reject' | 'ignore';
 

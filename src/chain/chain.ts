@@ -1,0 +1,352 @@
+// The chain owns the tip. add() runs a block through sanity, the orphan pool,
+// context, fork choice, and connects it — or reorganises to its branch — in
+// ONE LMDB transaction that writes the state changes, the undo record, the
+// block and the tip (PROTOCOL.md §3.4, §9.2). A block whose transactions fail
+// while connecting aborts that transaction whole and is marked invalid.
+// Until Proof of Activity, every key block is bootstrap-activated (§5.1).
+import { EventEmitter } from 'node:events';
+import { checkedTarget, nextBits, workOf } from '../consensus/difficulty.js';
+import { checkKeyBlockContext, checkKeyBlockSanity, medianTimePast } from '../consensus/key-block-rules.js';
+import { checkMicroblockContext, checkMicroblockSanity } from '../consensus/microblock-rules.js';
+import { checkTxsSanity } from '../consensus/tx-rules.js';
+import { RuleError } from '../protocol/errors.js';
+import {
+  encodeKeyBlock,
+  decodeKeyBlock,
+  genesisBlock,
+  keyBlockId,
+  type KeyBlock,
+} from '../protocol/key-block.js';
+import { decodeMicroblock, encodeMicroblock, microblockId, type Microblock } from '../protocol/microblock.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { applyGenesis, applyTx } from '../state/apply.js';
+import { stateDigest } from '../state/digest.js';
+import { keyConnect } from '../state/key-connect.js';
+import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
+import { OverlayState } from '../state/view.js';
+import type { Storage, Tables, WritableTable } from '../storage/db.js';
+import { META_TIP } from '../storage/layout.js';
+import { keyAncestors, planReorg, type Entry, type KeyEntry } from './index-entry.js';
+
+export const MAX_ORPHANS = 64;
+const TIP_KEY = new TextEncoder().encode(META_TIP);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+export type AnyBlock =
+  { readonly kind: 'key'; readonly block: KeyBlock } | { readonly kind: 'micro'; readonly block: Microblock };
+
+export type AddResult = 'connected' | 'reorged' | 'side' | 'orphan' | 'duplicate';
+
+export interface ChainEvents {
+  connected: [Entry];
+  disconnected: [Entry];
+  reorged: [
+    { readonly from: Entry; readonly to: Entry; readonly disconnected: number; readonly connected: number },
+  ];
+}
+
+export interface ChainOptions {
+  readonly params: NetworkParams;
+  /** Unix milliseconds; tests pass a fake clock. */
+  readonly now?: () => number;
+}
+
+export class Chain extends EventEmitter<ChainEvents> {
+  private readonly index = new Map<string, Entry>();
+  private readonly invalid = new Set<string>();
+  private readonly orphans = new Map<string, AnyBlock>();
+  private tipEntry: Entry;
+  private readonly params: NetworkParams;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly storage: Storage,
+    options: ChainOptions,
+    genesis: KeyEntry,
+  ) {
+    super();
+    this.params = options.params;
+    this.now = options.now ?? Date.now;
+    this.index.set(genesis.hex, genesis);
+    this.tipEntry = genesis;
+  }
+
+  /** Opens the chain in `storage`, writing genesis on first use and reloading every stored block after. */
+  static open(storage: Storage, options: ChainOptions): Chain {
+    const block = genesisBlock(options.params);
+    const id = keyBlockId(block.header);
+    const genesis: KeyEntry = {
+      kind: 'key',
+      id,
+      hex: hex(id),
+      parent: undefined,
+      keyHeight: 0n,
+      chainWork: 0n,
+      timeMs: BigInt(block.header.time) * 1000n,
+      get epochKey() {
+        return genesis;
+      },
+      block,
+    };
+    const chain = new Chain(storage, options, genesis);
+    if (storage.read.meta.get(TIP_KEY) === undefined) {
+      storage.commit((tables) => {
+        const view = new OverlayState(tables.state);
+        applyGenesis(view, options.params);
+        view.writeTo(tables.state);
+        tables.blocks.put(id, Uint8Array.from([0, ...encodeKeyBlock(block)]));
+        tables.meta.put(TIP_KEY, id);
+      });
+    } else {
+      chain.reload();
+    }
+    return chain;
+  }
+
+  get tip(): Entry {
+    return this.tipEntry;
+  }
+
+  get(id: Uint8Array): Entry | undefined {
+    return this.index.get(hex(id));
+  }
+
+  digest(): Uint8Array {
+    return stateDigest(this.storage.read.state);
+  }
+
+  /** The state as of the tip, for reads. */
+  state(): OverlayState {
+    return new OverlayState(this.storage.read.state);
+  }
+
+  add(incoming: AnyBlock): AddResult {
+    const id =
+      incoming.kind === 'key' ? keyBlockId(incoming.block.header) : microblockId(incoming.block.header);
+    const key = hex(id);
+    if (this.index.has(key)) return 'duplicate';
+    if (this.invalid.has(key)) throw new RuleError('bad-prev', { reason: 'known invalid', id: key });
+    // Stage 1: sanity, context-free.
+    if (incoming.kind === 'key') {
+      checkKeyBlockSanity(incoming.block, this.params);
+    } else {
+      checkMicroblockSanity(incoming.block, encodeMicroblock(incoming.block).length);
+      checkTxsSanity(incoming.block.txs, this.params);
+    }
+    const prev = hex(incoming.block.header.prev);
+    if (this.invalid.has(prev)) {
+      this.invalid.add(key);
+      throw new RuleError('bad-prev', { reason: 'descends from an invalid block', id: key });
+    }
+    const parent = this.index.get(prev);
+    if (parent === undefined) {
+      if (this.orphans.size >= MAX_ORPHANS) this.orphans.delete(this.orphans.keys().next().value!);
+      this.orphans.set(key, incoming);
+      return 'orphan';
+    }
+    // Stage 2: context, against the parent.
+    const entry = this.contextCheck(incoming, id, parent, this.now());
+    const result = this.place(entry, incoming);
+    this.adoptOrphans(entry);
+    return result;
+  }
+
+  private contextCheck(incoming: AnyBlock, id: Uint8Array, parent: Entry, nowMs: number): Entry {
+    if (incoming.kind === 'key') {
+      const block = incoming.block;
+      const parentKeys = keyAncestors(parent, Math.max(11, (this.params.retarget?.window ?? 0) + 1));
+      const byHeight = new Map(parentKeys.map((k) => [Number(k.keyHeight), k]));
+      checkKeyBlockContext(
+        block,
+        {
+          // Every key block so far is bootstrap-activated, so its own epoch may be built on directly.
+          parentAllowed: true,
+          parentKeyHeight: parent.keyHeight,
+          expectedBits: nextBits(
+            Number(parent.keyHeight),
+            (h) => {
+              const k = byHeight.get(h)!;
+              return { time: k.block.header.time, bits: k.block.header.bits };
+            },
+            this.params,
+          ),
+          medianTimePast: medianTimePast(parentKeys.map((k) => k.block.header.time)),
+          nowS: Math.floor(nowMs / 1000),
+        },
+        this.params,
+      );
+      const entry: KeyEntry = {
+        kind: 'key',
+        id,
+        hex: hex(id),
+        parent,
+        keyHeight: block.body.height,
+        chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, this.params)),
+        timeMs: BigInt(block.header.time) * 1000n,
+        get epochKey() {
+          return entry;
+        },
+        block,
+      };
+      return entry;
+    }
+    const block = incoming.block;
+    const epochKey = parent.epochKey;
+    checkMicroblockContext(
+      block,
+      {
+        parent:
+          parent.kind === 'key'
+            ? { kind: 'key', height: parent.keyHeight, timeS: parent.block.header.time }
+            : { kind: 'micro', keyHeight: parent.keyHeight, seq: parent.seq, timeMs: parent.timeMs },
+        epochKeyBlockId: epochKey.id,
+        leaderKey: epochKey.block.body.leaderKey,
+        bootstrap: true,
+        minIntervalMs: this.params.minMicroblockIntervalMs,
+        nowMs: BigInt(nowMs),
+      },
+      this.params,
+    );
+    return {
+      kind: 'micro',
+      id,
+      hex: hex(id),
+      parent,
+      keyHeight: block.header.keyHeight,
+      seq: block.header.seq,
+      chainWork: parent.chainWork,
+      timeMs: block.header.timeMs,
+      epochKey,
+      block,
+    };
+  }
+
+  /** Fork choice (§3.4): more work wins; equal work only by extending the tip; otherwise the first seen stays. */
+  private place(entry: Entry, incoming: AnyBlock): AddResult {
+    const encoded = blockBytes(incoming);
+    const becomesTip =
+      entry.chainWork > this.tipEntry.chainWork ||
+      (entry.chainWork === this.tipEntry.chainWork && entry.parent === this.tipEntry);
+    if (!becomesTip) {
+      this.storage.commit((tables) => {
+        tables.blocks.put(entry.id, encoded);
+      });
+      this.index.set(entry.hex, entry);
+      return 'side';
+    }
+    const from = this.tipEntry;
+    const plan = planReorg(from, entry);
+    const keyBlocksUndone = plan.disconnect.filter((e) => e.kind === 'key').length;
+    if (keyBlocksUndone > this.params.undoDepth) {
+      throw new RuleError('reorg-too-deep', { keyBlocks: keyBlocksUndone }, { gossip: 'ignore' });
+    }
+    try {
+      this.storage.commit((tables) => {
+        tables.blocks.put(entry.id, encoded);
+        for (const e of plan.disconnect) disconnect(tables, e);
+        for (const e of plan.connect) this.connect(tables, e);
+        tables.meta.put(TIP_KEY, entry.id);
+      });
+    } catch (error) {
+      // The transaction rolled back whole; the block that failed to connect is invalid.
+      if (error instanceof RuleError) this.invalid.add(entry.hex);
+      throw error;
+    }
+    this.index.set(entry.hex, entry);
+    this.tipEntry = entry;
+    for (const e of plan.disconnect) this.emit('disconnected', e);
+    for (const e of plan.connect) this.emit('connected', e);
+    if (plan.disconnect.length > 0) {
+      this.emit('reorged', {
+        from,
+        to: entry,
+        disconnected: plan.disconnect.length,
+        connected: plan.connect.length,
+      });
+      return 'reorged';
+    }
+    return 'connected';
+  }
+
+  private connect(tables: Tables<WritableTable>, entry: Entry): void {
+    const view = new OverlayState(tables.state);
+    if (entry.kind === 'key') {
+      const { body } = entry.block;
+      keyConnect(
+        view,
+        {
+          id: entry.id,
+          height: entry.keyHeight,
+          leaderKey: body.leaderKey,
+          payout: body.payout,
+          activation: 1,
+        },
+        this.params,
+      );
+    } else {
+      for (const tx of entry.block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight });
+    }
+    view.writeTo(tables.state);
+    tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
+  }
+
+  private adoptOrphans(parent: Entry): void {
+    for (const [key, orphan] of this.orphans) {
+      if (hex(orphan.block.header.prev) !== parent.hex) continue;
+      this.orphans.delete(key);
+      try {
+        this.add(orphan);
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+      }
+    }
+  }
+
+  /** Rebuilds the index from the stored blocks: parents before children, then the stored tip. */
+  private reload(): void {
+    const pending: AnyBlock[] = [];
+    for (const { value } of this.storage.read.blocks.range()) {
+      const body = value.subarray(1);
+      if (value[0] === 0) {
+        const block = decodeKeyBlock(body);
+        if (block.body.height !== 0n) pending.push({ kind: 'key', block });
+      } else {
+        pending.push({ kind: 'micro', block: decodeMicroblock(body) });
+      }
+    }
+    let progress = true;
+    while (pending.length > 0 && progress) {
+      progress = false;
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const item = pending[i]!;
+        const parent = this.index.get(hex(item.block.header.prev));
+        if (parent === undefined) continue;
+        const id = item.kind === 'key' ? keyBlockId(item.block.header) : microblockId(item.block.header);
+        // Stored blocks were checked on arrival; their times stay acceptable whatever the clock says now.
+        const entry = this.contextCheck(item, id, parent, Number.MAX_SAFE_INTEGER);
+        this.index.set(entry.hex, entry);
+        pending.splice(i, 1);
+        progress = true;
+      }
+    }
+    const tip = this.storage.read.meta.get(TIP_KEY);
+    const entry = tip === undefined ? undefined : this.index.get(hex(tip));
+    if (entry === undefined)
+      throw new Error('the stored tip is not among the stored blocks: resync into a new data directory');
+    this.tipEntry = entry;
+  }
+}
+
+function disconnect(tables: Tables<WritableTable>, entry: Entry): void {
+  const undo = tables.undo.get(entry.id);
+  if (undo === undefined)
+    throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
+  applyUndo(tables.state, decodeUndo(undo));
+  tables.undo.remove(entry.id);
+}
+
+function blockBytes(incoming: AnyBlock): Uint8Array {
+  return incoming.kind === 'key'
+    ? Uint8Array.from([0, ...encodeKeyBlock(incoming.block)])
+    : Uint8Array.from([1, ...encodeMicroblock(incoming.block)]);
+}

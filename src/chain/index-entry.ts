@@ -1,0 +1,57 @@
+// The in-memory block index: one entry per valid block, linked to its parent.
+import type { KeyBlock } from '../protocol/key-block.js';
+import type { Microblock } from '../protocol/microblock.js';
+
+interface EntryBase {
+  readonly id: Uint8Array;
+  readonly hex: string;
+  readonly parent: Entry | undefined;
+  /** The height of the block's epoch. */
+  readonly keyHeight: bigint;
+  /** Σ work of the key blocks on the path from genesis (§3.4); microblocks add none. */
+  readonly chainWork: bigint;
+  /** Unix milliseconds (a key block's seconds × 1000). */
+  readonly timeMs: bigint;
+  /** The key block of this epoch (the entry itself for a key block). */
+  readonly epochKey: KeyEntry;
+}
+
+export interface KeyEntry extends EntryBase {
+  readonly kind: 'key';
+  readonly block: KeyBlock;
+}
+
+export interface MicroEntry extends EntryBase {
+  readonly kind: 'micro';
+  readonly block: Microblock;
+  readonly seq: number;
+}
+
+export type Entry = KeyEntry | MicroEntry;
+
+/** The last `count` key blocks of the chain ending at `entry`'s epoch, oldest first. */
+export function keyAncestors(entry: Entry, count: number): KeyEntry[] {
+  const out: KeyEntry[] = [];
+  let key: KeyEntry | undefined = entry.epochKey;
+  while (key !== undefined && out.length < count) {
+    out.push(key);
+    key = key.parent?.epochKey;
+  }
+  return out.reverse();
+}
+
+/** The blocks to disconnect (tip first) and to connect (oldest first) to move from `from` to `to`. */
+export function planReorg(from: Entry, to: Entry): { disconnect: Entry[]; connect: Entry[] } {
+  const onFrom = new Set<string>();
+  for (let e: Entry | undefined = from; e !== undefined; e = e.parent) onFrom.add(e.hex);
+  const connect: Entry[] = [];
+  let fork: Entry | undefined = to;
+  while (fork !== undefined && !onFrom.has(fork.hex)) {
+    connect.push(fork);
+    fork = fork.parent;
+  }
+  const disconnect: Entry[] = [];
+  for (let e: Entry | undefined = from; e !== undefined && e.hex !== fork?.hex; e = e.parent)
+    disconnect.push(e);
+  return { disconnect, connect: connect.reverse() };
+}
