@@ -1,6 +1,8 @@
 import { test } from 'tap';
 import { FAUCET_ACCOUNT, transfer } from '../helpers/txs.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import type { Tables, WritableTable } from '../../src/storage/db.js';
 
 const ALTO = 10n ** 18n;
 const ALICE = new Uint8Array(20).fill(0xa1);
@@ -133,4 +135,86 @@ test('orphans wait for their parent, then connect', async (t) => {
   t.equal(h.chain.add(builder.blocks.get('b2')!), 'orphan');
   t.equal(h.chain.add(builder.blocks.get('b1')!), 'connected');
   t.equal(h.chain.tip.hex, builder.chain.tip.hex, 'b2 was adopted');
+});
+
+test('reorg-too-deep: a branch that would undo more than UNDO_DEPTH key blocks is refused', async (t) => {
+  //   g -> b1 -> b2 -> b3 -> b4
+  //    \-> c1 -> … -> c5*          would undo 4 key blocks with UNDO_DEPTH 3
+  const h = ChainHarness.open(
+    (fn) => {
+      t.teardown(fn);
+    },
+    undefined,
+    { ...REGTEST, undoDepth: 3 },
+  );
+  let parent = 'g';
+  for (let i = 1; i <= 4; i++) {
+    h.key(`b${i}`, parent);
+    parent = `b${i}`;
+  }
+  let side = 'g';
+  for (let i = 1; i <= 4; i++) {
+    h.key(`c${i}`, side, 0xc0 + i);
+    side = `c${i}`;
+  }
+  t.throws(() => h.key('c5', 'c4', 0xc5), { code: 'reorg-too-deep' });
+  t.equal(h.tipName(), 'b4', 'the tip stays');
+});
+
+test('a fault injected between any two writes of a reorg leaves the database as before and the chain usable', async (t) => {
+  //   g -> b1 -> m1 -> b2
+  //          \-> c2 -> c3*      connecting c3 rewrites state, undo, blocks and the tip
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  h.key('b1', 'g');
+  h.micro('m1', 'b1', [transfer(ALICE, 5n)]);
+  h.key('b2', 'm1');
+  h.key('c2', 'b1', 0xc2);
+  const builder = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  builder.replay(h, ['b1', 'c2']);
+  builder.key('c3', 'c2', 0xc3);
+  const c3 = builder.blocks.get('c3')!;
+  const before = h.digest();
+  const commit = h.storage.commit.bind(h.storage);
+  let failures = 0;
+  for (let failAt = 1; ; failAt++) {
+    let writes = 0;
+    const faulty = (write: (tables: Tables<WritableTable>) => unknown) =>
+      commit((tables) => {
+        const guard = (table: WritableTable): WritableTable => ({
+          ...table,
+          put: (key, value) => {
+            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
+            table.put(key, value);
+          },
+          remove: (key) => {
+            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
+            table.remove(key);
+          },
+        });
+        return write({
+          meta: guard(tables.meta),
+          state: guard(tables.state),
+          blocks: guard(tables.blocks),
+          undo: guard(tables.undo),
+        });
+      });
+    h.storage.commit = faulty as typeof h.storage.commit;
+    try {
+      const result = h.chain.add(c3);
+      t.equal(result, 'reorged', `with the fault set past the last write (${failAt}), the reorg completes`);
+      break; // every write went through
+    } catch {
+      failures++;
+      if (h.digest() !== before || h.tipName() !== 'b2')
+        t.fail(`state changed after a fault at write ${failAt}`);
+    } finally {
+      h.storage.commit = commit;
+    }
+  }
+  t.ok(failures > 5, `a fault before each of ${failures} writes left nothing behind`);
+  t.equal(h.chain.tip.hex, builder.chain.tip.hex, 'the tip is c3');
 });

@@ -4,7 +4,7 @@ import { Chain, type AddResult, type AnyBlock } from '../../src/chain/chain.js';
 import type { Entry } from '../../src/chain/index-entry.js';
 import { keyBlockId } from '../../src/protocol/key-block.js';
 import { microblockId } from '../../src/protocol/microblock.js';
-import { REGTEST } from '../../src/protocol/params.js';
+import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 import type { Tx } from '../../src/protocol/tx.js';
 import { Storage } from '../../src/storage/db.js';
 import { buildMicroblock, mineKeyBlock } from './blocks.js';
@@ -27,11 +27,11 @@ export class ChainHarness {
     this.ids.set('g', chain.tip.id);
   }
 
-  static open(teardown: Teardown, dir?: string): ChainHarness {
+  static open(teardown: Teardown, dir?: string, params: NetworkParams = REGTEST): ChainHarness {
     const path = dir ?? tempDir(teardown);
     const storage = Storage.open(path);
     teardown(() => storage.close());
-    return new ChainHarness(Chain.open(storage, { params: REGTEST, now: () => NOW_MS }), storage, path);
+    return new ChainHarness(Chain.open(storage, { params, now: () => NOW_MS }), storage, path);
   }
 
   entry(name: string): Entry {
