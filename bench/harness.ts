@@ -205,6 +205,18 @@ function ourIndexOf(measurement: {
   return ourIndex;
 }
 
+/** Medians, spreads and ratios ours ÷ each peer from per-round rates measured by the caller. */
+export function resultFromRounds(
+  measurement: {
+    readonly title: string;
+    readonly unit: string;
+    readonly candidates: readonly { name: string; ours?: boolean }[];
+  },
+  perCandidate: readonly (readonly number[])[],
+): MeasurementResult {
+  return compare(measurement as RateMeasurement, perCandidate);
+}
+
 /** Medians, spreads and ratios ours ÷ each peer from per-round rates. */
 function compare(
   measurement: Measurement | RateMeasurement,
