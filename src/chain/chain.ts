@@ -284,7 +284,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         this.params,
       );
     } else {
-      for (const tx of entry.block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight });
+      for (const tx of entry.block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, this.params);
     }
     view.writeTo(tables.state);
     tables.undo.put(entry.id, encodeUndo(view.undoEntries()));

@@ -19,7 +19,17 @@ export interface Counters {
   readonly playFloor: bigint;
 }
 
+/** The 0x12 record of an activated epoch. Activation: 0 endorsed, 1 bootstrap, 2 fallback. */
+export interface EpochRecord {
+  readonly keyBlockId: Uint8Array;
+  readonly leaderKey: Uint8Array;
+  readonly payout: Uint8Array;
+  readonly activation: 0 | 1 | 2;
+  readonly poisoned: boolean;
+}
+
 export interface StateView {
   account(id: Uint8Array): Account | undefined;
   counters(): Counters;
+  epoch(keyHeight: bigint): EpochRecord | undefined;
 }

@@ -7,6 +7,7 @@ import { accountId } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { encodeTxUnsigned, type Tx } from '../protocol/tx.js';
+import { checkPoison } from './poison.js';
 import type { StateView } from './state-view.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
@@ -60,6 +61,9 @@ export function checkTxsSanity(txs: readonly Tx[], params: NetworkParams): void 
 function checkTxFields(tx: Tx): void {
   // [REJECT] A transfer moves a positive amount (§4.2).
   if (tx.payload.type === 1 && tx.payload.amount === 0n) throw new RuleError('bad-amount', { amount: '0' });
+  // [REJECT] A play report carries at least one attestation (§4.9).
+  if (tx.payload.type === 8 && tx.payload.attestations.length === 0)
+    throw new RuleError('bad-count', { count: 0 });
 }
 
 export interface TxContext {
@@ -73,8 +77,9 @@ export function txDebit(tx: Tx): bigint {
 }
 
 /** Checks against the state (§4.1): all [IGNORE] at gossip, since another node's state may differ. */
-export function checkTxContext(tx: Tx, view: StateView, context: TxContext): void {
-  if (tx.payload.type !== 1) throw new RuleError('tx-type-inactive', { type: tx.payload.type }, IGNORE);
+export function checkTxContext(tx: Tx, view: StateView, context: TxContext, params: NetworkParams): void {
+  const { type } = tx.payload;
+  if (type !== 1 && type !== 12) throw new RuleError('tx-type-inactive', { type }, IGNORE);
   const account = view.account(accountId(tx.sender));
   if (account === undefined) throw new RuleError('unknown-account', {}, IGNORE);
   if (tx.nonce !== account.nonce) {
@@ -87,4 +92,5 @@ export function checkTxContext(tx: Tx, view: StateView, context: TxContext): voi
   if (account.balance < needed) {
     throw new RuleError('insufficient-funds', { balance: account.balance, needed }, IGNORE);
   }
+  if (tx.payload.type === 12) checkPoison(tx.payload, view, context, params);
 }

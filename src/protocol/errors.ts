@@ -48,7 +48,12 @@ export type RuleCode =
   | 'bad-leader-signature'
   | 'microblock-too-soon'
   | 'bad-activation'
-  | 'reorg-too-deep';
+  | 'reorg-too-deep'
+  // §3.9, §4.12 Poison
+  | 'bad-fraud-proof'
+  | 'poison-too-early'
+  | 'poison-too-late'
+  | 'already-poisoned';
 
 export type GossipAction = 'reject' | 'ignore';
 

@@ -84,6 +84,14 @@ function readHeader(r: Reader): MicroblockHeader {
   };
 }
 
+/** Decodes exactly one 124-byte unsigned header (a Poison proof carries two, §4.12). */
+export function decodeMicroblockHeader(bytes: Uint8Array): MicroblockHeader {
+  const r = new Reader(bytes);
+  const header = readHeader(r);
+  r.end('microblock header');
+  return header;
+}
+
 /** Decodes a whole microblock; sizes over §3.3's limits are refused before the transactions are read. */
 export function decodeMicroblock(bytes: Uint8Array): Microblock {
   if (bytes.length > MAX_MICROBLOCK_BYTES) {

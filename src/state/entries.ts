@@ -1,6 +1,6 @@
 // Keys and values of the state entries this node applies so far
 // (PROTOCOL.md §9.1): 0x01 accounts and the 0x10 counters record.
-import type { Account, Counters } from '../consensus/state-view.js';
+import type { Account, Counters, EpochRecord } from '../consensus/state-view.js';
 import { Reader, Writer } from '../protocol/codec.js';
 
 export const PREFIX_ACCOUNT = 0x01;
@@ -76,6 +76,8 @@ export const PREFIX_EPOCH = 0x12;
 export const KIND_MINER = 1;
 export const KIND_LEADER_FEE = 2;
 export const KIND_NEXT_LEADER_FEE = 3;
+export const KIND_POISON_MINT = 11;
+export const KIND_POISON_FEE = 12;
 const TRANSFER_KINDS: ReadonlySet<number> = new Set([2, 3, 10, 12]);
 
 export function kindMints(kind: number): boolean {
@@ -156,15 +158,6 @@ export function epochKey(keyHeight: bigint): Uint8Array {
   key[0] = PREFIX_EPOCH;
   key.set(u64be(keyHeight), 1);
   return key;
-}
-
-/** Activation kinds of the epoch record: 0 endorsed, 1 bootstrap, 2 fallback. */
-export interface EpochRecord {
-  readonly keyBlockId: Uint8Array;
-  readonly leaderKey: Uint8Array;
-  readonly payout: Uint8Array;
-  readonly activation: 0 | 1 | 2;
-  readonly poisoned: boolean;
 }
 
 export function encodeEpoch(e: EpochRecord): Uint8Array {

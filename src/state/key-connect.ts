@@ -10,16 +10,12 @@ import {
   KIND_LEADER_FEE,
   KIND_MINER,
   KIND_NEXT_LEADER_FEE,
-  decodeEpoch,
   decodePending,
   decodePendingKey,
-  encodeEpoch,
   encodePending,
-  epochKey,
   kindMints,
   pendingKey,
   pendingRange,
-  type EpochRecord,
 } from './entries.js';
 import type { OverlayState } from './view.js';
 
@@ -48,11 +44,6 @@ export function addPending(
   view.set(key, encodePending({ amount: total, mint: kindMints(kind) }));
 }
 
-export function epochRecord(view: OverlayState, keyHeight: bigint): EpochRecord | undefined {
-  const bytes = view.get(epochKey(keyHeight));
-  return bytes === undefined ? undefined : decodeEpoch(bytes);
-}
-
 export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params: NetworkParams): void {
   const c = block.height;
   // Step 4: pending entries maturing at c become balances; mint credits count as minted.
@@ -68,7 +59,7 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
   }
   const counters = view.counters();
   // Step 5: the fees of epoch c−1, 40% to its leader's payout, 60% to this block's.
-  const previous = epochRecord(view, c - 1n);
+  const previous = view.epoch(c - 1n);
   const fees = splitLeaderFees(counters.fees);
   if (previous !== undefined) addPending(view, params, previous.payout, c, KIND_LEADER_FEE, fees.leader);
   addPending(
@@ -93,14 +84,11 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
     validators: counters.validators + split.validators,
   });
   // Step 7.
-  view.set(
-    epochKey(c),
-    encodeEpoch({
-      keyBlockId: block.id,
-      leaderKey: block.leaderKey,
-      payout: block.payout,
-      activation: block.activation,
-      poisoned: false,
-    }),
-  );
+  view.setEpoch(c, {
+    keyBlockId: block.id,
+    leaderKey: block.leaderKey,
+    payout: block.payout,
+    activation: block.activation,
+    poisoned: false,
+  });
 }

@@ -3,7 +3,7 @@
 // touches LMDB until writeTo() runs inside the block's one transaction. The
 // first write of each key records the key's prior value, which is the block's
 // undo record (PROTOCOL.md §9.2).
-import type { Account, Counters, StateView } from '../consensus/state-view.js';
+import type { Account, Counters, EpochRecord, StateView } from '../consensus/state-view.js';
 import type { Table, WritableTable } from '../storage/db.js';
 import {
   COUNTERS_KEY,
@@ -11,6 +11,9 @@ import {
   accountKey,
   decodeAccount,
   decodeCounters,
+  decodeEpoch,
+  encodeEpoch,
+  epochKey,
   encodeAccount,
   encodeCounters,
 } from './entries.js';
@@ -60,6 +63,15 @@ export class OverlayState implements StateView {
 
   setAccount(id: Uint8Array, account: Account): void {
     this.set(accountKey(id), encodeAccount(account));
+  }
+
+  epoch(keyHeight: bigint): EpochRecord | undefined {
+    const bytes = this.get(epochKey(keyHeight));
+    return bytes === undefined ? undefined : decodeEpoch(bytes);
+  }
+
+  setEpoch(keyHeight: bigint, record: EpochRecord): void {
+    this.set(epochKey(keyHeight), encodeEpoch(record));
   }
 
   counters(): Counters {

@@ -18,7 +18,16 @@ test('a side branch overtaking the tip by one key block reorganises; state equal
   t.equal(h.micro('m1', 'b1', [transfer(ALICE, 5n * ALTO), transfer(BOB, 1n, { nonce: 1n })]), 'connected');
   t.equal(h.key('b2', 'm1'), 'connected');
   t.equal(h.key('c2', 'b1', 0xc2), 'side', 'equal work: the first seen stays');
+  const events: string[] = [];
+  h.chain.on('disconnected', (e) => events.push(`-${h.name(e)}`));
+  h.chain.on('connected', (e) => events.push(`+${h.name(e)}`));
+  h.chain.on('reorged', (r) => events.push(`reorged ${r.disconnected}/${r.connected}`));
   t.equal(h.key('c3', 'c2', 0xc3), 'reorged');
+  t.same(
+    events,
+    ['-b2', '-m1', '+c2', '+c3', 'reorged 2/2'],
+    'typed events: disconnections tip first, then connections, then the reorg',
+  );
   t.equal(h.tipName(), 'c3');
   t.equal(h.chain.state().account(ALICE), undefined, "m1's transfer is undone");
   t.equal(h.chain.state().account(FAUCET_ACCOUNT)?.nonce, 0n);

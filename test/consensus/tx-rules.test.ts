@@ -11,7 +11,11 @@ const ALICE = new Uint8Array(20).fill(0xa1);
 /** A fixed state: the faucet holds `balance` at `nonce`. */
 function stateWith(balance: bigint, nonce = 0n): StateView {
   const accounts = new Map<string, Account>([[hex(FAUCET_ACCOUNT), { balance, nonce }]]);
-  return { account: (id) => accounts.get(hex(id)), counters: (): Counters => EMPTY_COUNTERS };
+  return {
+    account: (id) => accounts.get(hex(id)),
+    counters: (): Counters => EMPTY_COUNTERS,
+    epoch: () => undefined,
+  };
 }
 
 test('the regtest faucet seed controls the account of the regtest genesis allocation', async (t) => {
@@ -75,7 +79,7 @@ test('unknown-account: a sender with no account cannot pay a fee', async (t) => 
   const stranger = transfer(ALICE, 5n, { seed: new Uint8Array(32).fill(3) });
   t.throws(
     () => {
-      checkTxContext(stranger, stateWith(100n), { keyHeight: 1n });
+      checkTxContext(stranger, stateWith(100n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'unknown-account' },
   );
@@ -84,13 +88,13 @@ test('unknown-account: a sender with no account cannot pay a fee', async (t) => 
 test('bad-nonce: the nonce must equal the account nonce', async (t) => {
   t.throws(
     () => {
-      checkTxContext(transfer(ALICE, 5n, { nonce: 1n }), stateWith(100_000n, 0n), { keyHeight: 1n });
+      checkTxContext(transfer(ALICE, 5n, { nonce: 1n }), stateWith(100_000n, 0n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'bad-nonce' },
   );
   t.throws(
     () => {
-      checkTxContext(transfer(ALICE, 5n, { nonce: 0n }), stateWith(100_000n, 1n), { keyHeight: 1n });
+      checkTxContext(transfer(ALICE, 5n, { nonce: 0n }), stateWith(100_000n, 1n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'bad-nonce' },
   );
@@ -99,27 +103,27 @@ test('bad-nonce: the nonce must equal the account nonce', async (t) => {
 test('expired: valid_until below the containing key height; 0 means no expiry', async (t) => {
   const tx = transfer(ALICE, 5n, { validUntil: 10n });
   t.doesNotThrow(() => {
-    checkTxContext(tx, stateWith(100_000n), { keyHeight: 10n });
+    checkTxContext(tx, stateWith(100_000n), { keyHeight: 10n }, REGTEST);
   });
   t.throws(
     () => {
-      checkTxContext(tx, stateWith(100_000n), { keyHeight: 11n });
+      checkTxContext(tx, stateWith(100_000n), { keyHeight: 11n }, REGTEST);
     },
     { code: 'expired' },
   );
   t.doesNotThrow(() => {
-    checkTxContext(transfer(ALICE, 5n), stateWith(100_000n), { keyHeight: 1_000_000n });
+    checkTxContext(transfer(ALICE, 5n), stateWith(100_000n), { keyHeight: 1_000_000n }, REGTEST);
   });
 });
 
 test('insufficient-funds: balance must cover fee plus amount', async (t) => {
   const tx = transfer(ALICE, 5n, { fee: 10n });
   t.doesNotThrow(() => {
-    checkTxContext(tx, stateWith(15n), { keyHeight: 1n });
+    checkTxContext(tx, stateWith(15n), { keyHeight: 1n }, REGTEST);
   });
   t.throws(
     () => {
-      checkTxContext(tx, stateWith(14n), { keyHeight: 1n });
+      checkTxContext(tx, stateWith(14n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'insufficient-funds' },
   );
@@ -132,8 +136,21 @@ test('tx-type-inactive: types without state effects yet fail the context stage, 
   });
   t.throws(
     () => {
-      checkTxContext(vote, stateWith(100_000n), { keyHeight: 1n });
+      checkTxContext(vote, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'tx-type-inactive', gossip: 'ignore' },
+  );
+});
+
+test('bad-count: a play report with no attestations', async (t) => {
+  const report = signedTx({
+    seed: FAUCET_SEED,
+    payload: { type: 8, app: new Uint8Array(20), attestations: [] },
+  });
+  t.throws(
+    () => {
+      checkTxSanity(report, REGTEST);
+    },
+    { code: 'bad-count' },
   );
 });

@@ -69,3 +69,8 @@ test('integers and u128 round-trip at their extremes', async (t) => {
   t.same([r.u8(), r.u16(), r.u32(), r.u64(), r.u128()], [255, 65535, 0xffffffff, (1n << 64n) - 1n, max128]);
   t.ok(new RuleError('bad-encoding') instanceof Error);
 });
+
+test('bad-flag: a flag byte outside its listed values', async (t) => {
+  t.throws(() => new Reader(bytes(2)).flag([0, 1], 'mint'), { code: 'bad-flag' });
+  t.equal(new Reader(bytes(1)).flag([0, 1], 'mint'), 1);
+});
