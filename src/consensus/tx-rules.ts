@@ -34,7 +34,7 @@ function checkSenderKey(tx: Tx): void {
 
 /** Context-free checks of one transaction, its signature included. */
 export function checkTxSanity(tx: Tx, params: NetworkParams): void {
-  checkTxFields(tx);
+  checkTxFields(tx, params);
   checkSenderKey(tx);
   if (!verify(tx.signature, txSigningMessage(tx, params), tx.sender)) {
     throw new RuleError('bad-signature', {});
@@ -44,7 +44,7 @@ export function checkTxSanity(tx: Tx, params: NetworkParams): void {
 /** Context-free checks of many transactions, their signatures batch-verified; throws for the first bad one. */
 export function checkTxsSanity(txs: readonly Tx[], params: NetworkParams): void {
   txs.forEach((tx) => {
-    checkTxFields(tx);
+    checkTxFields(tx, params);
     checkSenderKey(tx);
   });
   const valid = verifyBatch(
@@ -58,12 +58,57 @@ export function checkTxsSanity(txs: readonly Tx[], params: NetworkParams): void 
   if (bad !== -1) throw new RuleError('bad-signature', { index: bad });
 }
 
-function checkTxFields(tx: Tx): void {
-  // [REJECT] A transfer moves a positive amount (§4.2).
-  if (tx.payload.type === 1 && tx.payload.amount === 0n) throw new RuleError('bad-amount', { amount: '0' });
-  // [REJECT] A play report carries at least one attestation (§4.9).
-  if (tx.payload.type === 8 && tx.payload.attestations.length === 0)
-    throw new RuleError('bad-count', { count: 0 });
+const MAX_SONG_SECONDS = 7200;
+const SPLIT_TOTAL_BP = 10_000;
+
+/** [REJECT] The rules of §4.2–§4.11 that need neither state nor time. */
+function checkTxFields(tx: Tx, params: NetworkParams): void {
+  const p = tx.payload;
+  switch (p.type) {
+    case 1:
+    case 4:
+    case 6:
+      // Transfers, donations and stakes move a positive amount.
+      if (p.amount === 0n) throw new RuleError('bad-amount', { type: p.type, amount: '0' });
+      return;
+    case 7:
+      // 0 < amount ≤ bonded (§4.8): the upper bound needs the state, zero never passes.
+      if (p.amount === 0n) throw new RuleError('insufficient-stake', { amount: '0' });
+      return;
+    case 2:
+      if (p.roles < 1 || p.roles > 3) throw new RuleError('bad-role', { roles: p.roles });
+      return;
+    case 3: {
+      if (p.durationS < 1 || p.durationS > MAX_SONG_SECONDS) {
+        throw new RuleError('bad-duration', { durationS: p.durationS });
+      }
+      const accounts = new Set(p.splits.map((s) => Buffer.from(s.account).toString('hex')));
+      const total = p.splits.reduce((sum, s) => sum + s.bp, 0);
+      if (
+        p.splits.length === 0 ||
+        p.splits.some((s) => s.bp === 0) ||
+        accounts.size !== p.splits.length ||
+        total !== SPLIT_TOTAL_BP
+      ) {
+        throw new RuleError('bad-split', { splits: p.splits.length, total });
+      }
+      return;
+    }
+    case 5:
+      if (p.periods < 1 || p.periods > 366) throw new RuleError('bad-periods', { periods: p.periods });
+      return;
+    case 8:
+      if (p.attestations.length === 0) throw new RuleError('bad-count', { count: 0 });
+      return;
+    case 9:
+      if (p.votingPeriod < params.votingPeriod.min || p.votingPeriod > params.votingPeriod.max) {
+        throw new RuleError('bad-voting-period', { votingPeriod: p.votingPeriod });
+      }
+      return;
+    case 10:
+    case 12:
+      return;
+  }
 }
 
 export interface TxContext {

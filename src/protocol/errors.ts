@@ -29,6 +29,11 @@ export type RuleCode =
   | 'bad-role'
   | 'bad-target-kind'
   | 'bad-count'
+  | 'bad-duration'
+  | 'bad-split'
+  | 'bad-periods'
+  | 'bad-voting-period'
+  | 'insufficient-stake'
   | 'bad-proposal-kind'
   | 'bad-choice'
   // §3 blocks

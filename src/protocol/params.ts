@@ -41,6 +41,8 @@ export interface NetworkParams {
   readonly baseSubsidy: bigint;
   readonly halvingInterval: number;
   readonly rewardPeriod: number;
+  /** MIN_VOTING_PERIOD and MAX_VOTING_PERIOD, in key blocks (§4.10, §12). */
+  readonly votingPeriod: { readonly min: number; readonly max: number };
 }
 
 const ALTO = BASE_UNITS_PER_ALTO;
@@ -76,6 +78,7 @@ export const MAINNET: NetworkParams = {
   rewardMaturity: 100,
   halvingInterval: 1_000_000,
   rewardPeriod: 1440,
+  votingPeriod: { min: 1440, max: 40_320 },
 };
 
 export const TESTNET: NetworkParams = {
@@ -112,6 +115,7 @@ export const REGTEST: NetworkParams = {
   rewardMaturity: 2,
   halvingInterval: 150,
   rewardPeriod: 10,
+  votingPeriod: { min: 2, max: 100 },
 };
 
 export const NETWORKS: Readonly<Record<NetworkName, NetworkParams>> = {

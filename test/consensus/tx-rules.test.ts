@@ -154,3 +154,54 @@ test('bad-count: a play report with no attestations', async (t) => {
     { code: 'bad-count' },
   );
 });
+
+test('bad-role, bad-duration, bad-split, bad-periods, bad-voting-period, bad-amount, insufficient-stake: per-type sanity', async (t) => {
+  const sane = (payload: Parameters<typeof signedTx>[0]['payload']) => () => {
+    checkTxSanity(signedTx({ seed: FAUCET_SEED, payload }), REGTEST);
+  };
+  const zero20 = new Uint8Array(20);
+  const meta = new Uint8Array(32);
+  t.throws(sane({ type: 2, roles: 0, displayName: 'x', metadata: meta }), { code: 'bad-role' });
+  t.throws(sane({ type: 2, roles: 4, displayName: 'x', metadata: meta }), { code: 'bad-role' });
+  t.doesNotThrow(sane({ type: 2, roles: 3, displayName: 'Ünïcødé 🎵', metadata: meta }));
+  const song = (durationS: number, splits: { account: Uint8Array; bp: number }[]) =>
+    sane({ type: 3, songId: meta, title: 't', metadata: meta, durationS, splits });
+  const a = new Uint8Array(20).fill(1);
+  const b = new Uint8Array(20).fill(2);
+  t.throws(song(0, [{ account: a, bp: 10_000 }]), { code: 'bad-duration' });
+  t.throws(song(7201, [{ account: a, bp: 10_000 }]), { code: 'bad-duration' });
+  t.doesNotThrow(
+    song(7200, [
+      { account: a, bp: 7000 },
+      { account: b, bp: 3000 },
+    ]),
+  );
+  t.throws(song(60, []), { code: 'bad-split' }, 'empty');
+  t.throws(
+    song(60, [
+      { account: a, bp: 10_000 },
+      { account: b, bp: 0 },
+    ]),
+    { code: 'bad-split' },
+    'a zero share',
+  );
+  t.throws(
+    song(60, [
+      { account: a, bp: 5000 },
+      { account: a, bp: 5000 },
+    ]),
+    { code: 'bad-split' },
+    'one account twice',
+  );
+  t.throws(song(60, [{ account: a, bp: 9999 }]), { code: 'bad-split' }, 'not 10,000 bp');
+  t.throws(sane({ type: 5, musician: zero20, amount: 1n, periods: 0 }), { code: 'bad-periods' });
+  t.throws(sane({ type: 5, musician: zero20, amount: 1n, periods: 367 }), { code: 'bad-periods' });
+  t.throws(sane({ type: 9, kind: 0, votingPeriod: 1, text: 'x' }), { code: 'bad-voting-period' });
+  t.throws(sane({ type: 9, kind: 0, votingPeriod: 101, text: 'x' }), { code: 'bad-voting-period' });
+  t.doesNotThrow(sane({ type: 9, kind: 0, votingPeriod: 2, text: 'x' }));
+  t.throws(sane({ type: 4, targetKind: 0, target: zero20, amount: 0n, memo: new Uint8Array() }), {
+    code: 'bad-amount',
+  });
+  t.throws(sane({ type: 6, role: 1, amount: 0n }), { code: 'bad-amount' });
+  t.throws(sane({ type: 7, role: 1, amount: 0n }), { code: 'insufficient-stake' });
+});
