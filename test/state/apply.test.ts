@@ -1,29 +1,15 @@
 import { test } from 'tap';
 import { RESERVE_ACCOUNT } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { applyGenesis, applyTx } from '../../src/state/apply.js';
+import { applyTx } from '../../src/state/apply.js';
 import { stateDigest } from '../../src/state/digest.js';
 import { OverlayState } from '../../src/state/view.js';
-import { Storage } from '../../src/storage/db.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { genesisStorage } from '../helpers/genesis-storage.js';
 import { FAUCET_ACCOUNT, transfer } from '../helpers/txs.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ALTO = 10n ** 18n;
 const ALICE = new Uint8Array(20).fill(0xa1);
-
-type Teardown = (fn: () => unknown) => void;
-
-function genesisStorage(teardown: Teardown): Storage {
-  const storage = Storage.open(tempDir(teardown));
-  teardown(() => storage.close());
-  const view = new OverlayState(storage.read.state);
-  applyGenesis(view, REGTEST);
-  storage.commit((tables) => {
-    view.writeTo(tables.state);
-  });
-  return storage;
-}
 
 test('genesis state: the faucet allocation, the reserve account and minted = the allocation', async (t) => {
   const storage = genesisStorage((fn) => {

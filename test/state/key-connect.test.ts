@@ -1,6 +1,5 @@
 import { test } from 'tap';
 import { REGTEST } from '../../src/protocol/params.js';
-import { applyGenesis } from '../../src/state/apply.js';
 import { stateDigest } from '../../src/state/digest.js';
 import {
   PREFIX_ACCOUNT,
@@ -13,7 +12,7 @@ import {
 import { keyConnect, type ConnectingKeyBlock } from '../../src/state/key-connect.js';
 import { OverlayState } from '../../src/state/view.js';
 import { Storage } from '../../src/storage/db.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { genesisStorage } from '../helpers/genesis-storage.js';
 
 const ALTO = 10n ** 18n;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -27,19 +26,6 @@ function block(c: bigint): ConnectingKeyBlock {
     payout: payoutOf(c),
     activation: 1,
   };
-}
-
-type Teardown = (fn: () => unknown) => void;
-
-function genesis(teardown: Teardown): Storage {
-  const storage = Storage.open(tempDir(teardown));
-  teardown(() => storage.close());
-  const view = new OverlayState(storage.read.state);
-  applyGenesis(view, REGTEST);
-  storage.commit((tables) => {
-    view.writeTo(tables.state);
-  });
-  return storage;
 }
 
 /** Applies KeyConnect for c in its own transaction; `fees` first go into the accumulator. */
@@ -72,7 +58,7 @@ function circulating(storage: Storage): bigint {
 }
 
 test("the miner's share pends for REWARD_MATURITY key blocks, then becomes balance and counts as minted", async (t) => {
-  const storage = genesis((fn) => {
+  const storage = genesisStorage((fn) => {
     t.teardown(fn);
   });
   const mintedAtGenesis = new OverlayState(storage.read.state).counters().minted;
@@ -96,7 +82,7 @@ test("the miner's share pends for REWARD_MATURITY key blocks, then becomes balan
 });
 
 test('leader fees: 40% to the closed epoch leader, 60% to the next, as transfers that mint nothing', async (t) => {
-  const storage = genesis((fn) => {
+  const storage = genesisStorage((fn) => {
     t.teardown(fn);
   });
   connect(storage, 1n);
@@ -120,7 +106,7 @@ test('leader fees: 40% to the closed epoch leader, 60% to the next, as transfers
 });
 
 test('supply: circulating coins equal minted − burned after every key block', async (t) => {
-  const storage = genesis((fn) => {
+  const storage = genesisStorage((fn) => {
     t.teardown(fn);
   });
   // Fees the test drops into the accumulator come from nowhere: count them beside minted.
@@ -137,7 +123,7 @@ test('supply: circulating coins equal minted − burned after every key block', 
 });
 
 test('undoing a KeyConnect restores the state digest', async (t) => {
-  const storage = genesis((fn) => {
+  const storage = genesisStorage((fn) => {
     t.teardown(fn);
   });
   connect(storage, 1n);
