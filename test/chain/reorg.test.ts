@@ -81,6 +81,8 @@ test('a 10-key-block reorg, and back again, each ending in the state of a chain 
     nonce: 1n,
   });
   t.same(h.chain.state().account(ALICE), { balance: 7n * ALTO, nonce: 0n });
+  // Minted: the allocation plus the miner shares matured by b12 (heights 1–10, REWARD_MATURITY 2), 3 ALTO each.
+  t.equal(h.chain.state().counters().minted, 1_000_000n * ALTO + 10n * 3n * ALTO);
 });
 
 test('a key block built on an earlier microblock prunes the later ones of that epoch', async (t) => {
