@@ -10,7 +10,7 @@ import { getPublicKey, sign } from '../src/crypto/ed25519.js';
 import { sha256, sha256d } from '../src/crypto/hash.js';
 import { scanNonces } from '../src/crypto/pow.js';
 import { Chain } from '../src/chain/chain.js';
-import { targetFromBits } from '../src/consensus/difficulty.js';
+import { targetBytes, targetFromBits } from '../src/consensus/difficulty.js';
 import { microblockSigningMessage } from '../src/consensus/microblock-rules.js';
 import { checkTxsSanity, txSigningMessage } from '../src/consensus/tx-rules.js';
 import {
@@ -32,12 +32,6 @@ const params = REGTEST;
 const faucetSeed = sha256(new TextEncoder().encode('ALTO regtest faucet'));
 const leaderSeed = new Uint8Array(32).fill(0x1e);
 
-function le256(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  return out;
-}
-
 function keyBlockOnGenesis(): KeyBlock {
   const genesis = genesisBlock(params);
   const body = {
@@ -56,7 +50,7 @@ function keyBlockOnGenesis(): KeyBlock {
     bits: params.powLimitBits,
     nonce: 0,
   };
-  const hit = scanNonces(encodeKeyBlockHeader(header), le256(targetFromBits(header.bits)), 0, 10_000);
+  const hit = scanNonces(encodeKeyBlockHeader(header), targetBytes(targetFromBits(header.bits)), 0, 10_000);
   if (hit === null) throw new Error('no nonce');
   return { header: { ...header, nonce: hit.nonce }, body };
 }

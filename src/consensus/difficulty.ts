@@ -41,6 +41,13 @@ export function checkedTarget(bits: number, params: NetworkParams): bigint {
   return target;
 }
 
+/** A target as the 32 little-endian bytes the PoW hash is compared with (LE256, §3.2). */
+export function targetBytes(target: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((target >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
 /** floor(2^256 / (target + 1)): the work a block of this target adds (§3.4). */
 export function workOf(target: bigint): bigint {
   return TWO_256 / (target + 1n);

@@ -6,15 +6,9 @@ import { meetsTarget, yespower } from '../crypto/pow.js';
 import { RuleError } from '../protocol/errors.js';
 import { encodeKeyBlockHeader, keyBlockRoot, type KeyBlock } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { checkedTarget } from './difficulty.js';
+import { checkedTarget, targetBytes } from './difficulty.js';
 
 const equal = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
-
-function le256(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  return out;
-}
 
 /** [REJECT] §3.5 rules 1–2: version, magic, root, leader key, bits, proof of work. */
 export function checkKeyBlockSanity(block: KeyBlock, params: NetworkParams): void {
@@ -29,7 +23,7 @@ export function checkKeyBlockSanity(block: KeyBlock, params: NetworkParams): voi
     throw new RuleError('bad-leader-key', { key: Buffer.from(key).toString('hex') });
   }
   const target = checkedTarget(header.bits, params);
-  if (!meetsTarget(yespower(encodeKeyBlockHeader(header)), le256(target))) {
+  if (!meetsTarget(yespower(encodeKeyBlockHeader(header)), targetBytes(target))) {
     throw new RuleError('bad-pow', { bits: header.bits });
   }
 }

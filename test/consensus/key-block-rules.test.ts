@@ -1,5 +1,5 @@
 import { test } from 'tap';
-import { targetFromBits } from '../../src/consensus/difficulty.js';
+import { targetBytes, targetFromBits } from '../../src/consensus/difficulty.js';
 import {
   checkKeyBlockContext,
   checkKeyBlockSanity,
@@ -9,7 +9,7 @@ import {
 import { meetsTarget, yespower } from '../../src/crypto/pow.js';
 import { encodeKeyBlockHeader, keyBlockRoot, type KeyBlock } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { le256, mineKeyBlock } from '../helpers/blocks.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
 
 const params = REGTEST;
 const sanity = (block: KeyBlock) => () => {
@@ -63,7 +63,7 @@ test('bad-bits: zero or above POW_LIMIT', async (t) => {
 
 test('bad-pow: a nonce whose yespower hash is above the target', async (t) => {
   const block = mineKeyBlock();
-  const target = le256(targetFromBits(block.header.bits));
+  const target = targetBytes(targetFromBits(block.header.bits));
   let nonce = block.header.nonce;
   let failing: KeyBlock;
   do {

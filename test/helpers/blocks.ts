@@ -10,7 +10,7 @@ import {
 } from '../../src/protocol/microblock.js';
 import { txId, type Tx } from '../../src/protocol/tx.js';
 import { scanNonces } from '../../src/crypto/pow.js';
-import { targetFromBits } from '../../src/consensus/difficulty.js';
+import { targetBytes, targetFromBits } from '../../src/consensus/difficulty.js';
 import {
   encodeKeyBlockHeader,
   keyBlockRoot,
@@ -21,12 +21,6 @@ import {
 import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 
 export const LEADER_SEED = new Uint8Array(32).fill(0x1e);
-
-export function le256(value: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  return out;
-}
 
 export interface KeyBlockSpec {
   readonly prev?: Uint8Array;
@@ -58,7 +52,12 @@ export function mineKeyBlock(spec: KeyBlockSpec = {}): KeyBlock {
     bits: spec.bits ?? params.powLimitBits,
     nonce: 0,
   };
-  const hit = scanNonces(encodeKeyBlockHeader(unsolved), le256(targetFromBits(unsolved.bits)), 0, 10_000);
+  const hit = scanNonces(
+    encodeKeyBlockHeader(unsolved),
+    targetBytes(targetFromBits(unsolved.bits)),
+    0,
+    10_000,
+  );
   if (hit === null) throw new Error('no nonce found in 10,000 tries');
   return { header: { ...unsolved, nonce: hit.nonce }, body };
 }
