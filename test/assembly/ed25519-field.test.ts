@@ -1,6 +1,7 @@
 // GF(2^255 − 19) in assembly/ed25519/field.ts against BigInt on edge and random inputs.
 import { test } from 'tap';
-import { bigintToLe, leToBigint, loadTestingWasm, seededRandom } from '../helpers/testing-wasm.js';
+import { bigintToLe, leToBigint, loadTestingWasm } from '../helpers/testing-wasm.js';
+import { seededRandom } from '../helpers/random.js';
 
 const P = 2n ** 255n - 19n;
 const mod = (x: bigint): bigint => ((x % P) + P) % P;

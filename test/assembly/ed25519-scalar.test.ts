@@ -1,6 +1,7 @@
 // Scalars mod L in assembly/ed25519/scalar.ts against BigInt.
 import { test } from 'tap';
-import { bigintToLe, leToBigint, loadTestingWasm, seededRandom } from '../helpers/testing-wasm.js';
+import { bigintToLe, leToBigint, loadTestingWasm } from '../helpers/testing-wasm.js';
+import { seededRandom } from '../helpers/random.js';
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const { exports, scratch } = loadTestingWasm();

@@ -12,7 +12,8 @@ import {
   verify,
   verifyBatch,
 } from '../../src/crypto/ed25519.js';
-import { bigintToLe, leToBigint, seededRandom } from '../helpers/testing-wasm.js';
+import { bigintToLe, leToBigint } from '../helpers/testing-wasm.js';
+import { seededRandom } from '../helpers/random.js';
 
 const Point = noble.Point;
 type NoblePoint = InstanceType<typeof Point>;

@@ -13,23 +13,7 @@ import {
   sha512Into,
 } from '../../src/crypto/hash.js';
 import { instantiateWasm, wasm } from '../../src/crypto/wasm.js';
-
-/** splitmix32: a seeded stream, so a failing input can be regenerated. */
-function seededBytes(seed: number): (length: number) => Uint8Array {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) out[i] = next() & 0xff;
-    return out;
-  };
-}
+import { seededRandom } from '../helpers/random.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const nodeHash = (algorithm: string, data: Uint8Array): string =>
@@ -100,9 +84,9 @@ test('SHA-256d is SHA-256 twice: the example messages and the Bitcoin genesis he
 });
 
 test('every length 0..260 and 1,800 random lengths up to 1,100 bytes hash as node:crypto does', async (t) => {
-  const bytes = seededBytes(0x5eed);
+  const bytes = seededRandom(0x5eed);
   const lengths = Array.from({ length: 261 }, (_, i) => i);
-  const lengthStream = seededBytes(0x1e9);
+  const lengthStream = seededRandom(0x1e9);
   for (let i = 0; i < 1800; i++) {
     const [lo, hi] = lengthStream(2);
     lengths.push(((hi! << 8) | lo!) % 1101);
@@ -138,7 +122,7 @@ test('every length 0..260 and 1,800 random lengths up to 1,100 bytes hash as nod
 });
 
 test('inputs longer than the 64 KiB INPUT buffer are streamed in chunks and hash as node:crypto does', async (t) => {
-  const bytes = seededBytes(0xb16);
+  const bytes = seededRandom(0xb16);
   const capacity = wasm().inputCapacity;
   for (const length of [capacity - 1, capacity, capacity + 1, capacity + 111, 3 * capacity + 77, 200_003]) {
     const data = bytes(length);
@@ -152,7 +136,7 @@ test('SHA-512 streamed in chunks of any size gives the one-shot digest', async (
   // The wrapper feeds whole 64 KiB chunks, so partial blocks carried between
   // feeds are only reached through the exports directly.
   const core = instantiateWasm('simd');
-  const bytes = seededBytes(0xc4);
+  const bytes = seededRandom(0xc4);
   const data = bytes(3000);
   for (const chunk of [1, 7, 63, 111, 112, 127, 128, 129, 1000]) {
     core.exports.sha512Begin();
@@ -169,7 +153,7 @@ test('SHA-512 streamed in chunks of any size gives the one-shot digest', async (
 
 test('the scalar build gives the same SHA-512 and SHA-256d digests as node:crypto', async (t) => {
   const core = instantiateWasm('scalar');
-  const bytes = seededBytes(0x5ca1);
+  const bytes = seededRandom(0x5ca1);
   for (const length of [0, 55, 56, 64, 111, 112, 128, 1000]) {
     const data = bytes(length);
     core.bytes().set(data, core.input);

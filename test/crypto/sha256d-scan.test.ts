@@ -10,26 +10,13 @@ import {
   scanSha256dNonces,
 } from '../../src/crypto/pow.js';
 import { instantiateWasm, type WasmCore } from '../../src/crypto/wasm.js';
+import { seeded } from '../helpers/random.js';
 
 interface Hit {
   readonly nonce: number;
   readonly hash: Uint8Array;
 }
 type Scan = (header: Uint8Array, target: Uint8Array, start: number, count: number) => Hit | null;
-
-/** splitmix32: a seeded stream, so a failing case can be regenerated. */
-function seeded(seed: number): { u32(): number; bytes(length: number): Uint8Array } {
-  let state = seed >>> 0;
-  const u32 = (): number => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  const bytes = (length: number): Uint8Array => Uint8Array.from({ length }, () => u32() & 0xff);
-  return { u32, bytes };
-}
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 

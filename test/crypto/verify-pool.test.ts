@@ -1,7 +1,7 @@
 import { test } from 'tap';
 import { getPublicKey, sign, verifyBatch } from '../../src/crypto/ed25519.js';
 import { VerifyPool } from '../../src/crypto/verify-pool.js';
-import { seededRandom } from '../helpers/testing-wasm.js';
+import { seededRandom } from '../helpers/random.js';
 
 test('verifyBatchParallel answers exactly as verifyBatch, split across threads', async (t) => {
   const pool = VerifyPool.start(2);
