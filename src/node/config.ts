@@ -1,6 +1,8 @@
 // Validation of values that come from a user (CLI flags, config files):
 // each failure is an InvalidArgumentError whose message says what to pass instead.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import type { NetworkName } from '../protocol/params.js';
 import { InvalidArgumentError } from '../util/errors.js';
 
 export const MAX_MINER_THREADS = 256;
@@ -31,4 +33,16 @@ export function parseSecondsFlag(flag: string, raw: string): number {
 
 export function defaultThreads(): number {
   return availableParallelism();
+}
+
+/** Where a node keeps its LMDB environment, node key, wallet and API token: ~/.altostream/<network>. */
+export function defaultDataDir(network: NetworkName): string {
+  return join(homedir(), '.altostream', network);
+}
+
+/** Parses --network; devnet is regtest (PROTOCOL.md §1.2). */
+export function parseNetworkFlag(raw: string): NetworkName {
+  if (raw === 'mainnet' || raw === 'testnet' || raw === 'regtest') return raw;
+  if (raw === 'devnet') return 'regtest';
+  throw new InvalidArgumentError('bad-flag', `--network takes mainnet, testnet or regtest, got '${raw}'`);
 }

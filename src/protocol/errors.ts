@@ -58,7 +58,14 @@ export type RuleCode =
   | 'bad-fraud-proof'
   | 'poison-too-early'
   | 'poison-too-late'
-  | 'already-poisoned';
+  | 'already-poisoned'
+  // §4.14 mempool policy (not consensus): a node's own choice, never a peer's fault
+  | 'txn-already-known'
+  | 'min-relay-fee-not-met'
+  | 'mempool-min-fee-not-met'
+  | 'mempool-full'
+  | 'too-many-pending'
+  | 'replacement-fee-too-low';
 
 export type GossipAction = 'reject' | 'ignore';
 
