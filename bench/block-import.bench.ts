@@ -135,6 +135,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           state: timed(tables.state),
           blocks: timed(tables.blocks),
           undo: timed(tables.undo),
+          txindex: timed(tables.txindex),
         });
         inCallbackMs += performance.now() - t0;
         return r;

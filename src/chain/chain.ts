@@ -19,6 +19,7 @@ import {
 } from '../protocol/key-block.js';
 import { decodeMicroblock, encodeMicroblock, microblockId, type Microblock } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
+import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
 import { stateDigest } from '../state/digest.js';
 import { keyConnect } from '../state/key-connect.js';
@@ -45,6 +46,13 @@ export interface ChainEvents {
   ];
 }
 
+export interface NextKeyBlock {
+  readonly prev: Entry;
+  readonly height: bigint;
+  readonly bits: number;
+  readonly medianTimePast: number;
+}
+
 export interface ChainOptions {
   readonly params: NetworkParams;
   /** Unix milliseconds; tests pass a fake clock. */
@@ -56,6 +64,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly invalid = new Set<string>();
   private readonly orphans = new Map<string, AnyBlock>();
   private tipEntry: Entry;
+  /** The best chain's key blocks by height. */
+  private bestKeys: KeyEntry[] = [];
   private readonly params: NetworkParams;
   private readonly now: () => number;
 
@@ -69,6 +79,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.now = options.now ?? Date.now;
     this.index.set(genesis.hex, genesis);
     this.tipEntry = genesis;
+    this.bestKeys = [genesis];
   }
 
   /** Opens the chain in `storage`, writing genesis on first use and reloading every stored block after. */
@@ -111,6 +122,35 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.index.get(hex(id));
   }
 
+  /** The best chain's key block at `height`. */
+  keyAt(height: bigint): KeyEntry | undefined {
+    return height < 0n ? undefined : this.bestKeys[Number(height)];
+  }
+
+  /** The best chain's blocks of epoch `height`, key block first. */
+  epochBlocks(height: bigint): Entry[] {
+    const key = this.keyAt(height);
+    if (key === undefined) return [];
+    const next = this.keyAt(height + 1n);
+    const out: Entry[] = [];
+    for (let e: Entry | undefined = next?.parent ?? this.tipEntry; e !== undefined && e !== key; e = e.parent)
+      out.push(e);
+    out.push(key);
+    return out.reverse();
+  }
+
+  /** Where a transaction sits on the best chain, from the transaction index. */
+  txLocation(
+    id: Uint8Array,
+  ): { readonly block: Entry; readonly position: number; readonly tx: Tx } | undefined {
+    const stored = this.storage.read.txindex.get(id);
+    if (stored === undefined) return undefined;
+    const block = this.get(stored.subarray(0, 32));
+    const position = new DataView(stored.buffer, stored.byteOffset).getUint32(32, true);
+    const tx = block?.kind === 'micro' ? block.block.txs[position] : undefined;
+    return block === undefined || tx === undefined ? undefined : { block, position, tx };
+  }
+
   digest(): Uint8Array {
     return stateDigest(this.storage.read.state);
   }
@@ -151,26 +191,37 @@ export class Chain extends EventEmitter<ChainEvents> {
     return result;
   }
 
+  /** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */
+  nextKeyBlock(parent: Entry = this.tipEntry): NextKeyBlock {
+    const parentKeys = keyAncestors(parent, Math.max(11, (this.params.retarget?.window ?? 0) + 1));
+    const byHeight = new Map(parentKeys.map((k) => [Number(k.keyHeight), k]));
+    return {
+      prev: parent,
+      height: parent.keyHeight + 1n,
+      bits: nextBits(
+        Number(parent.keyHeight),
+        (h) => {
+          const k = byHeight.get(h)!;
+          return { time: k.block.header.time, bits: k.block.header.bits };
+        },
+        this.params,
+      ),
+      medianTimePast: medianTimePast(parentKeys.map((k) => k.block.header.time)),
+    };
+  }
+
   private contextCheck(incoming: AnyBlock, id: Uint8Array, parent: Entry, nowMs: number): Entry {
     if (incoming.kind === 'key') {
       const block = incoming.block;
-      const parentKeys = keyAncestors(parent, Math.max(11, (this.params.retarget?.window ?? 0) + 1));
-      const byHeight = new Map(parentKeys.map((k) => [Number(k.keyHeight), k]));
+      const next = this.nextKeyBlock(parent);
       checkKeyBlockContext(
         block,
         {
           // Every key block so far is bootstrap-activated, so its own epoch may be built on directly.
           parentAllowed: true,
           parentKeyHeight: parent.keyHeight,
-          expectedBits: nextBits(
-            Number(parent.keyHeight),
-            (h) => {
-              const k = byHeight.get(h)!;
-              return { time: k.block.header.time, bits: k.block.header.bits };
-            },
-            this.params,
-          ),
-          medianTimePast: medianTimePast(parentKeys.map((k) => k.block.header.time)),
+          expectedBits: next.bits,
+          medianTimePast: next.medianTimePast,
           nowS: Math.floor(nowMs / 1000),
         },
         this.params,
@@ -253,7 +304,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw error;
     }
     this.index.set(entry.hex, entry);
-    this.tipEntry = entry;
+    this.setTip(entry);
     for (const e of plan.disconnect) this.emit('disconnected', e);
     for (const e of plan.connect) this.emit('connected', e);
     if (plan.disconnect.length > 0) {
@@ -285,6 +336,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       );
     } else {
       for (const tx of entry.block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, this.params);
+      entry.block.txs.forEach((tx, position) => {
+        tables.txindex.put(txId(tx), txLocation(entry.id, position));
+      });
     }
     view.writeTo(tables.state);
     tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
@@ -333,7 +387,19 @@ export class Chain extends EventEmitter<ChainEvents> {
     const entry = tip === undefined ? undefined : this.index.get(hex(tip));
     if (entry === undefined)
       throw new Error('the stored tip is not among the stored blocks: resync into a new data directory');
+    this.setTip(entry);
+  }
+
+  private setTip(entry: Entry): void {
     this.tipEntry = entry;
+    const keys = this.bestKeys;
+    keys.length = Math.min(keys.length, Number(entry.keyHeight) + 1);
+    // Walk back until the array agrees with the new branch, then it is right again.
+    for (let key: KeyEntry | undefined = entry.epochKey; key !== undefined; key = key.parent?.epochKey) {
+      const height: number = Number(key.keyHeight);
+      if (keys[height] === key) break;
+      keys[height] = key;
+    }
   }
 }
 
@@ -343,6 +409,14 @@ function disconnect(tables: Tables<WritableTable>, entry: Entry): void {
     throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
   applyUndo(tables.state, decodeUndo(undo));
   tables.undo.remove(entry.id);
+  if (entry.kind === 'micro') for (const tx of entry.block.txs) tables.txindex.remove(txId(tx));
+}
+
+function txLocation(blockId: Uint8Array, position: number): Uint8Array {
+  const out = new Uint8Array(36);
+  out.set(blockId);
+  new DataView(out.buffer).setUint32(32, position, true);
+  return out;
 }
 
 function blockBytes(incoming: AnyBlock): Uint8Array {

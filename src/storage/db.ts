@@ -2,7 +2,7 @@
 // through commit(), one synchronous transaction: everything in it lands, or
 // nothing does (PROTOCOL.md §9.2). No await may sit inside a commit.
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { DB_BLOCKS, DB_META, DB_STATE, DB_UNDO, META_VERSION, SCHEMA_VERSION } from './layout.js';
+import { DB_BLOCKS, DB_META, DB_STATE, DB_TXINDEX, DB_UNDO, META_VERSION, SCHEMA_VERSION } from './layout.js';
 
 export type Bytes = Uint8Array;
 
@@ -24,6 +24,7 @@ export interface Tables<T> {
   readonly state: T;
   readonly blocks: T;
   readonly undo: T;
+  readonly txindex: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -57,7 +58,13 @@ export class Storage {
     this.root = root;
     const sub = (name: string): WritableTable =>
       table(root.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' }));
-    this.tables = { meta: sub(DB_META), state: sub(DB_STATE), blocks: sub(DB_BLOCKS), undo: sub(DB_UNDO) };
+    this.tables = {
+      meta: sub(DB_META),
+      state: sub(DB_STATE),
+      blocks: sub(DB_BLOCKS),
+      undo: sub(DB_UNDO),
+      txindex: sub(DB_TXINDEX),
+    };
   }
 
   /** Opens (creating if needed) the environment at `path` and checks its schema version. */

@@ -8,6 +8,8 @@
  *                                     byte-exact as the protocol defines them (prefixes 0x01–0x14)
  *   blocks  id [32]                -> kind u8 (0 key block, 1 microblock) ‖ encoding
  *   undo    id [32]                -> undo record of the block (state/undo.ts)
+ *   txindex txid [32]              -> id [32] of the best-chain microblock holding it ‖ position u32 LE;
+ *                                     written and removed with the block's connect and disconnect
  *
  * The state sub-database holds nothing but §9.1 entries, so the state digest
  * (§9.3) is one ordered scan of it.
@@ -18,6 +20,7 @@ export const DB_META = 'meta';
 export const DB_STATE = 'state';
 export const DB_BLOCKS = 'blocks';
 export const DB_UNDO = 'undo';
+export const DB_TXINDEX = 'txindex';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';

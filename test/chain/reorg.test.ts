@@ -211,6 +211,7 @@ test('a fault injected between any two writes of a reorg leaves the database as 
           state: guard(tables.state),
           blocks: guard(tables.blocks),
           undo: guard(tables.undo),
+          txindex: guard(tables.txindex),
         });
       });
     h.storage.commit = faulty as typeof h.storage.commit;
