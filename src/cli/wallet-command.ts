@@ -1,0 +1,401 @@
+// `altostream wallet <new|address|balance|send|tx> [options]`: keys in
+// <datadir>/wallet.json, everything else over the node's HTTP API. Like the
+// top-level dispatcher, it maps a bad argument to exit 2 itself, so it can name
+// the subcommand; 1 is a failure (wallet file, node unreachable, tx rejected).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, parseNetworkFlag } from '../node/config.js';
+import { InvalidArgumentError } from '../util/errors.js';
+import {
+  ApiError,
+  NodeClient,
+  NodeUnreachableError,
+  type AccountInfo,
+  type TxStatus,
+} from '../wallet/client.js';
+import { WalletError } from '../wallet/errors.js';
+import {
+  addKey,
+  checkLabel,
+  createKey,
+  emptyWallet,
+  findKey,
+  loadWallet,
+  nextLabel,
+  saveWallet,
+  walletPath,
+  type Wallet,
+  type WalletKey,
+} from '../wallet/keystore.js';
+import { buildTransfer, defaultTransferFee } from '../wallet/send.js';
+import {
+  defaultApiUrl,
+  formatAlto,
+  isAddress,
+  networkParams,
+  parseAddressArg,
+  parseAmountArg,
+  parseApiUrlArg,
+  parseMemoArg,
+  parseTxIdArg,
+  toJson,
+  type NetworkParams,
+} from '../wallet/values.js';
+import type { CommandIo } from './io.js';
+
+export const WALLET_USAGE = `Usage: altostream wallet <subcommand> [options]
+
+Keeps ed25519 keys in <datadir>/wallet.json (mode 0600) and talks to a node
+over its HTTP API.
+
+Subcommands:
+  new [--label L]               add a key (creating the wallet if needed); prints its address
+  address                       list the keys: label and address
+  balance [address|label]       balance and unmatured rewards of every key, or of one
+  send <to-address> <amount>    sign and submit a transfer of <amount> ALTO; prints the txid
+  tx <txid>                     whether a tx is pending or confirmed, and in which block
+
+Options:
+  --network N     mainnet, testnet, regtest or devnet (= regtest); default: regtest
+  --datadir DIR   where wallet.json lives (default: ~/.altostream/<network>)
+  --api URL       the node's API (default: http://127.0.0.1:<the network's API port>)
+  -h, --help      show this help
+
+Options of send:
+  --from KEY      label or address of the paying key (default: the first key
+                  whose balance covers amount + fee)
+  --fee ALTO      the fee (default: the node's minimum fee rate × the tx's size)
+  --memo TEXT     up to 256 bytes of UTF-8 carried by the transfer
+  --wait          wait until the tx is in a block (at most 60 s), then print the block
+  --json          print one JSON object, amounts in base units (send and tx)
+
+Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage.`;
+
+/** How --wait polls GET /txs/:id; a parameter so tests need not wait a minute. */
+export interface WaitTiming {
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_WAIT: WaitTiming = { pollMs: 200, timeoutMs: 60_000 };
+
+const OPTIONS = {
+  network: { type: 'string' },
+  datadir: { type: 'string' },
+  api: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  label: { type: 'string' },
+  from: { type: 'string' },
+  fee: { type: 'string' },
+  memo: { type: 'string' },
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseOptions>['values'];
+
+interface Context {
+  readonly params: NetworkParams;
+  readonly path: string;
+  readonly client: NodeClient;
+  readonly values: Values;
+  readonly io: CommandIo;
+  readonly timing: WaitTiming;
+}
+
+interface Subcommand {
+  /** Options of this subcommand beyond --network, --datadir, --api and --help. */
+  readonly options: readonly (keyof typeof OPTIONS)[];
+  /** The positional arguments, in order; a trailing '?' marks an optional one. */
+  readonly positionals: readonly string[];
+  readonly run: (ctx: Context, positionals: readonly string[]) => Promise<number>;
+}
+
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  new: { options: ['label'], positionals: [], run: newKey },
+  address: { options: [], positionals: [], run: listAddresses },
+  balance: { options: [], positionals: ['[address|label]?'], run: balance },
+  send: {
+    options: ['from', 'fee', 'memo', 'wait', 'json'],
+    positionals: ['<to-address>', '<amount-ALTO>'],
+    run: send,
+  },
+  tx: { options: ['json'], positionals: ['<txid>'], run: txStatus },
+};
+
+function parseOptions(args: readonly string[]) {
+  return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+}
+
+function isParseArgsError(error: unknown): error is Error & { code: string } {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+}
+
+export async function walletCommand(
+  args: readonly string[],
+  io: CommandIo,
+  timing: WaitTiming = DEFAULT_WAIT,
+): Promise<number> {
+  let name = 'wallet';
+  try {
+    const { values, positionals } = parseOptions(args);
+    if (values.help === true) {
+      io.out(WALLET_USAGE);
+      return 0;
+    }
+    const [subName, ...rest] = positionals;
+    const sub =
+      subName !== undefined && Object.hasOwn(SUBCOMMANDS, subName) ? SUBCOMMANDS[subName] : undefined;
+    if (subName === undefined || sub === undefined) {
+      const what = subName === undefined ? 'a subcommand is missing' : `unknown subcommand '${subName}'`;
+      io.err(`altostream wallet: ${what}\n\n${WALLET_USAGE}`);
+      return 2;
+    }
+    name = `wallet ${subName}`;
+    checkArguments(subName, sub, values, rest);
+    const network = parseNetworkFlag(values.network ?? 'regtest');
+    const params = networkParams(network);
+    const api = values.api === undefined ? defaultApiUrl(params) : parseApiUrlArg('--api', values.api);
+    const datadir = values.datadir ?? defaultDataDir(network);
+    const client = new NodeClient({ url: api, signal: io.signal });
+    return await sub.run({ params, path: walletPath(datadir), client, values, io, timing }, rest);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError || isParseArgsError(error)) {
+      io.err(`altostream ${name}: ${error.message}\n(see 'altostream wallet --help')`);
+      return 2;
+    }
+    if (error instanceof WalletError || error instanceof NodeUnreachableError) {
+      io.err(error.message);
+      return 1;
+    }
+    if (error instanceof ApiError) {
+      io.err(`the node answered HTTP ${error.status}: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    if (io.signal.aborted) {
+      io.err(`altostream ${name}: interrupted`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function checkArguments(subName: string, sub: Subcommand, values: Values, rest: readonly string[]): void {
+  for (const option of Object.keys(values) as (keyof typeof OPTIONS)[]) {
+    const common = option === 'network' || option === 'datadir' || option === 'api' || option === 'help';
+    if (!common && !sub.options.includes(option)) {
+      throw new InvalidArgumentError('bad-flag', `'${subName}' takes no --${option}`);
+    }
+  }
+  const required = sub.positionals.filter((p) => !p.endsWith('?')).length;
+  if (rest.length < required || rest.length > sub.positionals.length) {
+    const shape = sub.positionals.map((p) => p.replace(/\?$/, '')).join(' ');
+    throw new InvalidArgumentError(
+      'bad-arguments',
+      `'${subName}' takes ${shape === '' ? 'no arguments' : shape}, got ${rest.length === 0 ? 'none' : `'${rest.join(' ')}'`}`,
+    );
+  }
+}
+
+async function loadOrEmpty(path: string, params: NetworkParams): Promise<Wallet> {
+  try {
+    return await loadWallet(path, params);
+  } catch (error) {
+    if (error instanceof WalletError && error.code === 'wallet-missing') return emptyWallet(params);
+    throw error;
+  }
+}
+
+async function newKey(ctx: Context): Promise<number> {
+  let wallet = await loadOrEmpty(ctx.path, ctx.params);
+  const label = ctx.values.label ?? nextLabel(wallet);
+  checkLabel(label);
+  if (wallet.keys.some((k) => k.label === label)) {
+    throw new InvalidArgumentError('duplicate-key', `--label '${label}' is taken: pick another label`);
+  }
+  const key = createKey(label, ctx.params);
+  wallet = addKey(wallet, key);
+  await saveWallet(ctx.path, wallet);
+  ctx.io.err(`added key '${label}' to ${ctx.path}`);
+  ctx.io.out(key.address);
+  return 0;
+}
+
+async function listAddresses(ctx: Context): Promise<number> {
+  const wallet = await loadWallet(ctx.path, ctx.params);
+  const width = Math.max(0, ...wallet.keys.map((k) => k.label.length));
+  for (const key of wallet.keys) ctx.io.out(`${key.label.padEnd(width)}  ${key.address}`);
+  if (wallet.keys.length === 0)
+    ctx.io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
+  return 0;
+}
+
+async function balance(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const [which] = positionals;
+  let addresses: string[];
+  if (which !== undefined && isAddress(which, ctx.params)) {
+    addresses = [which.toLowerCase()];
+  } else {
+    const wallet = await loadWallet(ctx.path, ctx.params);
+    if (which === undefined) {
+      addresses = wallet.keys.map((k) => k.address);
+    } else {
+      const key = findKey(wallet, which);
+      if (key === undefined) {
+        throw new InvalidArgumentError(
+          'unknown-key',
+          `[address|label] takes a ${ctx.params.hrp}1… address or a key label of ${ctx.path}, got '${which}'`,
+        );
+      }
+      addresses = [key.address];
+    }
+  }
+  for (const address of addresses) {
+    const account = await ctx.client.account(address);
+    const funds = formatAlto(account?.balance ?? 0n);
+    const unmatured = formatAlto(account?.unmatured ?? 0n);
+    ctx.io.out(`${address}  ${funds} ALTO  (unmatured ${unmatured} ALTO)`);
+  }
+  return 0;
+}
+
+interface Payer {
+  readonly key: WalletKey;
+  readonly account: AccountInfo;
+}
+
+/** The --from key if it can pay `needed`, else the first key that can; undefined if none can. */
+async function choosePayer(
+  ctx: Context,
+  wallet: Wallet,
+  from: WalletKey | undefined,
+  needed: bigint,
+): Promise<{ payer: Payer | undefined; seen: string[] }> {
+  const seen: string[] = [];
+  for (const key of from === undefined ? wallet.keys : [from]) {
+    const account = await ctx.client.account(key.address);
+    if (account !== undefined && account.balance >= needed) return { payer: { key, account }, seen };
+    seen.push(`${key.label} ${key.address}: ${formatAlto(account?.balance ?? 0n)} ALTO`);
+  }
+  return { payer: undefined, seen };
+}
+
+async function send(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const { values, params, client, io } = ctx;
+  // Every argument is checked before the first request.
+  const to = parseAddressArg('<to-address>', positionals[0] ?? '', params);
+  const amount = parseAmountArg('<amount-ALTO>', positionals[1] ?? '');
+  const fixedFee =
+    values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
+  const memo = values.memo === undefined ? new Uint8Array() : parseMemoArg('--memo', values.memo);
+  const wallet = await loadWallet(ctx.path, params);
+  const from = values.from === undefined ? undefined : findKey(wallet, values.from);
+  if (values.from !== undefined && from === undefined) {
+    throw new InvalidArgumentError(
+      'unknown-key',
+      `--from takes a key label or address of ${ctx.path}, got '${values.from}' (see \`altostream wallet address\`)`,
+    );
+  }
+  if (wallet.keys.length === 0) {
+    io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
+    return 1;
+  }
+
+  // A node of another network would reject the signature (§2.6): say so plainly instead.
+  const status = await client.status();
+  if (status.network !== params.name) {
+    io.err(`the node at ${client.url} runs ${status.network}, not ${params.name}: pass --network or --api`);
+    return 1;
+  }
+  const fee = fixedFee ?? defaultTransferFee(memo.length, status.mempool.minFeeRate);
+  const needed = amount + fee;
+  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
+  if (payer === undefined) {
+    io.err(
+      `insufficient funds: sending needs ${formatAlto(needed)} ALTO (amount + fee ${formatAlto(fee)} ALTO)`,
+    );
+    for (const line of seen) io.err(`  ${line}`);
+    return 1;
+  }
+
+  const tx = buildTransfer({
+    seed: payer.key.seed,
+    to,
+    amount,
+    fee,
+    memo,
+    nonce: payer.account.nextNonce,
+    params,
+  });
+  let id: string;
+  try {
+    ({ id } = await client.submitTx(tx));
+  } catch (error) {
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+      io.err(`rejected: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const summary = { id, from: payer.key.address, to, amount, fee, nonce: tx.nonce };
+  if (values.wait !== true) {
+    io.out(values.json === true ? toJson({ ...summary, status: 'pending' }) : id);
+    return 0;
+  }
+  if (values.json !== true) io.out(id);
+  const outcome = await waitForBlock(client, id, io.signal, ctx.timing);
+  if (outcome.kind === 'confirmed') {
+    io.out(values.json === true ? toJson({ ...summary, ...outcome.status }) : describeTx(outcome.status));
+    return 0;
+  }
+  if (values.json === true) io.out(toJson({ ...summary, status: 'pending' }));
+  io.err(
+    outcome.kind === 'timeout'
+      ? `${id} is not in a block after ${ctx.timing.timeoutMs / 1000} s; check later with \`altostream wallet tx ${id}\``
+      : `the node no longer knows ${id}: it left the mempool without reaching a block`,
+  );
+  return 1;
+}
+
+type WaitOutcome = { kind: 'confirmed'; status: TxStatus } | { kind: 'timeout' } | { kind: 'dropped' };
+
+async function waitForBlock(
+  client: NodeClient,
+  id: string,
+  cancel: AbortSignal,
+  timing: WaitTiming,
+): Promise<WaitOutcome> {
+  const deadline = AbortSignal.timeout(timing.timeoutMs);
+  const signal = AbortSignal.any([cancel, deadline]);
+  for (;;) {
+    const status = await client.tx(id);
+    if (status === undefined) return { kind: 'dropped' };
+    if (status.status === 'confirmed') return { kind: 'confirmed', status };
+    try {
+      await sleep(timing.pollMs, undefined, { signal });
+    } catch (error) {
+      if (!cancel.aborted && deadline.aborted) return { kind: 'timeout' };
+      throw error;
+    }
+  }
+}
+
+function describeTx(status: TxStatus): string {
+  if (status.block === null) return `${status.id} is ${status.status}`;
+  const { id, keyHeight, seq } = status.block;
+  const confirmations = `${status.confirmations} confirmation${status.confirmations === 1 ? '' : 's'}`;
+  return `${status.status} in block ${id} (key height ${keyHeight}, microblock ${seq}), ${confirmations}`;
+}
+
+async function txStatus(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const id = parseTxIdArg('<txid>', positionals[0] ?? '');
+  const status = await ctx.client.tx(id);
+  if (status === undefined) {
+    ctx.io.err(`the node at ${ctx.client.url} does not know tx ${id}`);
+    return 1;
+  }
+  ctx.io.out(
+    ctx.values.json === true ? toJson(status) : status.block === null ? status.status : describeTx(status),
+  );
+  return 0;
+}
