@@ -151,6 +151,21 @@ export class Chain extends EventEmitter<ChainEvents> {
     return block === undefined || tx === undefined ? undefined : { block, position, tx };
   }
 
+  /** The transactions, in order, that apply on the tip; any that would fail is left out (a leader's dry run). */
+  applicableTxs(txs: readonly Tx[]): Tx[] {
+    const view = this.state();
+    const context = { keyHeight: this.tipEntry.keyHeight };
+    return txs.filter((tx) => {
+      try {
+        applyTx(view, tx, context, this.params);
+        return true;
+      } catch (error) {
+        if (error instanceof RuleError) return false;
+        throw error;
+      }
+    });
+  }
+
   digest(): Uint8Array {
     return stateDigest(this.storage.read.state);
   }

@@ -1,0 +1,183 @@
+// The built-in key-block miner: yespower on worker threads (crypto/cpu-miner)
+// over templates of the best tip. A tip change re-templates at once, so the
+// threads drop stale work within one ~20 ms scan chunk. With a block interval
+// (devnet) it waits that long after each key block before mining the next.
+import type { Chain } from '../chain/chain.js';
+import { CpuMiner, type HashReport, type Solution } from '../crypto/cpu-miner.js';
+import { encodeKeyBlockHeader, type KeyBlock } from '../protocol/key-block.js';
+import type { NetworkParams } from '../protocol/params.js';
+import type { Logger } from '../util/logger.js';
+import type { SubmitResult } from './submit.js';
+import { keyBlockTemplate, type KeyBlockTemplate } from './template.js';
+
+export interface KeyMinerOptions {
+  readonly threads: number;
+  readonly leaderKey: Uint8Array;
+  readonly payout: Uint8Array;
+  /** At least this long between key blocks (devnet pacing); 0: mine continuously. */
+  readonly blockIntervalMs: number;
+}
+
+export interface KeyMinerModules {
+  readonly chain: Pick<Chain, 'tip' | 'nextKeyBlock'>;
+  readonly params: NetworkParams;
+  /** Unix milliseconds. */
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly submit: (block: KeyBlock) => SubmitResult;
+  /** Runs when a paced wait ends, before the template is built: the leader may close its epoch. */
+  readonly beforeTemplate?: () => void;
+}
+
+const RATE_WINDOW_MS = 10_000;
+/** Re-template this often so the header time stays current while a search runs long. */
+const RETEMPLATE_MS = 30_000;
+const REFUSED_RETRY_MS = 1000;
+
+export class KeyMiner {
+  private template: KeyBlockTemplate | null = null;
+  private extranonce = 0;
+  private epochKeyHex = '';
+  private epochSeenAtMs = 0;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private retemplateTimer: NodeJS.Timeout | null = null;
+  private readonly reports: { atMs: number; hashes: number }[] = [];
+  private stopped = false;
+  found = 0;
+
+  private constructor(
+    private readonly opts: KeyMinerOptions,
+    private readonly mods: KeyMinerModules,
+    private readonly cpu: CpuMiner,
+  ) {
+    cpu.on('hashes', (report) => {
+      this.onHashes(report);
+    });
+    cpu.on('found', (solution) => {
+      this.onFound(solution);
+    });
+    cpu.on('exhausted', () => {
+      // 2^32 nonces tried: a new extranonce gives a fresh header.
+      this.extranonce++;
+      this.mineNow();
+    });
+    cpu.on('error', (error) => {
+      mods.logger.error({ err: error }, 'miner thread failed');
+    });
+  }
+
+  static async start(opts: KeyMinerOptions, mods: KeyMinerModules): Promise<KeyMiner> {
+    const cpu = await CpuMiner.start({ threads: opts.threads });
+    const miner = new KeyMiner(opts, mods, cpu);
+    miner.refresh();
+    return miner;
+  }
+
+  /** The tip changed: mine on it now, or after the pacing wait if a new epoch began. */
+  refresh(): void {
+    if (this.stopped) return;
+    const key = this.mods.chain.tip.epochKey;
+    if (key.hex !== this.epochKeyHex) {
+      const first = this.epochKeyHex === '';
+      this.epochKeyHex = key.hex;
+      // On start, pace from the tip's own time: a restarted node does not wait again for a block it saw long ago.
+      this.epochSeenAtMs = first ? Math.min(this.mods.now(), Number(key.timeMs)) : this.mods.now();
+    }
+    const waitMs = this.epochSeenAtMs + this.opts.blockIntervalMs - this.mods.now();
+    if (waitMs > 0) {
+      this.pause(waitMs);
+      return;
+    }
+    if (this.waitTimer !== null) return; // the paced start is already due
+    this.mineNow();
+  }
+
+  /** Hashes per second over the last 10 s. */
+  hashRate(): number {
+    const now = this.mods.now();
+    while (this.reports.length > 0 && this.reports[0]!.atMs < now - RATE_WINDOW_MS) this.reports.shift();
+    const hashes = this.reports.reduce((sum, r) => sum + r.hashes, 0);
+    return hashes / (RATE_WINDOW_MS / 1000);
+  }
+
+  get threads(): number {
+    return this.cpu.threadCount;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimers();
+    await this.cpu.stop();
+    await this.cpu.close();
+  }
+
+  private pause(waitMs: number): void {
+    this.clearTimers();
+    this.template = null;
+    void this.cpu.stop();
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      this.mods.beforeTemplate?.();
+      this.mineNow();
+    }, waitMs);
+  }
+
+  private mineNow(): void {
+    if (this.stopped) return;
+    this.clearTimers();
+    const extranonce = new Uint8Array(8);
+    new DataView(extranonce.buffer).setUint32(4, this.extranonce, true);
+    const template = keyBlockTemplate(
+      this.mods.chain.nextKeyBlock(),
+      {
+        leaderKey: this.opts.leaderKey,
+        payout: this.opts.payout,
+        extranonce,
+        nowS: Math.floor(this.mods.now() / 1000),
+      },
+      this.mods.params,
+    );
+    this.template = template;
+    this.cpu.mine({ header: encodeKeyBlockHeader(template.block.header), target: template.targetBytes });
+    this.retemplateTimer = setTimeout(() => {
+      this.mineNow();
+    }, RETEMPLATE_MS);
+  }
+
+  private onHashes(report: HashReport): void {
+    this.reports.push({ atMs: this.mods.now(), hashes: report.hashes });
+  }
+
+  private onFound(solution: Solution): void {
+    const template = this.template;
+    if (template === null || this.stopped) return;
+    this.template = null;
+    const nonce = new DataView(solution.header.buffer, solution.header.byteOffset).getUint32(76, true);
+    const block: KeyBlock = { header: { ...template.block.header, nonce }, body: template.block.body };
+    const result = this.mods.submit(block);
+    if (!result.accepted) {
+      this.mods.logger.warn({ id: result.id, reason: result.reason }, 'our key block was not accepted');
+      // Mine on after a pause, so a refused block neither stalls the miner nor spins it.
+      this.pause(REFUSED_RETRY_MS);
+      return;
+    }
+    this.found++;
+    this.mods.logger.info(
+      { id: result.id, height: Number(block.body.height), result: result.result },
+      'mined a key block',
+    );
+    // The node's wiring refreshes on a tip change; a block that left the tip where it was needs it here.
+    if (this.isIdle()) this.refresh();
+  }
+
+  private isIdle(): boolean {
+    return this.template === null && this.waitTimer === null;
+  }
+
+  private clearTimers(): void {
+    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
+    if (this.retemplateTimer !== null) clearTimeout(this.retemplateTimer);
+    this.waitTimer = null;
+    this.retemplateTimer = null;
+  }
+}
