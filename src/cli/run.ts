@@ -2,11 +2,17 @@
 // 0 success, 1 failure, 2 bad usage (unknown command or flag, bad value).
 import { InvalidArgumentError } from '../util/errors.js';
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
+import { NODE_USAGE, nodeCommand } from './node-command.js';
+import { STATUS_USAGE, statusCommand } from './status-command.js';
+import { WALLET_USAGE, walletCommand } from './wallet-command.js';
 import type { CommandIo } from './io.js';
 
 export const USAGE = `Usage: altostream <command> [options]
 
 Commands:
+  node      run a node (no options: a local devnet that mines)
+  wallet    keys, balances and transfers (new, address, balance, send, tx)
+  status    ask a running node for its tip, peers and mempool
   bench     self-test yespower and measure this machine's mining hash rate
 
 Run 'altostream <command> --help' for a command's options.`;
@@ -15,6 +21,9 @@ const COMMANDS: Record<
   string,
   { run: (args: readonly string[], io: CommandIo) => Promise<number>; usage: string }
 > = {
+  node: { run: nodeCommand, usage: NODE_USAGE },
+  wallet: { run: walletCommand, usage: WALLET_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
   bench: { run: benchCommand, usage: BENCH_USAGE },
 };
 
@@ -28,7 +37,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
     io.out(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     io.err(`altostream: unknown command '${name}'\n\n${USAGE}`);
     return 2;

@@ -2,7 +2,8 @@
 // each failure is an InvalidArgumentError whose message says what to pass instead.
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
-import type { NetworkName } from '../protocol/params.js';
+import { NETWORKS, type NetworkName } from '../protocol/params.js';
+import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
 
 export const MAX_MINER_THREADS = 256;
@@ -45,4 +46,20 @@ export function parseNetworkFlag(raw: string): NetworkName {
   if (raw === 'mainnet' || raw === 'testnet' || raw === 'regtest') return raw;
   if (raw === 'devnet') return 'regtest';
   throw new InvalidArgumentError('bad-flag', `--network takes mainnet, testnet or regtest, got '${raw}'`);
+}
+
+/** The network's default API port (PROTOCOL.md §12). */
+export function defaultApiPort(network: NetworkName): number {
+  return NETWORKS[network].ports.api;
+}
+
+/**
+ * The devnet payout (§1.2): the 'default' key of the wallet in the data dir,
+ * which is created on first use holding that key and the regtest faucet key.
+ */
+export async function devnetPayout(datadir: string, network: NetworkName): Promise<string> {
+  const wallet = await ensureDevnetWallet(datadir, NETWORKS[network]);
+  const key = findKey(wallet, DEFAULT_LABEL);
+  if (key === undefined) throw new Error(`the wallet in ${datadir} has no '${DEFAULT_LABEL}' key`);
+  return key.address;
 }

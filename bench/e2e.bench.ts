@@ -1,0 +1,255 @@
+// End to end: transfers submitted through POST /txs by a load client on
+// loopback to a real devnet node process, until each is confirmed in a
+// microblock. Reports the sustained confirmed rate and the time from submit
+// to inclusion (p50/p99). E2E_RATE (tx/s, default 2000) and E2E_SECONDS
+// (default 20) set the offered load; the node is the built CLI (npm run build).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { txSigningMessage } from '../src/consensus/tx-rules.js';
+import { getPublicKey, sign } from '../src/crypto/ed25519.js';
+import { sha256 } from '../src/crypto/hash.js';
+import { accountId } from '../src/protocol/address.js';
+import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
+import { encodeTx, txEncodedLength, txId, type Tx } from '../src/protocol/tx.js';
+import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const SENDERS = 128;
+const FUND_PER_SENDER = 1000n * 10n ** 18n;
+const WINDOW_MS = 5000;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const FAUCET_SEED = sha256(new TextEncoder().encode(FAUCET_SEED_TEXT.regtest ?? ''));
+
+function signedTransfer(
+  seed: Uint8Array,
+  to: Uint8Array,
+  amount: bigint,
+  nonce: bigint,
+): { tx: Tx; hex: string; id: string } {
+  const unsigned = {
+    version: 1 as const,
+    sender: getPublicKey(seed),
+    nonce,
+    fee: 0n,
+    validUntil: 0n,
+    payload: { type: 1 as const, to, amount, memo: new Uint8Array() },
+  };
+  // Twice the minimum relay fee rate, on the encoded size.
+  const size = txEncodedLength({ ...unsigned, signature: new Uint8Array(64) });
+  const priced = { ...unsigned, fee: 2n * 10n ** 11n * BigInt(size) };
+  const tx = { ...priced, signature: sign(txSigningMessage(priced, REGTEST), seed) };
+  return { tx, hex: hex(encodeTx(tx)), id: hex(txId(tx)) };
+}
+
+async function startNode(datadir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'node', '--datadir', datadir, '--api-port', '0', '--log-format', 'json', '--block-interval', '10'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`the node exited with ${code}`));
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /"api":"([^"]+)"/.exec(line);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Watches microblocks through the event stream and reports each transaction id as it is included. */
+async function watchInclusions(
+  url: string,
+  onIncluded: (txid: string, atMs: number) => void,
+): Promise<AbortController> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/events`, { signal: controller.signal });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!block.includes('event: block_connected') || !block.includes('"kind":"micro"')) continue;
+          const atMs = performance.now();
+          const id = /"id":"([0-9a-f]{64})"/.exec(block)?.[1];
+          const micro = (await (await fetch(`${url}/blocks/${id}`)).json()) as { txs: string[] };
+          for (const txid of micro.txs) onIncluded(txid, atMs);
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return controller;
+}
+
+async function post(url: string, body: string): Promise<boolean> {
+  const response = await fetch(`${url}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.ok;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+export async function run(): Promise<MeasurementResult[]> {
+  const { log } = benchOptionsFromEnv();
+  const rate = Number(process.env.E2E_RATE ?? 2000);
+  const seconds = Number(process.env.E2E_SECONDS ?? 20);
+  const datadir = mkdtempSync(join(tmpdir(), 'altostream-e2e-'));
+  const node = await startNode(datadir);
+  const included = new Map<string, number>();
+  const waiters = new Set<() => void>();
+  const watcher = await watchInclusions(node.url, (txid, atMs) => {
+    included.set(txid, atMs);
+    for (const wake of waiters) wake();
+  });
+  const waitIncluded = async (ids: readonly string[], timeoutMs: number): Promise<void> => {
+    const deadline = performance.now() + timeoutMs;
+    while (!ids.every((id) => included.has(id))) {
+      if (performance.now() > deadline)
+        throw new Error(`${ids.filter((id) => !included.has(id)).length} transactions not included`);
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          waiters.delete(wake);
+          resolve();
+        };
+        waiters.add(wake);
+        setTimeout(wake, 250);
+      });
+    }
+  };
+  try {
+    // Fund the senders from the faucet, 64 at a time (the per-sender queue limit).
+    const seeds = Array.from({ length: SENDERS }, (_, i) =>
+      sha256(new TextEncoder().encode(`e2e sender ${i}`)),
+    );
+    for (let batch = 0; batch < SENDERS; batch += 64) {
+      const funding = seeds
+        .slice(batch, batch + 64)
+        .map((seed, i) =>
+          signedTransfer(FAUCET_SEED, accountId(getPublicKey(seed)), FUND_PER_SENDER, BigInt(batch + i)),
+        );
+      for (const f of funding) if (!(await post(node.url, f.hex))) throw new Error('funding refused');
+      await waitIncluded(
+        funding.map((f) => f.id),
+        30_000,
+      );
+    }
+    const total = Math.round(rate * seconds);
+    log(`e2e: signing ${total} transfers from ${SENDERS} senders`);
+    const sink = new Uint8Array(20).fill(0xee);
+    const txs = Array.from({ length: total }, (_, i) =>
+      signedTransfer(seeds[i % SENDERS]!, sink, 1n, BigInt(Math.floor(i / SENDERS))),
+    );
+    log(`e2e: offering ${rate} tx/s for ${seconds} s to ${node.url}`);
+    const submittedAt = new Map<string, number>();
+    let refused = 0;
+    const started = performance.now();
+    let next = 0;
+    const inFlight = new Set<Promise<void>>();
+    let lastReport = started;
+    while (next < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; next < due; next++) {
+        const t = txs[next]!;
+        submittedAt.set(t.id, performance.now());
+        const p = post(node.url, t.hex).then((ok) => {
+          if (!ok) refused++;
+          inFlight.delete(p);
+        });
+        inFlight.add(p);
+      }
+      if (performance.now() - lastReport > WINDOW_MS) {
+        lastReport = performance.now();
+        log(
+          `e2e: ${next} submitted, ${[...submittedAt.keys()].filter((id) => included.has(id)).length} included`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(inFlight);
+    const submitSeconds = (performance.now() - started) / 1000;
+    await waitIncluded(
+      txs.map((t) => t.id),
+      60_000,
+    ).catch((error: unknown) => {
+      log(`e2e: ${String(error)}`);
+    });
+    const latencies: number[] = [];
+    const inclusionTimes: number[] = [];
+    for (const [id, at] of submittedAt) {
+      const inc = included.get(id);
+      if (inc === undefined) continue;
+      latencies.push(inc - at);
+      inclusionTimes.push(inc);
+    }
+    latencies.sort((a, b) => a - b);
+    const lastInclusion = Math.max(...inclusionTimes);
+    const sustained = latencies.length / ((lastInclusion - started) / 1000);
+    // Confirmed transactions per window, the rounds of the throughput table.
+    const windows: number[] = [];
+    for (let from = started; from + WINDOW_MS <= lastInclusion; from += WINDOW_MS) {
+      windows.push(
+        inclusionTimes.filter((x) => x >= from && x < from + WINDOW_MS).length / (WINDOW_MS / 1000),
+      );
+    }
+    const summary = {
+      offeredRate: rate,
+      submitted: total,
+      submitRate: total / submitSeconds,
+      refused,
+      confirmed: latencies.length,
+      sustainedRate: sustained,
+      p50Ms: quantile(latencies, 0.5),
+      p99Ms: quantile(latencies, 0.99),
+      maxMs: latencies[latencies.length - 1],
+    };
+    log(`e2e: ${JSON.stringify(summary)}`);
+    const file = new URL('./results/e2e-latency.json', import.meta.url);
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...summary }, null, 2)}\n`);
+    process.stdout.write(
+      `\ne2e: ${summary.confirmed}/${total} confirmed, sustained ${sustained.toFixed(0)} tx/s ` +
+        `(offered ${rate}); submit → microblock p50 ${summary.p50Ms.toFixed(0)} ms, p99 ${summary.p99Ms.toFixed(0)} ms; ${refused} refused\n`,
+    );
+    return [
+      resultFromRounds(
+        {
+          title: `POST /txs → microblock, offered ${rate} tx/s`,
+          unit: 'tx',
+          candidates: [{ name: 'node', ours: true }],
+        },
+        [windows.length > 0 ? windows : [sustained]],
+      ),
+    ];
+  } finally {
+    watcher.abort();
+    await node.stop();
+    rmSync(datadir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,217 @@
+// Chain reads: status, blocks by id and by height, accounts, supply, the state digest.
+import type { FastifyInstance } from 'fastify';
+import type { Entry } from '../../chain/index-entry.js';
+import { decodeAddress, encodeAddress } from '../../protocol/address.js';
+import { unmaturedOf } from '../../state/queries.js';
+import { NotFoundError } from '../errors.js';
+import { blockRefView, blockView, toHex } from '../views.js';
+import { block, blockRef, decimal, errorResponses, height, hex32, idParams, noQuery } from '../schemas.js';
+import type { ApiModules } from '../server.js';
+
+const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
+
+export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
+  const { chain, params } = mods;
+
+  const onBestChain = (entry: Entry): boolean =>
+    chain.keyAt(entry.keyHeight) === entry.epochKey &&
+    (entry.kind === 'key' || chain.epochBlocks(entry.keyHeight).includes(entry));
+
+  app.get(
+    '/status',
+    {
+      schema: {
+        summary: 'The node at a glance',
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['network', 'chainId', 'genesis', 'tip', 'height', 'chainWork', 'peers', 'mempool'],
+            properties: {
+              network: { type: 'string' },
+              chainId: { type: 'string' },
+              genesis: hex32,
+              tip: blockRef,
+              height: height,
+              chainWork: decimal,
+              peers: { type: 'integer' },
+              mempool: {
+                type: 'object',
+                properties: { count: { type: 'integer' }, bytes: { type: 'integer' }, minFeeRate: decimal },
+              },
+              mining: { type: 'boolean' },
+              hashRate: { type: 'number' },
+              syncing: { type: 'boolean' },
+              lastBlockAgeS: { type: 'number' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    () => {
+      const tip = chain.tip;
+      return {
+        network: params.name,
+        chainId: params.chainId,
+        genesis: params.genesis.id,
+        tip: blockRefView(tip),
+        height: Number(tip.keyHeight),
+        chainWork: tip.chainWork.toString(),
+        peers: mods.peers(),
+        mempool: {
+          count: mods.mempool.count,
+          bytes: mods.mempool.bytes,
+          minFeeRate: mods.mempool.minFeeRate.toString(),
+        },
+        mining: mods.mining.active,
+        hashRate: mods.mining.hashRate(),
+        syncing: false,
+        lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
+      };
+    },
+  );
+
+  app.get(
+    '/blocks/:id',
+    {
+      schema: {
+        summary: 'A key block or microblock by id, on the best chain or not',
+        params: idParams,
+        querystring: noQuery,
+        response: { 200: block, ...errorResponses },
+      },
+    },
+    (request) => {
+      const { id } = request.params as { id: string };
+      const entry = chain.get(fromHex(id));
+      if (entry === undefined) throw new NotFoundError('unknown-block', `no block ${id}`);
+      return blockView(entry, onBestChain(entry), params);
+    },
+  );
+
+  app.get(
+    '/blocks/height/:height',
+    {
+      schema: {
+        summary: "The best chain's key block at a height and its epoch's microblocks",
+        params: {
+          type: 'object',
+          required: ['height'],
+          properties: { height },
+          additionalProperties: false,
+        },
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['height', 'keyBlock', 'microblocks'],
+            properties: { height, keyBlock: block, microblocks: { type: 'array', items: block } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request) => {
+      const { height: h } = request.params as { height: number };
+      const blocks = chain.epochBlocks(BigInt(h));
+      const [key, ...micro] = blocks;
+      if (key === undefined) throw new NotFoundError('unknown-block', `no key block at height ${h}`);
+      return {
+        height: h,
+        keyBlock: blockView(key, true, params),
+        microblocks: micro.map((m) => blockView(m, true, params)),
+      };
+    },
+  );
+
+  app.get(
+    '/accounts/:address',
+    {
+      schema: {
+        summary: 'Balance, nonce and unmatured rewards of an account',
+        params: {
+          type: 'object',
+          required: ['address'],
+          properties: { address: { type: 'string', maxLength: 120 } },
+          additionalProperties: false,
+        },
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['address', 'balance', 'nonce', 'nextNonce', 'unmatured'],
+            properties: {
+              address: { type: 'string' },
+              balance: decimal,
+              nonce: decimal,
+              nextNonce: decimal,
+              unmatured: decimal,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request) => {
+      const { address } = request.params as { address: string };
+      const id = decodeAddress(params.hrp, address);
+      const view = chain.state();
+      const account = view.account(id);
+      if (account === undefined) throw new NotFoundError('unknown-account', `no account ${address}`);
+      return {
+        address: encodeAddress(params.hrp, id),
+        balance: account.balance.toString(),
+        nonce: account.nonce.toString(),
+        nextNonce: (mods.mempool.nextNonce(id) ?? account.nonce).toString(),
+        unmatured: unmaturedOf(view, id).toString(),
+      };
+    },
+  );
+
+  app.get(
+    '/supply',
+    {
+      schema: {
+        summary: 'Coins minted and burned so far, and the cap',
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['minted', 'burned', 'cap', 'height'],
+            properties: { minted: decimal, burned: decimal, cap: decimal, height },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    () => {
+      const counters = chain.state().counters();
+      return {
+        minted: counters.minted.toString(),
+        burned: counters.burned.toString(),
+        cap: params.cap.toString(),
+        height: Number(chain.tip.keyHeight),
+      };
+    },
+  );
+
+  app.get(
+    '/state/digest',
+    {
+      schema: {
+        summary: 'The state digest (PROTOCOL.md §9.3) at the tip, for comparing nodes',
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['digest', 'tip'],
+            properties: { digest: hex32, tip: blockRef },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    () => ({ digest: toHex(chain.digest()), tip: blockRefView(chain.tip) }),
+  );
+}

@@ -1,0 +1,173 @@
+// Transactions: submit one, look one up, list the mempool.
+import type { FastifyInstance } from 'fastify';
+import { accountId, encodeAddress } from '../../protocol/address.js';
+import { decodeTx } from '../../protocol/tx.js';
+import { NotFoundError } from '../errors.js';
+import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery, tx } from '../schemas.js';
+import type { ApiModules } from '../server.js';
+import { txView } from '../views.js';
+
+const MAX_TX_HEX = 400_000;
+
+export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
+  const { chain, mempool, params } = mods;
+
+  app.post(
+    '/txs',
+    {
+      schema: {
+        summary: 'Submit a signed transaction: JSON {"hex": …} or the hex itself as text/plain',
+        body: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['hex'],
+                properties: { hex: { ...hexBytes, maxLength: MAX_TX_HEX } },
+                additionalProperties: false,
+              },
+            },
+            'text/plain': { schema: { ...hexBytes, maxLength: MAX_TX_HEX } },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['id', 'status'],
+            properties: { id: hex32, status: { type: 'string', enum: ['pending'] } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request) => {
+      const body = request.body as { hex: string } | string;
+      const hex = (typeof body === 'string' ? body : body.hex).trim();
+      const entry = mempool.add(decodeTx(Uint8Array.from(Buffer.from(hex, 'hex'))));
+      return { id: entry.idHex, status: 'pending' as const };
+    },
+  );
+
+  app.get(
+    '/txs/:id',
+    {
+      schema: {
+        summary: 'A transaction in the mempool or on the best chain, with its confirmation status',
+        params: idParams,
+        querystring: noQuery,
+        response: {
+          200: {
+            type: 'object',
+            required: ['id', 'status', 'block', 'confirmations', 'tx'],
+            properties: {
+              id: hex32,
+              status: { type: 'string', enum: ['pending', 'confirmed'] },
+              block: {
+                type: ['object', 'null'],
+                properties: { id: hex32, keyHeight: { type: 'integer' }, seq: { type: 'integer' } },
+              },
+              /** Key blocks on top of its epoch's, its own included; 0 while pending. */
+              confirmations: { type: 'integer' },
+              tx,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request) => {
+      const { id } = request.params as { id: string };
+      const bytes = Uint8Array.from(Buffer.from(id, 'hex'));
+      const located = chain.txLocation(bytes);
+      if (located !== undefined && located.block.kind === 'micro') {
+        return {
+          id,
+          status: 'confirmed' as const,
+          block: {
+            id: located.block.hex,
+            keyHeight: Number(located.block.keyHeight),
+            seq: located.block.seq,
+          },
+          confirmations: Number(chain.tip.keyHeight - located.block.keyHeight) + 1,
+          tx: txView(located.tx, params),
+        };
+      }
+      const pending = mempool.get(bytes);
+      if (pending === undefined) throw new NotFoundError('unknown-tx', `no transaction ${id}`);
+      return {
+        id,
+        status: 'pending' as const,
+        block: null,
+        confirmations: 0,
+        tx: txView(pending.tx, params),
+      };
+    },
+  );
+
+  app.get(
+    '/mempool',
+    {
+      schema: {
+        summary: 'Pending transactions, highest fee rate first',
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['count', 'bytes', 'minFeeRate', 'txs'],
+            properties: {
+              count: { type: 'integer' },
+              bytes: { type: 'integer' },
+              minFeeRate: decimal,
+              txs: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: hex32,
+                    from: { type: 'string' },
+                    nonce: decimal,
+                    fee: decimal,
+                    size: { type: 'integer' },
+                    feeRate: decimal,
+                    ready: { type: 'boolean' },
+                    addedAt: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    (request) => {
+      const { limit } = request.query as { limit: number };
+      const entries = [...mempool.entries()]
+        .sort((a, b) => {
+          const left = a.tx.fee * BigInt(b.size);
+          const right = b.tx.fee * BigInt(a.size);
+          return left > right ? -1 : left < right ? 1 : 0;
+        })
+        .slice(0, limit);
+      return {
+        count: mempool.count,
+        bytes: mempool.bytes,
+        minFeeRate: mempool.minFeeRate.toString(),
+        txs: entries.map((e) => ({
+          id: e.idHex,
+          from: encodeAddress(params.hrp, accountId(e.tx.sender)),
+          nonce: e.tx.nonce.toString(),
+          fee: e.tx.fee.toString(),
+          size: e.size,
+          feeRate: (e.tx.fee / BigInt(e.size)).toString(),
+          ready: e.ready,
+          addedAt: e.addedAt,
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,191 @@
+// The HTTP API (fastify), bound to 127.0.0.1 unless told otherwise. Every
+// route declares request and response schemas; @fastify/swagger turns them
+// into the OpenAPI 3 document at /openapi.json. Errors become
+// `{ code, message }` here and nowhere else: a RuleError or a schema failure
+// is the caller's (400), an unknown id 404, an oversized body 413, a missing
+// token 401; anything else is our bug (500, logged at error).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import type { Chain } from '../chain/chain.js';
+import type { KeyBlock } from '../protocol/key-block.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { RuleError } from '../protocol/errors.js';
+import type { Tx } from '../protocol/tx.js';
+import type { KeyBlockTemplate } from '../miner/template.js';
+import type { SubmitResult } from '../miner/submit.js';
+import type { Logger } from '../util/logger.js';
+import { errorResponses } from './schemas.js';
+import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
+import { chainRoutes } from './routes/chain.js';
+import { eventRoutes } from './routes/events.js';
+import { miningRoutes } from './routes/mining.js';
+import { txRoutes } from './routes/txs.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** What the API reads of the mempool; the node passes the mempool itself. */
+export interface ApiMempool {
+  add(tx: Tx): { readonly idHex: string };
+  get(id: Uint8Array): ApiMempoolEntry | undefined;
+  entries(): Iterable<ApiMempoolEntry>;
+  readonly count: number;
+  readonly bytes: number;
+  readonly minFeeRate: bigint;
+  nextNonce(account: Uint8Array): bigint | undefined;
+  on(event: 'accepted', listener: (entry: ApiMempoolEntry) => void): unknown;
+  off(event: 'accepted', listener: (entry: ApiMempoolEntry) => void): unknown;
+}
+
+export interface ApiMempoolEntry {
+  readonly idHex: string;
+  readonly tx: Tx;
+  readonly size: number;
+  readonly addedAt: number;
+  readonly ready: boolean;
+}
+
+export interface ApiMining {
+  /** A template paying `payout`, or the node's own payout when left out (undefined if it has none). */
+  template(payout?: Uint8Array): KeyBlockTemplate | undefined;
+  submit(block: KeyBlock): SubmitResult;
+  hashRate(): number;
+  readonly active: boolean;
+}
+
+export interface ApiModules {
+  readonly chain: Chain;
+  readonly mempool: ApiMempool;
+  readonly mining: ApiMining;
+  readonly params: NetworkParams;
+  readonly peers: () => number;
+  /** The bearer token of the write routes other than POST /txs. */
+  readonly token: string;
+  /** Unix milliseconds. */
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+export interface ApiOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
+  // Typed as fastify's base logger, so the routes' instance type is the default one.
+  const loggerInstance: FastifyBaseLogger = mods.logger;
+  const app = Fastify({
+    loggerInstance,
+    // One log line per request would drown the node's log at a few thousand transactions a second.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // Keep-alive clients (load tools, wallets polling) reuse connections.
+    keepAliveTimeout: 30_000,
+    // Event streams never go idle: close() must end them, or it would wait forever.
+    forceCloseConnections: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Altostream node API', version: '1' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');
+    else request.log.debug({ code: body.code, url: request.url }, 'API request refused');
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ code: 'not-found', message: `no route ${request.method} ${request.url}` });
+  });
+  const requireToken = tokenCheck(mods.token);
+  chainRoutes(app, mods);
+  txRoutes(app, mods);
+  miningRoutes(app, mods, requireToken);
+  eventRoutes(app, mods);
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        summary: 'This API as an OpenAPI 3 document',
+        querystring: { type: 'object', properties: {}, additionalProperties: false },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses },
+      },
+    },
+    () => app.swagger(),
+  );
+  return app;
+}
+
+export async function startApi(opts: ApiOptions, mods: ApiModules): Promise<FastifyInstance> {
+  const app = await buildApi(mods);
+  await app.listen({ host: opts.host, port: opts.port });
+  return app;
+}
+
+function errorResponse(error: FastifyError): {
+  status: number;
+  body: { code: string; message: string; field?: string };
+} {
+  if (error instanceof RuleError) return { status: 400, body: { code: error.code, message: error.message } };
+  if (error instanceof NotFoundError)
+    return { status: 404, body: { code: error.code, message: error.message } };
+  if (error instanceof UnauthorizedError) {
+    return { status: 401, body: { code: error.code, message: error.message } };
+  }
+  if (error instanceof BadRequestError) {
+    return { status: 400, body: { code: error.code, message: error.message } };
+  }
+  if (error.validation !== undefined) {
+    const first = error.validation[0];
+    const field = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || missingField(first?.params);
+    return {
+      status: 400,
+      body: { code: 'bad-request', message: error.message, ...(field ? { field } : {}) },
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return {
+      status: 413,
+      body: { code: 'body-too-large', message: `bodies are limited to ${BODY_LIMIT} bytes` },
+    };
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    // fastify's own refusals: bad JSON, a wrong content type, an empty body.
+    return { status: error.statusCode, body: { code: 'bad-request', message: error.message } };
+  }
+  return { status: 500, body: { code: 'internal', message: 'internal error; see the node log' } };
+}
+
+function missingField(params: unknown): string | undefined {
+  if (typeof params === 'object' && params !== null && 'missingProperty' in params) {
+    return String(params.missingProperty);
+  }
+  return undefined;
+}
+
+/** A preHandler that admits only `Authorization: Bearer <token>`, compared in constant time. */
+function tokenCheck(token: string): (request: FastifyRequest) => Promise<void> {
+  const expected = createHash('sha256').update(token).digest();
+  return (request) => {
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // Hashing both sides gives equal lengths, so the comparison time says nothing about the token.
+    const ok = timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+    return ok
+      ? Promise.resolve()
+      : Promise.reject(new UnauthorizedError('this route needs the bearer token in <datadir>/api-token'));
+  };
+}
+
+export type RequireToken = ReturnType<typeof tokenCheck>;

@@ -1,0 +1,159 @@
+// `altostream node [options]`: runs a node until Ctrl-C or SIGTERM. With no
+// flags it is the devnet of PROTOCOL.md §1.2: regtest, P2P off, one mining
+// thread paced to a key block per 10 s, paying the local wallet's 'default'
+// key, with the regtest faucet key in that wallet.
+import { parseArgs } from 'node:util';
+import { AltostreamNode, type NodeConfig } from '../node/node.js';
+import {
+  MAX_MINER_THREADS,
+  defaultApiPort,
+  defaultDataDir,
+  defaultThreads,
+  devnetPayout,
+  parseIntegerFlag,
+  parseNetworkFlag,
+  parseSecondsFlag,
+} from '../node/config.js';
+import { InvalidArgumentError } from '../util/errors.js';
+import { LOG_LEVELS, createLogger } from '../util/logger.js';
+import type { CommandIo } from './io.js';
+
+export const NODE_USAGE = `Usage: altostream node [options]
+
+Runs a node. With no options: a local devnet (regtest) that mines one key block
+every 10 s to the 'default' key of the wallet in its data directory, which also
+holds the regtest faucet key. Stop it with Ctrl-C.
+
+Options:
+  --network NAME          mainnet, testnet or regtest (devnet = regtest; default regtest)
+  --datadir DIR           data directory (default ~/.altostream/<network>)
+  --mine, --no-mine       run the built-in CPU miner (default: on for regtest, off otherwise)
+  --threads N             mining threads (default: 1 on regtest, else ${defaultThreads()})
+  --payout ADDRESS        address the mined key blocks pay (default on regtest: the wallet's 'default' key)
+  --block-interval S      at least S seconds between mined key blocks (default: 10 on regtest, else 0)
+  --microblock-interval S at least S seconds between our microblocks (default 0.5)
+  --api-host HOST         HTTP API address (default 127.0.0.1)
+  --api-port PORT         HTTP API port (default: the network's, 27371 on regtest; 0 picks a free one)
+  --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
+  --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
+  -h, --help              show this help
+
+The API token for the mining routes is in <datadir>/api-token.`;
+
+const STATUS_INTERVAL_MS = 10_000;
+
+export async function nodeCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      network: { type: 'string' },
+      datadir: { type: 'string' },
+      mine: { type: 'boolean' },
+      threads: { type: 'string' },
+      payout: { type: 'string' },
+      'block-interval': { type: 'string' },
+      'microblock-interval': { type: 'string' },
+      'api-host': { type: 'string' },
+      'api-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+    allowNegative: true,
+  });
+  if (values.help) {
+    io.out(NODE_USAGE);
+    return 0;
+  }
+  const network = parseNetworkFlag(values.network ?? 'regtest');
+  const devnet = network === 'regtest';
+  const datadir = values.datadir ?? defaultDataDir(network);
+  const mine = values.mine ?? devnet;
+  const format = values['log-format'] ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format !== 'pretty' && format !== 'json') {
+    throw new InvalidArgumentError('bad-flag', `--log-format takes pretty or json, got '${format}'`);
+  }
+  const logger = createLogger({
+    level: values['log-level'] ?? 'info',
+    name: 'altostream',
+    pretty: format === 'pretty',
+  });
+  let payout = values.payout;
+  if (mine && payout === undefined) {
+    if (!devnet) {
+      throw new InvalidArgumentError('bad-flag', '--mine needs --payout <address> off the devnet');
+    }
+    payout = await devnetPayout(datadir, network);
+  }
+  const config: NodeConfig = {
+    network,
+    datadir,
+    mine,
+    threads:
+      values.threads === undefined
+        ? devnet
+          ? 1
+          : defaultThreads()
+        : parseIntegerFlag('threads', values.threads, 1, MAX_MINER_THREADS),
+    payout,
+    blockIntervalMs:
+      values['block-interval'] === undefined
+        ? devnet
+          ? 10_000
+          : 0
+        : Math.round(parseSecondsOrZero('block-interval', values['block-interval']) * 1000),
+    microblockIntervalMs:
+      values['microblock-interval'] === undefined
+        ? 500
+        : Math.round(parseSecondsOrZero('microblock-interval', values['microblock-interval']) * 1000),
+    apiHost: values['api-host'] ?? '127.0.0.1',
+    apiPort:
+      values['api-port'] === undefined
+        ? defaultApiPort(network)
+        : parseIntegerFlag('api-port', values['api-port'], 0, 65535),
+    statusIntervalMs: STATUS_INTERVAL_MS,
+    mempool: {},
+  };
+
+  let node: AltostreamNode;
+  try {
+    node = await AltostreamNode.start(config, { logger });
+  } catch (error) {
+    const message = startFailure(error, config);
+    if (message === undefined) throw error;
+    io.err(`altostream node: ${message}`);
+    return 1;
+  }
+  if (!io.signal.aborted) {
+    await new Promise<void>((resolve) => {
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+  await node.stop();
+  return 0;
+}
+
+function parseSecondsOrZero(flag: string, raw: string): number {
+  return raw === '0' ? 0 : parseSecondsFlag(flag, raw);
+}
+
+/** A message for failures the operator can fix; undefined for our bugs. */
+function startFailure(error: unknown, config: NodeConfig): string | undefined {
+  if (error instanceof InvalidArgumentError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return `the API port ${config.apiHost}:${config.apiPort} is in use: is another node running? Pass --api-port`;
+  }
+  if (code === 'EACCES' || code === 'EROFS') {
+    return `cannot write to ${config.datadir}: pass a --datadir you own`;
+  }
+  return undefined;
+}

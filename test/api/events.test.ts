@@ -1,0 +1,93 @@
+import { test } from 'tap';
+import { keyBlockId, type KeyBlock } from '../../src/protocol/key-block.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
+import { startTestNode } from '../helpers/node.js';
+import { SseClient, type SseMessage } from '../helpers/sse.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const GENESIS = Buffer.from(REGTEST.genesis.id, 'hex');
+
+function keyOn(prev: Uint8Array, height: bigint, payoutByte: number): KeyBlock {
+  return mineKeyBlock({
+    prev,
+    height,
+    time: REGTEST.genesis.time + 60 * Number(height),
+    body: { payout: new Uint8Array(20).fill(payoutByte) },
+  });
+}
+
+const summary = (messages: readonly SseMessage[]): string[] =>
+  messages.map(
+    (m) =>
+      `${m.event === 'block_connected' ? '+' : m.event === 'block_disconnected' ? '-' : ''}${m.event === 'reorg' ? 'reorg' : String(m.data.id)}`,
+  );
+
+test('events: connect and disconnect arrive in order across a forced reorg; ?from= and Last-Event-ID replay exactly', async (t) => {
+  //   g -> b1 -> b2
+  //    \-> c1 -> c2 -> c3*       c3 outweighs b2: the chain reorganises
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  const live = await SseClient.open(`${url}/events?from=0`);
+  t.teardown(() => {
+    live.close();
+  });
+  const b1 = keyOn(GENESIS, 1n, 0xb1);
+  const b2 = keyOn(keyBlockId(b1.header), 2n, 0xb2);
+  const c1 = keyOn(GENESIS, 1n, 0xc1);
+  const c2 = keyOn(keyBlockId(c1.header), 2n, 0xc2);
+  const c3 = keyOn(keyBlockId(c2.header), 3n, 0xc3);
+  const id = (b: KeyBlock): string => hex(keyBlockId(b.header));
+  for (const block of [b1, b2, c1, c2]) node.chain.add({ kind: 'key', block });
+  t.equal(node.chain.add({ kind: 'key', block: c3 }), 'reorged');
+
+  await live.wait((m) => m.some((e) => e.event === 'reorg'));
+  t.same(summary(live.messages), [
+    `+${REGTEST.genesis.id}`,
+    `+${id(b1)}`,
+    `+${id(b2)}`,
+    `-${id(b2)}`,
+    `-${id(b1)}`,
+    `+${id(c1)}`,
+    `+${id(c2)}`,
+    `+${id(c3)}`,
+    'reorg',
+  ]);
+  t.match(
+    live.messages[3],
+    { id: id(b1), data: { type: 'block_disconnected', height: 2, kind: 'key' } },
+    'a disconnection moves the cursor to the parent',
+  );
+  t.match(live.messages[8]?.data, { type: 'reorg', height: 3, id: id(c3), disconnected: 2, connected: 3 });
+
+  const fromOne = await SseClient.open(`${url}/events?from=1`);
+  t.teardown(() => {
+    fromOne.close();
+  });
+  await fromOne.wait((m) => m.length >= 3);
+  t.same(
+    summary(fromOne.messages),
+    [`+${id(c1)}`, `+${id(c2)}`, `+${id(c3)}`],
+    '?from=1 replays the best chain from height 1',
+  );
+
+  // An indexer that applied up to b2 and was away during the reorg resumes from its last event id.
+  const resumed = await SseClient.open(`${url}/events`, { 'last-event-id': id(b2) });
+  t.teardown(() => {
+    resumed.close();
+  });
+  await resumed.wait((m) => m.length >= 5);
+  t.same(summary(resumed.messages), [`-${id(b2)}`, `-${id(b1)}`, `+${id(c1)}`, `+${id(c2)}`, `+${id(c3)}`]);
+
+  // Live events follow the replay with nothing missed or repeated.
+  const c4 = keyOn(keyBlockId(c3.header), 4n, 0xc4);
+  node.chain.add({ kind: 'key', block: c4 });
+  await fromOne.wait((m) => m.length >= 4);
+  await resumed.wait((m) => m.length >= 6);
+  t.same(summary(fromOne.messages).slice(3), [`+${id(c4)}`]);
+  t.same(summary(resumed.messages).slice(5), [`+${id(c4)}`]);
+
+  const unknown = await fetch(`${url}/events`, { headers: { 'last-event-id': 'ab'.repeat(32) } });
+  t.equal(unknown.status, 404);
+});
