@@ -18,7 +18,7 @@ import { encodeTx, txEncodedLength, txId, type Tx } from '../src/protocol/tx.js'
 import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const SENDERS = 128;
+const SENDERS = 512;
 const FUND_PER_SENDER = 1000n * 10n ** 18n;
 const WINDOW_MS = 5000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -48,7 +48,20 @@ function signedTransfer(
 async function startNode(datadir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'node', '--datadir', datadir, '--api-port', '0', '--log-format', 'json', '--block-interval', '10'],
+    [
+      // E2E_NODE_FLAGS passes node flags to the node process, e.g. --cpu-prof.
+      ...(process.env.E2E_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+      CLI,
+      'node',
+      '--datadir',
+      datadir,
+      '--api-port',
+      '0',
+      '--log-format',
+      'json',
+      '--block-interval',
+      '10',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -103,13 +116,17 @@ async function watchInclusions(
   return controller;
 }
 
+const refusals = new Map<string, number>();
+
+
 async function post(url: string, body: string): Promise<boolean> {
   const response = await fetch(`${url}/txs`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain' },
     body,
   });
-  await response.arrayBuffer();
+  const answer = (await response.json()) as { code?: string };
+  if (!response.ok) refusals.set(answer.code ?? '?', (refusals.get(answer.code ?? '?') ?? 0) + 1);
   return response.ok;
 }
 
@@ -230,7 +247,7 @@ export async function run(): Promise<MeasurementResult[]> {
       p99Ms: quantile(latencies, 0.99),
       maxMs: latencies[latencies.length - 1],
     };
-    log(`e2e: ${JSON.stringify(summary)}`);
+    log(`e2e: ${JSON.stringify(summary)}; refusals ${JSON.stringify(Object.fromEntries(refusals))}`);
     const file = new URL('./results/e2e-latency.json', import.meta.url);
     writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...summary }, null, 2)}\n`);
     process.stdout.write(

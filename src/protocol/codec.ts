@@ -124,66 +124,73 @@ function checkMax(value: number, max: number, what: string): number {
   return value;
 }
 
-/** Builds an encoding; sizes are computed by the same calls (see `encodedLength`). */
+/**
+ * Builds an encoding into one growing buffer; sizes are computed by the same
+ * calls (see `encodedLength`). Every field is written in place: encoding runs
+ * for each transaction id, size check and block, so it must not allocate per field.
+ */
 export class Writer {
-  private chunks: Uint8Array[] = [];
+  private buffer = new Uint8Array(256);
+  private view = new DataView(this.buffer.buffer);
   private size = 0;
 
   get length(): number {
     return this.size;
   }
 
-  private push(bytes: Uint8Array): this {
-    this.chunks.push(bytes);
-    this.size += bytes.length;
-    return this;
-  }
-
-  private fixedInt(width: number, set: (view: DataView) => void): this {
-    const bytes = new Uint8Array(width);
-    set(new DataView(bytes.buffer));
-    return this.push(bytes);
+  /** Room for `extra` more bytes; returns where they start. */
+  private reserve(extra: number): number {
+    const at = this.size;
+    const needed = at + extra;
+    if (needed > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
+      grown.set(this.buffer.subarray(0, at));
+      this.buffer = grown;
+      this.view = new DataView(grown.buffer);
+    }
+    this.size = needed;
+    return at;
   }
 
   u8(value: number): this {
     checkRange(value, 0xff, 'u8');
-    return this.fixedInt(1, (v) => {
-      v.setUint8(0, value);
-    });
+    const at = this.reserve(1); // before reading this.buffer: reserving may replace it
+    this.buffer[at] = value;
+    return this;
   }
 
   u16(value: number): this {
     checkRange(value, 0xffff, 'u16');
-    return this.fixedInt(2, (v) => {
-      v.setUint16(0, value, true);
-    });
+    const at = this.reserve(2);
+    this.view.setUint16(at, value, true);
+    return this;
   }
 
   u32(value: number): this {
     checkRange(value, 0xffffffff, 'u32');
-    return this.fixedInt(4, (v) => {
-      v.setUint32(0, value, true);
-    });
+    const at = this.reserve(4);
+    this.view.setUint32(at, value, true);
+    return this;
   }
 
   u64(value: bigint): this {
     if (value < 0n || value > U64_MAX) throw new RangeError(`u64 out of range: ${value}`);
-    return this.fixedInt(8, (v) => {
-      v.setBigUint64(0, value, true);
-    });
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, value, true);
+    return this;
   }
 
   u128(value: bigint): this {
     if (value < 0n || value > U128_MAX) throw new RangeError(`u128 out of range: ${value}`);
-    return this.fixedInt(16, (v) => {
-      v.setBigUint64(0, value & U64_MAX, true);
-      v.setBigUint64(8, value >> 64n, true);
-    });
+    const at = this.reserve(16);
+    this.view.setBigUint64(at, value & U64_MAX, true);
+    this.view.setBigUint64(at + 8, value >> 64n, true);
+    return this;
   }
 
   fixed(bytes: Uint8Array, length: number): this {
     if (bytes.length !== length) throw new RangeError(`expected ${length} bytes, got ${bytes.length}`);
-    return this.push(bytes.slice());
+    return this.raw(bytes);
   }
 
   varint(value: number): this {
@@ -196,7 +203,7 @@ export class Writer {
 
   bytesOf(bytes: Uint8Array, max: number): this {
     if (bytes.length > max) throw new RangeError(`${bytes.length} bytes exceed the maximum ${max}`);
-    return this.varint(bytes.length).push(bytes.slice());
+    return this.varint(bytes.length).raw(bytes);
   }
 
   string(text: string, max: number): this {
@@ -211,18 +218,14 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
-    return this.push(bytes.slice());
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
+    return this;
   }
 
+  /** The encoding: a copy, so later writes cannot change it. */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    this.chunks = [out];
-    return out;
+    return this.buffer.slice(0, this.size);
   }
 }
 
