@@ -18,8 +18,10 @@ import { blockRefView } from '../views.js';
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
+const EVENT_TYPES = ['block_connected', 'block_disconnected', 'reorg', 'tx_accepted'] as const;
+
 interface SseEvent {
-  readonly event: 'block_connected' | 'block_disconnected' | 'reorg' | 'tx_accepted';
+  readonly event: (typeof EVENT_TYPES)[number];
   /** The cursor after this event: the block now at the client's tip. */
   readonly id?: string;
   readonly data: Record<string, unknown>;
@@ -85,7 +87,15 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules): void {
         summary: 'Server-Sent Events: block_connected, block_disconnected, reorg, tx_accepted',
         querystring: {
           type: 'object',
-          properties: { from: height },
+          properties: {
+            from: height,
+            /** Comma-separated event names to receive; all when left out. */
+            types: {
+              type: 'string',
+              pattern:
+                '^(block_connected|block_disconnected|reorg|tx_accepted)(,(block_connected|block_disconnected|reorg|tx_accepted))*$',
+            },
+          },
           additionalProperties: false,
         },
         headers: {
@@ -103,16 +113,20 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules): void {
     },
     (request, reply) => {
       const lastEventId = request.headers['last-event-id'];
-      const backlog = replay(
-        request.query as { from?: number },
-        Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
-      );
-      stream(reply, backlog, mods);
+      const query = request.query as { from?: number; types?: string };
+      const backlog = replay(query, Array.isArray(lastEventId) ? lastEventId[0] : lastEventId);
+      const types = new Set(query.types?.split(',') ?? EVENT_TYPES);
+      stream(reply, backlog, types, mods);
     },
   );
 }
 
-function stream(reply: FastifyReply, backlog: readonly SseEvent[], mods: ApiModules): void {
+function stream(
+  reply: FastifyReply,
+  backlog: readonly SseEvent[],
+  types: ReadonlySet<string>,
+  mods: ApiModules,
+): void {
   const { chain, mempool } = mods;
   reply.hijack();
   const raw = reply.raw;
@@ -123,7 +137,7 @@ function stream(reply: FastifyReply, backlog: readonly SseEvent[], mods: ApiModu
     'x-accel-buffering': 'no',
   });
   const send = (e: SseEvent): void => {
-    if (raw.destroyed) return;
+    if (raw.destroyed || !types.has(e.event)) return;
     raw.write(format(e));
     if (raw.writableLength > MAX_BUFFERED_BYTES) {
       mods.logger.warn('dropping an event-stream client that stopped reading');
@@ -160,7 +174,8 @@ function stream(reply: FastifyReply, backlog: readonly SseEvent[], mods: ApiModu
   chain.on('connected', onConnected);
   chain.on('disconnected', onDisconnected);
   chain.on('reorged', onReorged);
-  mempool.on('accepted', onTx);
+  // A busy node accepts thousands of transactions a second: listen only if asked to.
+  if (types.has('tx_accepted')) mempool.on('accepted', onTx);
   raw.write(': altostream events\n\n');
   for (const e of backlog) send(e);
   const heartbeat = setInterval(() => {
