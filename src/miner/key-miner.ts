@@ -105,6 +105,7 @@ export class KeyMiner {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
     await this.cpu.stop();

@@ -33,6 +33,10 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   t.teardown(() => {
     live.close();
   });
+  const reorgsOnly = await SseClient.open(`${url}/events?from=0&types=reorg`);
+  t.teardown(() => {
+    reorgsOnly.close();
+  });
   const b1 = keyOn(GENESIS, 1n, 0xb1);
   const b2 = keyOn(keyBlockId(b1.header), 2n, 0xb2);
   const c1 = keyOn(GENESIS, 1n, 0xc1);

@@ -1,0 +1,103 @@
+import { test, type Test } from 'tap';
+import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { KeyMiner } from '../../src/miner/key-miner.js';
+import { submitKeyBlock, type SubmitResult } from '../../src/miner/submit.js';
+import { keyBlockId, type KeyBlock } from '../../src/protocol/key-block.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { createLogger } from '../../src/util/logger.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const NOW_MS = (REGTEST.genesis.time + 10_000_000) * 1000;
+
+interface Mined {
+  readonly block: KeyBlock;
+  readonly tipBefore: string;
+  readonly result: SubmitResult;
+  readonly atMs: number;
+}
+
+async function startMiner(
+  t: Test,
+  h: ChainHarness,
+  blockIntervalMs: number,
+  onMined: (mined: Mined[], refresh: () => void) => void,
+): Promise<{ miner: KeyMiner; mined: Mined[] }> {
+  const started = Date.now();
+  const now = (): number => NOW_MS + (Date.now() - started);
+  const mined: Mined[] = [];
+  const holder: { miner?: KeyMiner } = {};
+  const miner = await KeyMiner.start(
+    {
+      threads: 1,
+      leaderKey: getPublicKey(new Uint8Array(32).fill(9)),
+      payout: new Uint8Array(20).fill(1),
+      blockIntervalMs,
+    },
+    {
+      chain: h.chain,
+      params: REGTEST,
+      now,
+      logger: createLogger({ level: 'silent' }),
+      submit: (block) => {
+        const tipBefore = h.chain.tip.hex;
+        const result = submitKeyBlock(h.chain, block);
+        mined.push({ block, tipBefore, result, atMs: now() });
+        // What the node's wiring does on a tip change.
+        const refresh = (): void => holder.miner?.refresh();
+        refresh();
+        onMined(mined, refresh);
+        return result;
+      },
+    },
+  );
+  holder.miner = miner;
+  t.teardown(() => miner.stop());
+  return { miner, mined };
+}
+
+test('every mined key block builds on the tip of its moment, also right after an outside key block', async (t) => {
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  let wake = (): void => undefined;
+  let outside = '';
+  const { mined } = await startMiner(t, h, 0, (m, refresh) => {
+    if (m.length === 3) {
+      // Someone else's key block lands on the tip; the refresh after it must move the template.
+      const tip = h.chain.tip;
+      const block = mineKeyBlock({
+        prev: tip.id,
+        height: tip.keyHeight + 1n,
+        time: tip.epochKey.block.header.time + 1,
+        body: { payout: new Uint8Array(20).fill(0xee) },
+      });
+      t.equal(h.chain.add({ kind: 'key', block }), 'connected');
+      outside = hex(keyBlockId(block.header));
+      refresh();
+    }
+    if (m.length === 6) wake();
+  });
+  await new Promise<void>((resolve) => (wake = resolve));
+  for (const m of mined.slice(0, 6)) {
+    t.equal(hex(m.block.header.prev), m.tipBefore, `block ${m.block.body.height} builds on the tip it met`);
+    t.equal(m.result.result, 'connected');
+  }
+  t.equal(hex(mined[3]!.block.header.prev), outside, 'the next block builds on the outside one');
+});
+
+test('devnet pacing: at least the block interval between our key blocks', async (t) => {
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  let wake = (): void => undefined;
+  const { mined } = await startMiner(t, h, 300, (m) => {
+    if (m.length === 4) wake();
+  });
+  await new Promise<void>((resolve) => (wake = resolve));
+  for (let i = 2; i < mined.length; i++) {
+    const gap = mined[i]!.atMs - mined[i - 1]!.atMs;
+    t.ok(gap >= 295, `block ${i}: ${gap} ms after the previous one`);
+  }
+});
