@@ -1,6 +1,8 @@
 // The README's first command, walked end to end through the CLI and the HTTP
 // API only: a devnet node mines, the wallet sends a transfer to a second
 // address, and the transfer is confirmed in a microblock.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'tap';
 import { NodeProcess, runCli } from '../helpers/node-process.js';
 import { SseClient } from '../helpers/sse.js';
@@ -88,4 +90,25 @@ test('devnet walk: mine within 30 s, send with the wallet CLI, confirmed in a mi
 
   proc.kill('SIGTERM');
   t.equal((await proc.exited).code, 0, 'Ctrl-C/SIGTERM stops it cleanly');
+});
+
+test('one node per data dir: a second exits 1 saying which pid holds it; the secrets are 0600', async (t) => {
+  const datadir = tempDir((fn) => {
+    t.teardown(fn);
+  });
+  const { proc } = await NodeProcess.start(['--datadir', datadir, '--no-mine']);
+  t.teardown(() => {
+    proc.kill('SIGKILL');
+  });
+  const second = await runCli(['node', '--datadir', datadir, '--api-port', '0', '--no-mine']);
+  t.equal(second.code, 1);
+  t.match(second.stderr, new RegExp(`another node \\(pid ${proc.child.pid}\\) is using ${datadir}`));
+  for (const file of ['node-key', 'api-token']) {
+    t.equal(statSync(join(datadir, file)).mode & 0o777, 0o600, `${file} is readable by its owner only`);
+  }
+  const bad = await runCli(['node', '--datadir', datadir, '--threads', 'many']);
+  t.equal(bad.code, 2, 'a bad flag is a usage error');
+  t.match(bad.stderr, /--threads/);
+  proc.kill('SIGTERM');
+  t.equal((await proc.exited).code, 0);
 });
