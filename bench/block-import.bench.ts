@@ -12,7 +12,7 @@ import { scanNonces } from '../src/crypto/pow.js';
 import { Chain } from '../src/chain/chain.js';
 import { targetBytes, targetFromBits } from '../src/consensus/difficulty.js';
 import { microblockSigningMessage } from '../src/consensus/microblock-rules.js';
-import { checkTxsSanity, txSigningMessage } from '../src/consensus/tx-rules.js';
+import { checkTxsSanity } from '../src/consensus/tx-rules.js';
 import {
   encodeKeyBlockHeader,
   genesisBlock,
@@ -22,7 +22,7 @@ import {
 } from '../src/protocol/key-block.js';
 import { encodeActivation, merkleRoot, microblockId, type Microblock } from '../src/protocol/microblock.js';
 import { REGTEST } from '../src/protocol/params.js';
-import { txId, type Tx } from '../src/protocol/tx.js';
+import { txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
 import { Storage, type Tables, type WritableTable } from '../src/storage/db.js';
 import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
 

@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { txSigningMessage } from '../src/consensus/tx-rules.js';
 import { getPublicKey, sign } from '../src/crypto/ed25519.js';
 import { sha256 } from '../src/crypto/hash.js';
 import { accountId } from '../src/protocol/address.js';
 import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
-import { encodeTx, txEncodedLength, txId, type Tx } from '../src/protocol/tx.js';
+import { encodeTx, txEncodedLength, txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
 import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -6,21 +6,11 @@ import { isCanonicalEncoding, isSmallOrder, verify, verifyBatch } from '../crypt
 import { accountId } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { encodeTxUnsigned, type Tx } from '../protocol/tx.js';
+import { txSigningMessage, type Tx } from '../protocol/tx.js';
 import { checkPoison } from './poison.js';
 import type { StateView } from './state-view.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
-
-/** The signed message: "ALTO/<chainId>/tx" ‖ every byte before the signature (§2.6, §4.1). */
-export function txSigningMessage(tx: Omit<Tx, 'signature'>, params: NetworkParams): Uint8Array {
-  const domain = new TextEncoder().encode(`ALTO/${params.chainId}/tx`);
-  const body = encodeTxUnsigned(tx);
-  const message = new Uint8Array(domain.length + body.length);
-  message.set(domain);
-  message.set(body, domain.length);
-  return message;
-}
 
 /** [REJECT] The sender key must be canonical and not of small order (§2.3); both fail as `bad-signature`. */
 function checkSenderKey(tx: Tx): void {

@@ -1,11 +1,10 @@
-// Signed transfers (PROTOCOL.md §4.1, §4.2). The wallet signs what consensus
-// verifies, but may not import consensus/, so it builds the signed message
-// of §2.6 itself; a test holds it equal to consensus' txSigningMessage.
+// Signed transfers (PROTOCOL.md §4.1, §4.2), over the same §2.6 message
+// (protocol/tx.ts) that consensus verifies.
 import { getPublicKey, sign, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { decodeAddress } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { encodeTxUnsigned, txEncodedLength, type Tx } from '../protocol/tx.js';
+import { txEncodedLength, txSigningMessage, type Tx } from '../protocol/tx.js';
 
 /** The minimum relay fee rate of §4.14, in base units per byte: a node may ask more, never less. */
 export const MIN_RELAY_FEE_RATE = 10n ** 11n;
@@ -13,16 +12,6 @@ export const MAX_MEMO_BYTES = 256;
 
 const ZERO_KEY = new Uint8Array(32);
 const ZERO_ACCOUNT = new Uint8Array(20);
-
-/** "ALTO/<chainId>/tx" ‖ every byte before the signature (§2.6, §4.1). */
-export function txSigningMessage(tx: Omit<Tx, 'signature'>, params: NetworkParams): Uint8Array {
-  const domain = new TextEncoder().encode(`ALTO/${params.chainId}/tx`);
-  const body = encodeTxUnsigned(tx);
-  const message = new Uint8Array(domain.length + body.length);
-  message.set(domain);
-  message.set(body, domain.length);
-  return message;
-}
 
 /**
  * The encoded size of a transfer with a memo of `memoLength` bytes. Every other

@@ -1,15 +1,8 @@
 import { test } from 'tap';
+import { captureIo } from '../helpers/io.js';
 import { run } from '../../src/cli/run.js';
 
-function capture(): { out: string[]; err: string[]; io: Parameters<typeof run>[1] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), signal: new AbortController().signal },
-  };
-}
+const capture = captureIo;
 
 test('bad bench flags exit 2 with a message naming the flag, before any work', async (t) => {
   const cases: [string[], RegExp][] = [

@@ -1,17 +1,9 @@
 import { test } from 'tap';
-import type { CommandIo } from '../../src/cli/io.js';
+import { captureIo } from '../helpers/io.js';
 import { statusCommand } from '../../src/cli/status-command.js';
-import { deadUrl, StubNode, stubStatus } from '../wallet/stub-node.js';
+import { deadUrl, StubNode, stubStatus } from '../helpers/stub-node.js';
 
-function capture(): { out: string[]; err: string[]; io: CommandIo } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), signal: new AbortController().signal },
-  };
-}
+const capture = captureIo;
 
 test('status prints a summary of GET /status: network, height, tip, peers, mempool, hash rate, block age', async (t) => {
   const stub = await StubNode.start(t);

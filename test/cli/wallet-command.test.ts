@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { test } from 'tap';
+import { captureIo } from '../helpers/io.js';
 import { walletCommand } from '../../src/cli/wallet-command.js';
-import type { CommandIo } from '../../src/cli/io.js';
 import { checkTxSanity } from '../../src/consensus/tx-rules.js';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { decodeAddress, encodeAddress } from '../../src/protocol/address.js';
@@ -18,8 +18,8 @@ import {
   type WalletKey,
 } from '../../src/wallet/keystore.js';
 import { seededRandom } from '../helpers/random.js';
-import { deadUrl, STUB_BLOCK, StubNode, type StubAccount } from '../wallet/stub-node.js';
-import { ownTempDir, type TestOwner } from '../wallet/test-owner.js';
+import { deadUrl, STUB_BLOCK, StubNode, type StubAccount } from '../helpers/stub-node.js';
+import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const BOB = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0xb0));
@@ -31,15 +31,7 @@ const RICH: StubAccount = {
   unmatured: parseAlto('2.5'),
 };
 
-function capture(): { out: string[]; err: string[]; io: CommandIo } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { out: (l) => out.push(l), err: (l) => err.push(l), signal: new AbortController().signal },
-  };
-}
+const capture = captureIo;
 
 /**
  * A datadir whose wallet holds `keys`, and a stub node; `wallet(...)` runs the command against both

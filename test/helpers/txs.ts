@@ -1,9 +1,8 @@
 import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
 import { sha256 } from '../../src/crypto/hash.js';
-import { txSigningMessage } from '../../src/consensus/tx-rules.js';
 import { accountId } from '../../src/protocol/address.js';
 import { FAUCET_SEED_TEXT, REGTEST, type NetworkParams } from '../../src/protocol/params.js';
-import type { Tx, TxPayload } from '../../src/protocol/tx.js';
+import { txSigningMessage, type Tx, type TxPayload } from '../../src/protocol/tx.js';
 
 /** The regtest faucet's secret seed (§1.3): SHA-256("ALTO regtest faucet"). */
 export const FAUCET_SEED = sha256(new TextEncoder().encode(FAUCET_SEED_TEXT.regtest ?? ''));

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'tap';
 import { encodeAddress } from '../../src/protocol/address.js';
 import { NodeClient } from '../../src/wallet/client.js';
-import { StubNode } from './stub-node.js';
-import type { TestOwner } from './test-owner.js';
+import { StubNode } from '../helpers/stub-node.js';
+import type { TestOwner } from '../helpers/test-owner.js';
 
 /** A server that answers every request with `answer`, or never when it is undefined. */
 async function server(owner: TestOwner, answer?: { status: number; body: string }): Promise<string> {

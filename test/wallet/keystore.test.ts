@@ -16,7 +16,7 @@ import {
   walletPath,
 } from '../../src/wallet/keystore.js';
 import { seededRandom } from '../helpers/random.js';
-import { ownTempDir } from './test-owner.js';
+import { ownTempDir } from '../helpers/test-owner.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const mode = (path: string): number => statSync(path).mode & 0o777;

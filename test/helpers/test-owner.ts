@@ -1,4 +1,4 @@
-import { tempDir } from '../helpers/temp-dir.js';
+import { tempDir } from './temp-dir.js';
 
 /** What owns a resource until its teardown: a tap test, passed whole so its method keeps its `this`. */
 export interface TestOwner {
