@@ -57,6 +57,8 @@ export interface ChainOptions {
   readonly params: NetworkParams;
   /** Unix milliseconds; tests pass a fake clock. */
   readonly now?: () => number;
+  /** Whether this node already verified the transaction's signature (the node passes the mempool's view). */
+  readonly alreadyVerified?: (tx: Tx) => boolean;
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
@@ -68,6 +70,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private bestKeys: KeyEntry[] = [];
   private readonly params: NetworkParams;
   private readonly now: () => number;
+  private readonly alreadyVerified: (tx: Tx) => boolean;
 
   private constructor(
     private readonly storage: Storage,
@@ -77,6 +80,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     super();
     this.params = options.params;
     this.now = options.now ?? Date.now;
+    this.alreadyVerified = options.alreadyVerified ?? (() => false);
     this.index.set(genesis.hex, genesis);
     this.tipEntry = genesis;
     this.bestKeys = [genesis];
@@ -186,7 +190,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       checkKeyBlockSanity(incoming.block, this.params);
     } else {
       checkMicroblockSanity(incoming.block, encodeMicroblock(incoming.block).length);
-      checkTxsSanity(incoming.block.txs, this.params);
+      checkTxsSanity(incoming.block.txs, this.params, this.alreadyVerified);
     }
     const prev = hex(incoming.block.header.prev);
     if (this.invalid.has(prev)) {

@@ -31,21 +31,31 @@ export function checkTxSanity(tx: Tx, params: NetworkParams): void {
   }
 }
 
-/** Context-free checks of many transactions, their signatures batch-verified; throws for the first bad one. */
-export function checkTxsSanity(txs: readonly Tx[], params: NetworkParams): void {
+/**
+ * Context-free checks of many transactions, their signatures batch-verified;
+ * throws for the first bad one. `alreadyVerified` names transactions whose
+ * signature this node has verified before (e.g. on their way into the mempool):
+ * a transaction id hashes every byte, signature included, so the same id is
+ * the same verified bytes (Bitcoin Core's signature cache).
+ */
+export function checkTxsSanity(
+  txs: readonly Tx[],
+  params: NetworkParams,
+  alreadyVerified: (tx: Tx) => boolean = () => false,
+): void {
   txs.forEach((tx) => {
     checkTxFields(tx, params);
     checkSenderKey(tx);
   });
+  const pending = txs.flatMap((tx, index) => (alreadyVerified(tx) ? [] : [index]));
   const valid = verifyBatch(
-    txs.map((tx) => ({
-      signature: tx.signature,
-      message: txSigningMessage(tx, params),
-      publicKey: tx.sender,
-    })),
+    pending.map((index) => {
+      const tx = txs[index]!;
+      return { signature: tx.signature, message: txSigningMessage(tx, params), publicKey: tx.sender };
+    }),
   );
   const bad = valid.indexOf(false);
-  if (bad !== -1) throw new RuleError('bad-signature', { index: bad });
+  if (bad !== -1) throw new RuleError('bad-signature', { index: pending[bad] });
 }
 
 const MAX_SONG_SECONDS = 7200;

@@ -12,6 +12,7 @@ import { Leader } from '../miner/leader.js';
 import { submitKeyBlock } from '../miner/submit.js';
 import { keyBlockTemplate } from '../miner/template.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
+import { txId } from '../protocol/tx.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
@@ -74,13 +75,21 @@ export class AltostreamNode {
       const token = Buffer.from(loadOrCreateSecret(config.datadir, API_TOKEN_FILE)).toString('hex');
       const storage = Storage.open(join(config.datadir, CHAIN_DIR));
       cleanup.unshift(() => storage.close());
-      const chain = Chain.open(storage, { params, now });
+      // The mempool verified each of its transactions' signatures on the way in: a block carrying them
+      // need not verify them again. Built after the chain, so the chain reaches it through this holder.
+      const verified: { mempool?: Mempool } = {};
+      const chain = Chain.open(storage, {
+        params,
+        now,
+        alreadyVerified: (tx) => verified.mempool?.has(txId(tx)) ?? false,
+      });
       const mempool = new Mempool(config.mempool, {
         chain,
         params,
         now,
         logger: logger.child({ module: 'mempool' }),
       });
+      verified.mempool = mempool;
       const leader = new Leader(
         { seed: nodeSeed, intervalMs: config.microblockIntervalMs },
         {

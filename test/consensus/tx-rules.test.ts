@@ -64,6 +64,24 @@ test('bad-signature: a flipped bit, another network, a non-canonical or small-or
     { code: 'bad-signature', details: { index: 2 } },
     'the batch names the bad one',
   );
+  // The signature cache: only transactions this node has not verified yet are verified.
+  const second = transfer(ALICE, 6n, { nonce: 1n });
+  t.throws(
+    () => {
+      checkTxsSanity([flipped, second, flipped], REGTEST, (x) => x === flipped && false);
+    },
+    { code: 'bad-signature', details: { index: 0 } },
+  );
+  t.throws(
+    () => {
+      checkTxsSanity([tx, second, flipped], REGTEST, (x) => x === tx);
+    },
+    { code: 'bad-signature', details: { index: 2 } },
+    'indexes stay those of the block when some are skipped',
+  );
+  t.doesNotThrow(() => {
+    checkTxsSanity([tx, flipped], REGTEST, (x) => x === flipped);
+  }, 'a transaction marked verified is not verified again');
 });
 
 test('bad-amount: a transfer of zero', async (t) => {
