@@ -109,7 +109,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         const view = new OverlayState(tables.state);
         applyGenesis(view, options.params);
         view.writeTo(tables.state);
-        tables.blocks.put(id, Uint8Array.from([0, ...encodeKeyBlock(block)]));
+        tables.blocks.put(id, blockBytes({ kind: 'key', block }));
         tables.meta.put(TIP_KEY, id);
       });
     } else {
@@ -439,7 +439,10 @@ function txLocation(blockId: Uint8Array, position: number): Uint8Array {
 }
 
 function blockBytes(incoming: AnyBlock): Uint8Array {
-  return incoming.kind === 'key'
-    ? Uint8Array.from([0, ...encodeKeyBlock(incoming.block)])
-    : Uint8Array.from([1, ...encodeMicroblock(incoming.block)]);
+  const encoded =
+    incoming.kind === 'key' ? encodeKeyBlock(incoming.block) : encodeMicroblock(incoming.block);
+  const out = new Uint8Array(1 + encoded.length);
+  out[0] = incoming.kind === 'key' ? 0 : 1;
+  out.set(encoded, 1);
+  return out;
 }
