@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import type { Chain } from '../chain/chain.js';
 import type { KeyBlock } from '../protocol/key-block.js';
@@ -99,6 +100,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
       },
     },
   });
+  app.addHook('onRoute', requireSchemas);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = errorResponse(error);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');
@@ -131,6 +133,16 @@ export async function startApi(opts: ApiOptions, mods: ApiModules): Promise<Fast
   const app = await buildApi(mods);
   await app.listen({ host: opts.host, port: opts.port });
   return app;
+}
+
+/** Every route declares what it takes and what it answers, so the OpenAPI document is whole. */
+export function requireSchemas(route: RouteOptions): void {
+  const schema = route.schema;
+  const takes = schema?.querystring ?? schema?.params ?? schema?.body;
+  if (schema?.response === undefined || takes === undefined) {
+    const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
+    throw new Error(`${methods} ${route.url} must declare a request and a response schema`);
+  }
 }
 
 function errorResponse(error: FastifyError): {

@@ -439,8 +439,7 @@ function txLocation(blockId: Uint8Array, position: number): Uint8Array {
 }
 
 function blockBytes(incoming: AnyBlock): Uint8Array {
-  const encoded =
-    incoming.kind === 'key' ? encodeKeyBlock(incoming.block) : encodeMicroblock(incoming.block);
+  const encoded = incoming.kind === 'key' ? encodeKeyBlock(incoming.block) : encodeMicroblock(incoming.block);
   const out = new Uint8Array(1 + encoded.length);
   out[0] = incoming.kind === 'key' ? 0 : 1;
   out.set(encoded, 1);

@@ -1,4 +1,5 @@
 import { test } from 'tap';
+import { requireSchemas } from '../../src/api/server.js';
 import { encodeAddress } from '../../src/protocol/address.js';
 import { encodeKeyBlock } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
@@ -70,6 +71,29 @@ test('OpenAPI: every route declares a request and a response schema', async (t) 
     const op = operations.find((o) => o.name === name)?.op;
     t.ok((op?.parameters ?? []).length > 0, `${name}: query parameters`);
   }
+});
+
+test('a route without a request or a response schema cannot be registered', async (t) => {
+  const handler = (): string => 'x';
+  t.throws(() => {
+    requireSchemas({ method: 'GET', url: '/naked', handler });
+  }, /GET \/naked must declare a request and a response schema/);
+  t.throws(() => {
+    requireSchemas({
+      method: 'GET',
+      url: '/half',
+      handler,
+      schema: { response: { 200: { type: 'string' } } },
+    });
+  });
+  t.doesNotThrow(() => {
+    requireSchemas({
+      method: 'GET',
+      url: '/whole',
+      handler,
+      schema: { querystring: { type: 'object' }, response: { 200: { type: 'string' } } },
+    });
+  });
 });
 
 test('errors: malformed JSON names the field, oversized bodies get 413, unknown ids 404, bad addresses 400', async (t) => {
