@@ -27,6 +27,7 @@ import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';
 import { miningRoutes } from './routes/mining.js';
+import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -60,12 +61,28 @@ export interface ApiMining {
   readonly active: boolean;
 }
 
+/** What the API shows of the P2P network. */
+export interface ApiNetwork {
+  readonly peerId: string;
+  listenAddresses(): string[];
+  peerCount(): number;
+  peers(): {
+    id: string;
+    addresses: string[];
+    direction: string;
+    tipKeyHeight: number | null;
+    chainWork: string | null;
+  }[];
+  syncProgress(): { syncing: boolean; height: number; target: number; rate: number; etaS: number | null };
+}
+
 export interface ApiModules {
   readonly chain: Chain;
   readonly mempool: ApiMempool;
   readonly mining: ApiMining;
   readonly params: NetworkParams;
-  readonly peers: () => number;
+  /** null: P2P is off (devnet). */
+  readonly network: ApiNetwork | null;
   /** The bearer token of the write routes other than POST /txs. */
   readonly token: string;
   /** Unix milliseconds. */
@@ -115,6 +132,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   txRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   eventRoutes(app, mods);
+  peerRoutes(app, mods);
   app.get(
     '/openapi.json',
     {

@@ -3,10 +3,14 @@
 // thread paced to a key block per 10 s, paying the local wallet's 'default'
 // key, with the regtest faucet key in that wallet.
 import { parseArgs } from 'node:util';
-import { AltostreamNode, type NodeConfig } from '../node/node.js';
+import { AltostreamNode, type NodeConfig, type P2pConfig } from '../node/node.js';
 import {
   MAX_MINER_THREADS,
+  DEFAULT_BAN_MS,
+  STALL_MS,
   defaultApiPort,
+  defaultListen,
+  parseMultiaddrFlag,
   defaultDataDir,
   defaultThreads,
   devnetPayout,
@@ -32,6 +36,10 @@ Options:
   --payout ADDRESS        address the mined key blocks pay (default on regtest: the wallet's 'default' key)
   --block-interval S      at least S seconds between mined key blocks (default: 10 on regtest, else 0)
   --microblock-interval S at least S seconds between our microblocks (default 0.5)
+  --listen ADDR           P2P multiaddr to listen on, repeatable, or 'off' (default: off on regtest,
+                          else /ip4/0.0.0.0/tcp/<the network's P2P port>)
+  --bootstrap ADDR        a peer to connect to (multiaddr with /p2p/<id>), repeatable; turns P2P on
+  --max-peers N           most connections (default 50)
   --api-host HOST         HTTP API address (default 127.0.0.1)
   --api-port PORT         HTTP API port (default: the network's, 27371 on regtest; 0 picks a free one)
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
@@ -41,6 +49,7 @@ Options:
 The API token for the mining routes is in <datadir>/api-token.`;
 
 const STATUS_INTERVAL_MS = 10_000;
+type NetworkName = Parameters<typeof defaultListen>[0];
 
 export async function nodeCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
@@ -53,6 +62,9 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       payout: { type: 'string' },
       'block-interval': { type: 'string' },
       'microblock-interval': { type: 'string' },
+      listen: { type: 'string', multiple: true },
+      bootstrap: { type: 'string', multiple: true },
+      'max-peers': { type: 'string' },
       'api-host': { type: 'string' },
       'api-port': { type: 'string' },
       'log-level': { type: 'string' },
@@ -115,6 +127,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
         : parseIntegerFlag('api-port', values['api-port'], 0, 65535),
     statusIntervalMs: STATUS_INTERVAL_MS,
     mempool: {},
+    p2p: p2pConfig(values, network, devnet),
   };
 
   let node: AltostreamNode;
@@ -139,6 +152,33 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   }
   await node.stop();
   return 0;
+}
+
+function p2pConfig(
+  values: { listen?: string[]; bootstrap?: string[]; 'max-peers'?: string },
+  network: NetworkName,
+  devnet: boolean,
+): P2pConfig | null {
+  const bootstrap = (values.bootstrap ?? []).map((raw) => parseMultiaddrFlag('bootstrap', raw));
+  const listenFlags = values.listen ?? [];
+  const off = listenFlags.includes('off');
+  const listen = off
+    ? []
+    : listenFlags.length > 0
+      ? listenFlags.map((raw) => parseMultiaddrFlag('listen', raw))
+      : devnet
+        ? []
+        : [defaultListen(network)];
+  // The devnet has no P2P unless asked for (§1.2).
+  if (listen.length === 0 && bootstrap.length === 0) return null;
+  return {
+    listen,
+    bootstrap,
+    maxPeers:
+      values['max-peers'] === undefined ? 50 : parseIntegerFlag('max-peers', values['max-peers'], 1, 1000),
+    banMs: DEFAULT_BAN_MS,
+    stallMs: STALL_MS,
+  };
 }
 
 function parseSecondsOrZero(flag: string, raw: string): number {

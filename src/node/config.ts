@@ -2,11 +2,16 @@
 // each failure is an InvalidArgumentError whose message says what to pass instead.
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
 
 export const MAX_MINER_THREADS = 256;
+/** How long a peer that sent an invalid message stays banned. */
+export const DEFAULT_BAN_MS = 24 * 60 * 60 * 1000;
+/** A block range not answered within this is asked of another peer (policy). */
+export const STALL_MS = 3000;
 
 /** Parses a decimal integer flag in [min, max]. */
 export function parseIntegerFlag(flag: string, raw: string, min: number, max: number): number {
@@ -62,4 +67,21 @@ export async function devnetPayout(datadir: string, network: NetworkName): Promi
   const key = findKey(wallet, DEFAULT_LABEL);
   if (key === undefined) throw new Error(`the wallet in ${datadir} has no '${DEFAULT_LABEL}' key`);
   return key.address;
+}
+
+/** Parses a --listen or --bootstrap multiaddr; a clear error names the flag. */
+export function parseMultiaddrFlag(flag: string, raw: string): string {
+  try {
+    return multiaddr(raw).toString();
+  } catch {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--${flag} takes a multiaddr such as /ip4/127.0.0.1/tcp/27370, got '${raw}'`,
+    );
+  }
+}
+
+/** The default P2P listen address: every interface on the network's port (§12). */
+export function defaultListen(network: NetworkName): string {
+  return `/ip4/0.0.0.0/tcp/${NETWORKS[network].ports.p2p}`;
 }

@@ -9,7 +9,9 @@ import { getPublicKey } from '../crypto/ed25519.js';
 import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
 import { Leader } from '../miner/leader.js';
-import { submitKeyBlock } from '../miner/submit.js';
+import { submitKeyBlock, type SubmitResult } from '../miner/submit.js';
+import type { SyncProgress } from '../p2p/sync.js';
+import type { KeyBlock } from '../protocol/key-block.js';
 import { keyBlockTemplate } from '../miner/template.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
 import { txId } from '../protocol/tx.js';
@@ -17,7 +19,9 @@ import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/para
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
 import { lockDataDir } from './lock.js';
-import { API_TOKEN_FILE, NODE_KEY_FILE, loadOrCreateSecret } from './secrets.js';
+import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { P2pNetwork } from '../p2p/network.js';
 
 export interface NodeConfig {
   readonly network: NetworkName;
@@ -33,6 +37,16 @@ export interface NodeConfig {
   readonly apiPort: number;
   readonly statusIntervalMs: number;
   readonly mempool: Partial<MempoolOptions>;
+  /** null: no P2P (devnet). */
+  readonly p2p: P2pConfig | null;
+}
+
+export interface P2pConfig {
+  readonly listen: readonly string[];
+  readonly bootstrap: readonly string[];
+  readonly maxPeers: number;
+  readonly banMs: number;
+  readonly stallMs: number;
 }
 
 export interface NodeModules {
@@ -60,6 +74,7 @@ export class AltostreamNode {
     readonly leader: Leader,
     private readonly api: Awaited<ReturnType<typeof startApi>>,
     readonly miner: KeyMiner | null,
+    readonly network: P2pNetwork | null,
   ) {}
 
   static async start(config: NodeConfig, mods: NodeModules): Promise<AltostreamNode> {
@@ -98,10 +113,42 @@ export class AltostreamNode {
           params,
           now,
           logger: logger.child({ module: 'leader' }),
-          submit: (block) => chain.add({ kind: 'micro', block }),
+          submit: (block) => {
+            const result = chain.add({ kind: 'micro', block });
+            network?.publishMicroblock(block);
+            return result;
+          },
         },
       );
       const leaderKey = getPublicKey(nodeSeed);
+      let network: P2pNetwork | null = null;
+      if (config.p2p !== null) {
+        network = await P2pNetwork.start(
+          {
+            network: params.name,
+            privateKey: await generateKeyPairFromSeed(
+              'Ed25519',
+              loadOrCreateSecret(config.datadir, P2P_KEY_FILE),
+            ),
+            ...config.p2p,
+          },
+          {
+            chain,
+            genesisId: Buffer.from(params.genesis.id, 'hex'),
+            addBlock: (block) => chain.add(block),
+            addTx: (tx) => mempool.add(tx),
+            logger: logger.child({ module: 'p2p' }),
+            now,
+          },
+        );
+        const started = network;
+        cleanup.unshift(() => started.stop());
+      }
+      const submitKey = (block: KeyBlock): SubmitResult => {
+        const result = submitKeyBlock(chain, block);
+        if (result.accepted) network?.publishKeyBlock(block);
+        return result;
+      };
       let miner: KeyMiner | null = null;
       const mining: ApiMining = {
         template: (to) => {
@@ -113,7 +160,7 @@ export class AltostreamNode {
             params,
           );
         },
-        submit: (block) => submitKeyBlock(chain, block),
+        submit: submitKey,
         hashRate: () => miner?.hashRate() ?? 0,
         get active() {
           return miner !== null;
@@ -126,7 +173,7 @@ export class AltostreamNode {
           mempool,
           mining,
           params,
-          peers: () => 0,
+          network,
           token,
           now,
           logger: logger.child({ module: 'api' }),
@@ -147,7 +194,7 @@ export class AltostreamNode {
             params,
             now,
             logger: logger.child({ module: 'miner' }),
-            submit: (block) => submitKeyBlock(chain, block),
+            submit: submitKey,
             beforeTemplate: () => {
               leader.flush();
             },
@@ -165,6 +212,7 @@ export class AltostreamNode {
         leader,
         api,
         miner,
+        network,
       );
       node.wire();
       logger.info(
@@ -215,8 +263,10 @@ export class AltostreamNode {
         'reorganised',
       );
     });
-    mempool.on('accepted', () => {
+    mempool.on('accepted', (entry) => {
       leader.poke();
+      // Our own and re-added transactions go out; a gossiped one is already relayed (a duplicate is ignored).
+      this.network?.publishTx(entry.tx);
     });
     this.statusTimer = setInterval(() => {
       this.logger.info(this.status(), this.statusLine());
@@ -238,20 +288,32 @@ export class AltostreamNode {
     });
   }
 
-  status(): { height: number; hashRate: number; peers: number; mempool: number; lastBlockAgeS: number } {
+  status(): {
+    height: number;
+    hashRate: number;
+    peers: number;
+    mempool: number;
+    lastBlockAgeS: number;
+    sync: SyncProgress | null;
+  } {
     const tip = this.chain.tip;
     return {
       height: Number(tip.keyHeight),
       hashRate: this.miner?.hashRate() ?? 0,
-      peers: 0,
+      peers: this.network?.peerCount() ?? 0,
       mempool: this.mempool.count,
       lastBlockAgeS: Math.max(0, Math.round((Date.now() - Number(tip.timeMs)) / 1000)),
+      sync: this.network?.syncProgress() ?? null,
     };
   }
 
   statusLine(): string {
     const s = this.status();
-    return `height ${s.height} · ${s.hashRate.toFixed(1)} H/s · ${s.peers} peers · mempool ${s.mempool} · last block ${s.lastBlockAgeS} s ago`;
+    const syncing =
+      s.sync?.syncing === true
+        ? ` · syncing ${s.sync.height}/${s.sync.target}${s.sync.etaS === null ? '' : `, ETA ${Math.ceil(s.sync.etaS)} s`}`
+        : '';
+    return `height ${s.height} · ${s.hashRate.toFixed(1)} H/s · ${s.peers} peers · mempool ${s.mempool} · last block ${s.lastBlockAgeS} s ago${syncing}`;
   }
 
   /** Stops in reverse order of start; resolves once LMDB is flushed and closed. */
@@ -265,6 +327,7 @@ export class AltostreamNode {
     if (this.expiryTimer !== null) clearInterval(this.expiryTimer);
     this.leader.stop();
     await this.miner?.stop();
+    await this.network?.stop();
     await this.api.close();
     // Nothing writes any more: what is logged here is what the next start finds.
     const tip = this.chain.tip;

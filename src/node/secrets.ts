@@ -8,6 +8,8 @@ import { InvalidArgumentError } from '../util/errors.js';
 
 export const NODE_KEY_FILE = 'node-key';
 export const API_TOKEN_FILE = 'api-token';
+/** The seed of the libp2p peer key: the peer id stays the same across restarts. */
+export const P2P_KEY_FILE = 'p2p-key';
 
 /** Reads a 32-byte hex secret, creating it on first use. */
 export function loadOrCreateSecret(dir: string, name: string): Uint8Array {

@@ -29,6 +29,7 @@ export async function startTestNode(teardown: Teardown, config: Partial<NodeConf
       apiPort: 0,
       statusIntervalMs: 3_600_000,
       mempool: {},
+      p2p: null,
       ...config,
     },
     { logger: createLogger({ level: 'silent' }) },

@@ -35,6 +35,19 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
               height: height,
               chainWork: decimal,
               peers: { type: 'integer' },
+              peerId: { type: ['string', 'null'] },
+              /** With /p2p/<id>: ready for another node's --bootstrap. */
+              listen: { type: 'array', items: { type: 'string' } },
+              sync: {
+                type: 'object',
+                properties: {
+                  syncing: { type: 'boolean' },
+                  height: { type: 'integer' },
+                  target: { type: 'integer' },
+                  rate: { type: 'number' },
+                  etaS: { type: ['number', 'null'] },
+                },
+              },
               mempool: {
                 type: 'object',
                 properties: { count: { type: 'integer' }, bytes: { type: 'integer' }, minFeeRate: decimal },
@@ -58,7 +71,16 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         tip: blockRefView(tip),
         height: Number(tip.keyHeight),
         chainWork: tip.chainWork.toString(),
-        peers: mods.peers(),
+        peers: mods.network?.peerCount() ?? 0,
+        peerId: mods.network?.peerId ?? null,
+        listen: mods.network?.listenAddresses() ?? [],
+        sync: mods.network?.syncProgress() ?? {
+          syncing: false,
+          height: Number(tip.keyHeight),
+          target: Number(tip.keyHeight),
+          rate: 0,
+          etaS: null,
+        },
         mempool: {
           count: mods.mempool.count,
           bytes: mods.mempool.bytes,
@@ -66,7 +88,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         },
         mining: mods.mining.active,
         hashRate: mods.mining.hashRate(),
-        syncing: false,
+        syncing: mods.network?.syncProgress().syncing ?? false,
         lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
       };
     },

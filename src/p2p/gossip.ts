@@ -1,0 +1,192 @@
+// Gossip (PROTOCOL.md §10.2): each message is size-checked, decoded and
+// validated, and the verdict is reported to gossipsub — ACCEPT relays it,
+// IGNORE drops it quietly, REJECT drops it and costs the sender score. A
+// RuleError becomes a verdict in one place (verdictFor); anything else is our
+// bug. Validation runs from bounded per-topic queues; what overflows is
+// IGNOREd and counted.
+import { TopicValidatorResult } from '@libp2p/interface';
+import type { AddResult, AnyBlock } from '../chain/chain.js';
+import { RuleError } from '../protocol/errors.js';
+import { decodeKeyBlock } from '../protocol/key-block.js';
+import { decodeMicroblock } from '../protocol/microblock.js';
+import type { NetworkName } from '../protocol/params.js';
+import { decodeTx, type Tx } from '../protocol/tx.js';
+import type { Logger } from '../util/logger.js';
+import { pubsubOf, type Host } from './host.js';
+import { TOPIC_KINDS, TOPIC_MAX_BYTES, topicKind, topicName, type TopicKind } from './topics.js';
+
+export const ENDORSEMENT_LENGTH = 129;
+
+/** How many messages of each topic may wait for validation. */
+const QUEUE_LIMITS: Readonly<Record<TopicKind, number>> = {
+  keyblock: 256,
+  microblock: 64,
+  tx: 20_000,
+  endorsement: 1024,
+};
+
+export interface GossipModules {
+  readonly host: Host;
+  readonly network: NetworkName;
+  readonly addBlock: (block: AnyBlock) => AddResult;
+  readonly addTx: (tx: Tx) => unknown;
+  readonly logger: Logger;
+  /** A peer sent what consensus calls invalid. */
+  readonly onInvalid: (peer: string, code: string) => void;
+  /** A block whose parent we do not have: the peer knows a chain we should fetch. */
+  readonly onOrphan: (peer: string) => void;
+}
+
+interface Pending {
+  readonly msgId: string;
+  readonly peer: string;
+  readonly data: Uint8Array;
+}
+
+export interface GossipCounters {
+  accepted: number;
+  ignored: number;
+  rejected: number;
+  dropped: number;
+}
+
+export function verdictFor(error: unknown): TopicValidatorResult {
+  if (!(error instanceof RuleError)) throw error; // our bug: on to the error log
+  return error.gossip === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
+}
+
+export class GossipRelay {
+  readonly counters: Record<TopicKind, GossipCounters> = Object.fromEntries(
+    TOPIC_KINDS.map((kind) => [kind, { accepted: 0, ignored: 0, rejected: 0, dropped: 0 }]),
+  ) as Record<TopicKind, GossipCounters>;
+  private readonly queues = new Map<TopicKind, Pending[]>(TOPIC_KINDS.map((kind) => [kind, []]));
+  private scheduled = false;
+  private stopped = false;
+
+  constructor(private readonly mods: GossipModules) {}
+
+  start(): void {
+    const pubsub = pubsubOf(this.mods.host);
+    for (const kind of TOPIC_KINDS) pubsub.subscribe(topicName(this.mods.network, kind));
+    pubsub.addEventListener('gossipsub:message', (event) => {
+      const { msgId, propagationSource, msg } = event.detail;
+      const kind = topicKind(this.mods.network, msg.topic);
+      const peer = propagationSource.toString();
+      if (kind === undefined) {
+        this.report(msgId, peer, TopicValidatorResult.Reject);
+        return;
+      }
+      // [REJECT] Over the topic's size: dropped before any decoding (§10.2).
+      if (msg.data.length > TOPIC_MAX_BYTES[kind]) {
+        this.finish(kind, { msgId, peer, data: msg.data }, TopicValidatorResult.Reject, 'oversize');
+        return;
+      }
+      const queue = this.queues.get(kind)!;
+      if (queue.length >= QUEUE_LIMITS[kind]) {
+        this.counters[kind].dropped++;
+        this.report(msgId, peer, TopicValidatorResult.Ignore);
+        return;
+      }
+      queue.push({ msgId, peer, data: msg.data });
+      this.schedule();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Publishes our own message; with no peers that is normal, not an error. */
+  async publish(kind: TopicKind, data: Uint8Array): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await pubsubOf(this.mods.host).publish(topicName(this.mods.network, kind), data);
+    } catch (error) {
+      this.mods.logger.debug({ err: error, kind }, 'publish failed');
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Validates for up to ~20 ms, then yields so the node keeps serving. */
+  private drain(): void {
+    const started = performance.now();
+    for (const kind of TOPIC_KINDS) {
+      const queue = this.queues.get(kind)!;
+      while (queue.length > 0 && performance.now() - started < 20) {
+        const item = queue.shift()!;
+        const [verdict, code] = this.validate(kind, item.data, item.peer);
+        this.finish(kind, item, verdict, code);
+      }
+    }
+    if (TOPIC_KINDS.some((kind) => this.queues.get(kind)!.length > 0)) this.schedule();
+  }
+
+  private validate(
+    kind: TopicKind,
+    data: Uint8Array,
+    peer: string,
+  ): [TopicValidatorResult, string | undefined] {
+    try {
+      switch (kind) {
+        case 'keyblock':
+          return this.block({ kind: 'key', block: decodeKeyBlock(data) }, peer);
+        case 'microblock':
+          return this.block({ kind: 'micro', block: decodeMicroblock(data) }, peer);
+        case 'tx':
+          this.mods.addTx(decodeTx(data));
+          return [TopicValidatorResult.Accept, undefined];
+        case 'endorsement':
+          // [REJECT] wrong size; [IGNORE] the rest: no key block awaits endorsement until Proof of Activity.
+          if (data.length !== ENDORSEMENT_LENGTH) {
+            return [TopicValidatorResult.Reject, 'bad-encoding'];
+          }
+          return [TopicValidatorResult.Ignore, undefined];
+      }
+    } catch (error) {
+      if (!(error instanceof RuleError)) {
+        this.mods.logger.error({ err: error, kind }, 'gossip validation failed');
+        return [TopicValidatorResult.Ignore, undefined];
+      }
+      return [verdictFor(error), error.code];
+    }
+  }
+
+  private block(block: AnyBlock, peer: string): [TopicValidatorResult, string | undefined] {
+    const result = this.mods.addBlock(block);
+    if (result === 'orphan') {
+      // [IGNORE] Unknown parent: queue it (the chain's orphan pool) and fetch the chain.
+      this.mods.onOrphan(peer);
+      return [TopicValidatorResult.Ignore, undefined];
+    }
+    if (result === 'duplicate') return [TopicValidatorResult.Ignore, undefined];
+    return [TopicValidatorResult.Accept, undefined];
+  }
+
+  private finish(
+    kind: TopicKind,
+    item: Pending,
+    verdict: TopicValidatorResult,
+    code: string | undefined,
+  ): void {
+    const counters = this.counters[kind];
+    if (verdict === TopicValidatorResult.Accept) counters.accepted++;
+    else if (verdict === TopicValidatorResult.Ignore) counters.ignored++;
+    else counters.rejected++;
+    this.report(item.msgId, item.peer, verdict);
+    if (verdict === TopicValidatorResult.Reject) this.mods.onInvalid(item.peer, code ?? 'invalid');
+  }
+
+  private report(msgId: string, peer: string, verdict: TopicValidatorResult): void {
+    if (this.stopped) return;
+    // The source must be a string: a PeerId object silently loses the penalty (stack-versions.md, gotcha 5).
+    pubsubOf(this.mods.host).reportMessageValidationResult(msgId, peer, verdict);
+  }
+}

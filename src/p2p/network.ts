@@ -1,0 +1,221 @@
+// The node's network: the libp2p host, gossip, request/response, sync and the
+// ban list, started and stopped together. New peers get the status handshake
+// (a different genesis is disconnected); a peer that sends what consensus
+// calls invalid is disconnected and banned.
+import type { PeerId, PrivateKey } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
+import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
+import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
+import type { NetworkName } from '../protocol/params.js';
+import { encodeTx, type Tx } from '../protocol/tx.js';
+import type { Logger } from '../util/logger.js';
+import { BanList } from './bans.js';
+import { GossipRelay } from './gossip.js';
+import { createHost, stopHost, type Host } from './host.js';
+import { ReqResp } from './reqresp.js';
+import { Syncer, type SyncProgress } from './sync.js';
+import type { Status } from './wire.js';
+
+export interface NetworkOptions {
+  readonly network: NetworkName;
+  readonly privateKey: PrivateKey;
+  readonly listen: readonly string[];
+  readonly bootstrap: readonly string[];
+  readonly maxPeers: number;
+  readonly banMs: number;
+  readonly stallMs: number;
+}
+
+export interface NetworkModules {
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks'>;
+  readonly genesisId: Uint8Array;
+  readonly addBlock: (block: AnyBlock) => AddResult;
+  readonly addTx: (tx: Tx) => unknown;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export interface PeerInfo {
+  readonly id: string;
+  readonly addresses: string[];
+  readonly direction: 'inbound' | 'outbound';
+  readonly tipKeyHeight: number | null;
+  readonly chainWork: string | null;
+}
+
+const REDIAL_MS = 5000;
+
+export class P2pNetwork {
+  private readonly statuses = new Map<string, Status>();
+  private redialTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly opts: NetworkOptions,
+    private readonly mods: NetworkModules,
+    readonly host: Host,
+    readonly bans: BanList,
+    readonly gossip: GossipRelay,
+    readonly reqresp: ReqResp,
+    readonly sync: Syncer,
+  ) {}
+
+  static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
+    const bans = new BanList({ durationMs: opts.banMs }, { now: mods.now });
+    const host = await createHost({
+      network: opts.network,
+      privateKey: opts.privateKey,
+      listen: opts.listen,
+      maxPeers: opts.maxPeers,
+      isBanned: (peer) => bans.isBanned(peer),
+    });
+    const holder: { network?: P2pNetwork } = {};
+    const onInvalid = (peer: string, code: string): void => {
+      holder.network?.punish(peer, code);
+    };
+    const reqresp = new ReqResp({
+      host,
+      network: opts.network,
+      chain: mods.chain,
+      genesisId: mods.genesisId,
+      logger: mods.logger,
+      onStatus: (peer, status) => holder.network?.onStatus(peer, status),
+      onInvalid,
+    });
+    const sync = new Syncer(
+      { stallMs: opts.stallMs },
+      {
+        chain: mods.chain,
+        addBlock: mods.addBlock,
+        reqresp,
+        peerId: (peer) => peerIdFromString(peer),
+        logger: mods.logger,
+        now: mods.now,
+        onInvalid,
+      },
+    );
+    const gossip = new GossipRelay({
+      host,
+      network: opts.network,
+      addBlock: mods.addBlock,
+      addTx: mods.addTx,
+      logger: mods.logger,
+      onInvalid,
+      onOrphan: (peer) => {
+        void holder.network?.handshake(peerIdFromString(peer));
+      },
+    });
+    const network = new P2pNetwork(opts, mods, host, bans, gossip, reqresp, sync);
+    holder.network = network;
+    await reqresp.start();
+    gossip.start();
+    host.addEventListener('peer:connect', (event) => {
+      void network.handshake(event.detail);
+    });
+    host.addEventListener('peer:disconnect', (event) => {
+      network.statuses.delete(event.detail.toString());
+      network.sync.removePeer(event.detail.toString());
+    });
+    await host.start();
+    network.dialBootstrap();
+    network.redialTimer = setInterval(() => {
+      network.dialBootstrap();
+    }, REDIAL_MS);
+    return network;
+  }
+
+  get peerId(): string {
+    return this.host.peerId.toString();
+  }
+
+  /** Our listen addresses with /p2p/<id>: what another node passes to --bootstrap. */
+  listenAddresses(): string[] {
+    return this.host.getMultiaddrs().map((a) => a.toString());
+  }
+
+  peerCount(): number {
+    return this.host.getPeers().length;
+  }
+
+  peers(): PeerInfo[] {
+    return this.host.getConnections().map((connection) => {
+      const id = connection.remotePeer.toString();
+      const status = this.statuses.get(id);
+      return {
+        id,
+        addresses: [connection.remoteAddr.toString()],
+        direction: connection.direction,
+        tipKeyHeight: status === undefined ? null : Number(status.tipKeyHeight),
+        chainWork: status === undefined ? null : status.chainWork.toString(),
+      };
+    });
+  }
+
+  syncProgress(): SyncProgress {
+    return this.sync.progress();
+  }
+
+  publishKeyBlock(block: KeyBlock): void {
+    void this.gossip.publish('keyblock', encodeKeyBlock(block));
+  }
+
+  publishMicroblock(block: Microblock): void {
+    void this.gossip.publish('microblock', encodeMicroblock(block));
+  }
+
+  publishTx(tx: Tx): void {
+    void this.gossip.publish('tx', encodeTx(tx));
+  }
+
+  async stop(): Promise<void> {
+    if (this.redialTimer !== null) clearInterval(this.redialTimer);
+    this.sync.stop();
+    this.gossip.stop();
+    await stopHost(this.host);
+  }
+
+  private dialBootstrap(): void {
+    const connected = new Set(this.host.getPeers().map((p) => p.toString()));
+    for (const address of this.opts.bootstrap) {
+      // The last /p2p/<id> component names the peer to dial.
+      const peer =
+        multiaddr(address)
+          .getComponents()
+          .filter((c) => c.name === 'p2p')
+          .at(-1)?.value ?? null;
+      if (peer !== null && (connected.has(peer) || this.bans.isBanned(peer))) continue;
+      this.host.dial(multiaddr(address)).catch((error: unknown) => {
+        this.mods.logger.debug({ err: error, address }, 'bootstrap dial failed');
+      });
+    }
+  }
+
+  private async handshake(peer: PeerId): Promise<void> {
+    try {
+      await this.reqresp.status(peer);
+    } catch (error) {
+      this.mods.logger.debug({ err: error, peer: peer.toString() }, 'status handshake failed');
+    }
+  }
+
+  private onStatus(peer: string, status: Status): void {
+    if (!Buffer.from(status.genesisId).equals(this.mods.genesisId)) {
+      this.mods.logger.info({ peer }, 'peer is on another chain (different genesis): disconnecting');
+      void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
+      return;
+    }
+    this.statuses.set(peer, status);
+    this.sync.onStatus(peer, status);
+  }
+
+  /** A peer sent what consensus calls invalid: ban it and hang up. */
+  punish(peer: string, code: string): void {
+    if (this.bans.isBanned(peer)) return;
+    this.bans.ban(peer, code);
+    this.mods.logger.warn({ peer, code }, 'banned a peer for an invalid message');
+    this.statuses.delete(peer);
+    this.sync.removePeer(peer);
+    void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
+  }
+}

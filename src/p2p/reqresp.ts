@@ -1,0 +1,213 @@
+// Request/response protocols of PROTOCOL.md §10.3, one request per stream:
+// status (both sides send theirs), blocks-by-range and blocks-by-id. Served
+// from the best chain within the response cap, with a per-peer rate limit;
+// every read has a size limit and the policy timeout of 10 s.
+import type { Stream } from '@libp2p/interface';
+import { byteStream } from 'it-byte-stream';
+import type { Chain } from '../chain/chain.js';
+import type { Entry } from '../chain/index-entry.js';
+import { encodeKeyBlock } from '../protocol/key-block.js';
+import { encodeMicroblock } from '../protocol/microblock.js';
+import type { NetworkName } from '../protocol/params.js';
+import type { Logger } from '../util/logger.js';
+import type { Host } from './host.js';
+import {
+  KEY_TIP_SEQ,
+  MAX_BLOCK_MESSAGE,
+  MAX_RESPONSE_BYTES,
+  STATUS_LENGTH,
+  decodeBlockMessage,
+  decodeIdsRequest,
+  decodeRangeRequest,
+  decodeStatus,
+  encodeBlockMessage,
+  encodeIdsRequest,
+  encodeRangeRequest,
+  encodeStatus,
+  frame,
+  readFrame,
+  type BlockMessage,
+  type RangeRequest,
+  type Status,
+} from './wire.js';
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** Requests each peer may make per protocol per window before it is refused. */
+const RATE_LIMIT = { requests: 50, windowMs: 10_000 };
+
+export function protocolName(
+  network: NetworkName,
+  name: 'status' | 'blocks-by-range' | 'blocks-by-id',
+): string {
+  return `/alto/${network}/${name}/1`;
+}
+
+export interface ReqRespModules {
+  readonly host: Host;
+  readonly network: NetworkName;
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks'>;
+  readonly genesisId: Uint8Array;
+  readonly logger: Logger;
+  /** A peer's status arrived (on either side of the handshake). */
+  readonly onStatus: (peer: string, status: Status) => void;
+  /** The peer answered with garbage or broke the protocol. */
+  readonly onInvalid: (peer: string, code: string) => void;
+}
+
+export function ourStatus(chain: Pick<Chain, 'tip'>, genesisId: Uint8Array): Status {
+  const tip = chain.tip;
+  return {
+    genesisId,
+    tipId: tip.id,
+    tipKeyHeight: tip.keyHeight,
+    tipSeq: tip.kind === 'micro' ? tip.seq : KEY_TIP_SEQ,
+    chainWork: tip.chainWork,
+  };
+}
+
+function encodeEntry(entry: Entry): Uint8Array {
+  return entry.kind === 'key'
+    ? encodeBlockMessage({ kind: 'key', bytes: encodeKeyBlock(entry.block) })
+    : encodeBlockMessage({ kind: 'micro', bytes: encodeMicroblock(entry.block) });
+}
+
+/** Best-chain blocks from (key height, start index), at most `maxEpochs` epochs, within the response cap. */
+export function rangeResponse(chain: ReqRespModules['chain'], request: RangeRequest): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let bytes = 0;
+  for (let h = request.keyHeight; h < request.keyHeight + BigInt(request.maxEpochs); h++) {
+    const epoch = chain.epochBlocks(h);
+    if (epoch.length === 0) break;
+    const from = h === request.keyHeight ? request.startIndex : 0;
+    for (const entry of epoch.slice(from)) {
+      const message = encodeEntry(entry);
+      // At least one block; past the cap only to finish a key block and its activation microblock.
+      const finishing = entry.kind === 'micro' && entry.seq === 0 && out.length > 0;
+      if (out.length > 0 && bytes + message.length > MAX_RESPONSE_BYTES && !finishing) return out;
+      out.push(message);
+      bytes += message.length;
+    }
+  }
+  return out;
+}
+
+export class ReqResp {
+  private readonly usage = new Map<string, { windowStart: number; count: number }>();
+
+  constructor(private readonly mods: ReqRespModules) {}
+
+  async start(): Promise<void> {
+    const { host, network } = this.mods;
+    await host.handle(protocolName(network, 'status'), ({ stream, connection }) => {
+      void this.serve(stream, connection.remotePeer.toString(), 'status');
+    });
+    await host.handle(protocolName(network, 'blocks-by-range'), ({ stream, connection }) => {
+      void this.serve(stream, connection.remotePeer.toString(), 'blocks-by-range');
+    });
+    await host.handle(protocolName(network, 'blocks-by-id'), ({ stream, connection }) => {
+      void this.serve(stream, connection.remotePeer.toString(), 'blocks-by-id');
+    });
+  }
+
+  private allowed(peer: string, protocol: string): boolean {
+    const key = `${peer} ${protocol}`;
+    const now = Date.now();
+    const usage = this.usage.get(key);
+    if (usage === undefined || now - usage.windowStart > RATE_LIMIT.windowMs) {
+      this.usage.set(key, { windowStart: now, count: 1 });
+      return true;
+    }
+    usage.count++;
+    return usage.count <= RATE_LIMIT.requests;
+  }
+
+  private async serve(
+    stream: Stream,
+    peer: string,
+    protocol: 'status' | 'blocks-by-range' | 'blocks-by-id',
+  ): Promise<void> {
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const bytes = byteStream(stream);
+    try {
+      if (protocol !== 'status' && !this.allowed(peer, protocol)) {
+        this.mods.logger.debug({ peer, protocol }, 'request refused: over the rate limit');
+        stream.abort(new Error('rate limited'));
+        return;
+      }
+      if (protocol === 'status') {
+        const message = await readFrame(bytes, STATUS_LENGTH, { signal });
+        if (message === null) return;
+        const status = decodeStatus(message);
+        await bytes.write(frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId))), { signal });
+        this.mods.onStatus(peer, status);
+      } else if (protocol === 'blocks-by-range') {
+        const message = await readFrame(bytes, 16, { signal });
+        if (message === null) return;
+        for (const block of rangeResponse(this.mods.chain, decodeRangeRequest(message))) {
+          await bytes.write(frame(block), { signal });
+        }
+      } else {
+        const message = await readFrame(bytes, 1 + 64 * 32, { signal });
+        if (message === null) return;
+        let sent = 0;
+        for (const id of decodeIdsRequest(message)) {
+          const entry = this.mods.chain.get(id);
+          const block = entry === undefined ? encodeBlockMessage({ kind: 'unknown' }) : encodeEntry(entry);
+          if (sent > 0 && sent + block.length > MAX_RESPONSE_BYTES) break;
+          await bytes.write(frame(block), { signal });
+          sent += block.length;
+        }
+      }
+      await stream.close({ signal });
+    } catch (error) {
+      this.mods.logger.debug({ err: error, peer, protocol }, 'request failed');
+      stream.abort(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The status handshake: send ours, read theirs. */
+  async status(peer: Host['peerId']): Promise<Status> {
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const stream = await this.mods.host.dialProtocol(peer, protocolName(this.mods.network, 'status'), {
+      signal,
+    });
+    const bytes = byteStream(stream);
+    await bytes.write(frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId))), { signal });
+    const message = await readFrame(bytes, STATUS_LENGTH, { signal });
+    await stream.close({ signal }).catch(() => undefined);
+    if (message === null) throw new Error('the peer closed the status stream without its status');
+    const status = decodeStatus(message);
+    this.mods.onStatus(peer.toString(), status);
+    return status;
+  }
+
+  /** blocks-by-range or blocks-by-id: the block messages, as they arrive. */
+  async *blocks(
+    peer: Host['peerId'],
+    request: { range: RangeRequest } | { ids: readonly Uint8Array[] },
+    signal: AbortSignal,
+  ): AsyncGenerator<BlockMessage> {
+    const protocol = protocolName(this.mods.network, 'range' in request ? 'blocks-by-range' : 'blocks-by-id');
+    const stream = await this.mods.host.dialProtocol(peer, protocol, { signal });
+    try {
+      const bytes = byteStream(stream);
+      await bytes.write(
+        frame('range' in request ? encodeRangeRequest(request.range) : encodeIdsRequest(request.ids)),
+        { signal },
+      );
+      let total = 0;
+      for (;;) {
+        const message = await readFrame(bytes, MAX_BLOCK_MESSAGE, { signal });
+        if (message === null) return;
+        total += message.length;
+        if (total > MAX_RESPONSE_BYTES + 2 * MAX_BLOCK_MESSAGE) {
+          this.mods.onInvalid(peer.toString(), 'oversize');
+          return;
+        }
+        yield decodeBlockMessage(message);
+      }
+    } finally {
+      stream.abort(new Error('done'));
+    }
+  }
+}
