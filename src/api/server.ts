@@ -66,6 +66,7 @@ export interface ApiNetwork {
   readonly peerId: string;
   listenAddresses(): string[];
   peerCount(): number;
+  connect(address: string): Promise<string>;
   peers(): {
     id: string;
     addresses: string[];
@@ -132,7 +133,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   txRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   eventRoutes(app, mods);
-  peerRoutes(app, mods);
+  peerRoutes(app, mods, requireToken);
   app.get(
     '/openapi.json',
     {

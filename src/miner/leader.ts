@@ -54,6 +54,10 @@ const EMPTY_ACTIVATION_HASH = sha256d(encodeActivation([]));
 export class Leader {
   readonly leaderKey: Uint8Array;
   private timer: NodeJS.Timeout | null = null;
+  /** The tip the timer was set for: a new tip reschedules it. */
+  private timerTip = '';
+  /** When we last published, by our clock: the pace is kept by the clock, not by header times. */
+  private lastPublishedAtMs = 0;
   private lastSigned: { keyHex: string; seq: number } | null = null;
   private stopped = false;
   published = 0;
@@ -73,7 +77,13 @@ export class Leader {
 
   /** Transactions arrived or the tip moved: schedule a microblock if we lead and have any. */
   poke(): void {
-    if (this.stopped || this.timer !== null || !this.isLeading() || this.mods.txs.count === 0) return;
+    if (this.stopped || !this.isLeading() || this.mods.txs.count === 0) return;
+    const tip = this.mods.chain.tip.hex;
+    if (this.timer !== null) {
+      if (this.timerTip === tip) return;
+      clearTimeout(this.timer);
+    }
+    this.timerTip = tip;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.publish();
@@ -103,8 +113,17 @@ export class Leader {
     return Math.max(1, this.opts.intervalMs, this.mods.params.minMicroblockIntervalMs);
   }
 
+  /**
+   * When the next microblock may go out: one interval after our last one, and
+   * not while its header time (at least the parent's plus the interval) would
+   * be too far ahead of the clock for peers to accept (§3.3 rule 4).
+   */
   private dueInMs(): number {
-    return Math.max(0, this.parentTimeMs() + this.spacingMs() - this.mods.now());
+    const now = this.mods.now();
+    const paced = this.lastPublishedAtMs + this.spacingMs() - now;
+    const latestAcceptable = now + this.mods.params.microblockFutureLimitMs / 2;
+    const tooFarAhead = this.parentTimeMs() + this.spacingMs() - latestAcceptable;
+    return Math.max(0, paced, tooFarAhead);
   }
 
   /** Signs and submits one microblock on the tip; false if there was nothing to do. */
@@ -149,6 +168,7 @@ export class Leader {
       return false;
     }
     this.published++;
+    this.lastPublishedAtMs = this.mods.now();
     this.mods.logger.debug(
       { keyHeight: Number(tip.keyHeight), seq, txs: txs.length },
       'published a microblock',

@@ -248,11 +248,16 @@ export class AltostreamNode {
     });
     chain.on('connected', (entry: Entry) => {
       mempool.onBlockConnected(entry.kind === 'micro' ? entry.block.txs : []);
-      if (entry.kind === 'key') mempool.expire();
+      if (entry.kind === 'key') {
+        mempool.expire();
+        // A key block that came by sync is not gossiped: the status tells peers what to fetch.
+        this.network?.announceTip();
+      }
       this.queueRefresh();
     });
     chain.on('reorged', (reorg) => {
       mempool.revalidate();
+      this.network?.announceTip();
       this.logger.warn(
         {
           from: reorg.from.hex,

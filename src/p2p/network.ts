@@ -46,10 +46,12 @@ export interface PeerInfo {
 }
 
 const REDIAL_MS = 5000;
+const ANNOUNCE_MS = 1000;
 
 export class P2pNetwork {
   private readonly statuses = new Map<string, Status>();
   private redialTimer: NodeJS.Timeout | null = null;
+  private announceTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly opts: NetworkOptions,
@@ -152,8 +154,28 @@ export class P2pNetwork {
     });
   }
 
+  /** Connects to a peer now (the admin route POST /peers); a banned peer is refused. */
+  async connect(address: string): Promise<string> {
+    const target = multiaddr(address);
+    const connection = await this.host.dial(target, { signal: AbortSignal.timeout(10_000) });
+    return connection.remotePeer.toString();
+  }
+
   syncProgress(): SyncProgress {
     return this.sync.progress();
+  }
+
+  /**
+   * Our tip moved by other means than gossip (a sync, a reorg): tell every peer
+   * our status at most once a second, so peers that only gossip new blocks
+   * still learn of a chain they should fetch.
+   */
+  announceTip(): void {
+    if (this.announceTimer !== null) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = null;
+      for (const peer of this.host.getPeers()) void this.handshake(peer);
+    }, ANNOUNCE_MS);
   }
 
   publishKeyBlock(block: KeyBlock): void {
@@ -170,6 +192,7 @@ export class P2pNetwork {
 
   async stop(): Promise<void> {
     if (this.redialTimer !== null) clearInterval(this.redialTimer);
+    if (this.announceTimer !== null) clearTimeout(this.announceTimer);
     this.sync.stop();
     this.gossip.stop();
     await stopHost(this.host);

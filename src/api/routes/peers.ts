@@ -1,9 +1,47 @@
 // GET /peers: the connected peers, with what their status handshake told us.
+// POST /peers (token): connect to a peer now.
 import type { FastifyInstance } from 'fastify';
-import { errorResponses, noQuery } from '../schemas.js';
-import type { ApiModules } from '../server.js';
+import { BadRequestError } from '../errors.js';
+import { errorBody, errorResponses, noQuery } from '../schemas.js';
+import type { ApiModules, RequireToken } from '../server.js';
 
-export function peerRoutes(app: FastifyInstance, mods: ApiModules): void {
+export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken: RequireToken): void {
+  app.post(
+    '/peers',
+    {
+      preHandler: requireToken,
+      schema: {
+        summary: 'Connect to a peer by multiaddr (with /p2p/<id>)',
+        security: [{ bearer: [] }],
+        body: {
+          type: 'object',
+          required: ['address'],
+          properties: { address: { type: 'string', minLength: 1, maxLength: 512 } },
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', required: ['peer'], properties: { peer: { type: 'string' } } },
+          ...errorResponses,
+          401: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const network = mods.network;
+      if (network === null)
+        throw new BadRequestError('p2p-off', 'this node runs without P2P: start it with --listen');
+      const { address } = request.body as { address: string };
+      try {
+        return { peer: await network.connect(address) };
+      } catch (error) {
+        throw new BadRequestError(
+          'dial-failed',
+          `could not connect to ${address}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
+  );
+
   app.get(
     '/peers',
     {

@@ -1,0 +1,181 @@
+// Nodes on 127.0.0.1 relaying blocks and transactions over libp2p gossip and
+// syncing over request/response, as real processes driven through their API.
+import { test } from 'tap';
+import { encodeAddress } from '../../src/protocol/address.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { encodeTx, txId } from '../../src/protocol/tx.js';
+import {
+  converged,
+  digest,
+  getJson,
+  mineOn,
+  mineRoundRobin,
+  startNetNode,
+  status,
+  until,
+  type NetNode,
+} from '../helpers/network.js';
+import { SseClient } from '../helpers/sse.js';
+import { transfer } from '../helpers/txs.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const FEE = 10n ** 11n * 200n;
+
+async function postTx(node: NetNode, nonce: bigint, to: number): Promise<string> {
+  const tx = transfer(new Uint8Array(20).fill(to), 10n ** 18n, { fee: FEE, nonce });
+  await getJson(`${node.url}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hex: hex(encodeTx(tx)) }),
+  });
+  return hex(txId(tx));
+}
+
+test('4 nodes in a line mine round-robin, converge on one tip and digest, and relay a transfer from A to D', async (t) => {
+  //   A — B — C — D
+  const a = await startNetNode(t);
+  const b = await startNetNode(t, ['--bootstrap', a.address]);
+  const c = await startNetNode(t, ['--bootstrap', b.address]);
+  const d = await startNetNode(t, ['--bootstrap', c.address]);
+  const line = [a, b, c, d];
+  await until(
+    10_000,
+    'the line is connected',
+    async () => (await status(d)).peers >= 1 && (await status(b)).peers >= 2,
+  );
+
+  for (let i = 0; i < 8; i++) {
+    const miner = line[i % 4]!;
+    const next = line[(i + 1) % 4]!;
+    const id = await mineOn(miner);
+    // Round-robin: the next miner builds on this block, so wait until it has it.
+    await until(
+      10_000,
+      `block ${i + 1} reaches the next miner`,
+      async () => (await status(next)).tip.id === id,
+    );
+  }
+  const settle = await until(10_000, 'all four on one tip and digest', () => converged(line));
+  t.ok(settle < 10_000, `converged ${Math.round(settle)} ms after the last block`);
+  t.equal((await status(d)).height, 8);
+
+  const id = await postTx(a, 0n, 0x44);
+  await until(10_000, 'the transfer sent to A is confirmed on D', async () => {
+    const seen = await fetch(`${d.url}/txs/${id}`);
+    return seen.ok && ((await seen.json()) as { status: string }).status === 'confirmed';
+  });
+  t.pass('confirmed and visible on D');
+  await until(10_000, 'converged after the transfer', () => converged(line));
+  const account = await getJson<{ balance: string }>(
+    `${d.url}/accounts/${encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x44))}`,
+  );
+  t.equal(account.balance, (10n ** 18n).toString());
+
+  // Clean stop with peers connected: exit 0 within 5 s of SIGTERM.
+  for (const node of line) {
+    const started = performance.now();
+    node.proc.kill('SIGTERM');
+    const exit = await node.proc.exited;
+    t.equal(exit.code, 0);
+    t.ok(performance.now() - started < 5000, `stopped in ${Math.round(performance.now() - started)} ms`);
+  }
+});
+
+test('a fresh node joining a peer with 300 key blocks and microblocks syncs to the same tip and digest', async (t) => {
+  const a = await startNetNode(t, ['--microblock-interval', '0.05']);
+  let nonce = 0n;
+  for (let i = 0; i < 300; i++) {
+    await mineOn(a);
+    if (i % 10 === 0) {
+      // A's own epoch: its leader puts these in a microblock before the next key block.
+      for (let k = 0; k < 3; k++) await postTx(a, nonce++, 0x50 + k);
+      await until(
+        10_000,
+        'the transfers are in a microblock',
+        async () => (await getJson<{ count: number }>(`${a.url}/mempool`)).count === 0,
+      );
+    }
+  }
+  await until(10_000, 'the last transfers are mined', async () => (await status(a)).height >= 300);
+  await until(
+    10_000,
+    'an empty mempool',
+    async () => (await getJson<{ count: number }>(`${a.url}/mempool`)).count === 0,
+  );
+  const fresh = await startNetNode(t, ['--bootstrap', a.address]);
+  const took = await until(60_000, 'the fresh node catches up', async () => converged([a, fresh]));
+  t.ok(true, `synced 300 key blocks in ${Math.round(took)} ms`);
+  const [da, df] = await Promise.all([digest(a), digest(fresh)]);
+  t.equal(df.tip.keyHeight, da.tip.keyHeight);
+  t.equal(df.digest, da.digest);
+});
+
+test('partition: two pairs mine apart, reconnect, and converge on the heavier chain; the loser returns its transfers to the mempool', async (t) => {
+  //   A — B    C — D      apart: A/B mine 12 key blocks, C/D mine 10 (with a transfer)
+  //   A — B — C — D      reconnected: C and D reorganise to A/B's chain
+  const a = await startNetNode(t);
+  const b = await startNetNode(t, ['--bootstrap', a.address]);
+  const c = await startNetNode(t);
+  const d = await startNetNode(t, ['--bootstrap', c.address]);
+  await until(
+    10_000,
+    'pairs connected',
+    async () => (await status(b)).peers >= 1 && (await status(d)).peers >= 1,
+  );
+  const events = await SseClient.open(`${d.url}/events?types=block_connected,block_disconnected,reorg`);
+  t.teardown(() => {
+    events.close();
+  });
+  await mineRoundRobin([a, b], 12);
+  let lostTx = '';
+  await mineRoundRobin([c, d], 10, async (i) => {
+    if (i !== 4) return;
+    const id = await postTx(c, 0n, 0x66);
+    lostTx = id;
+    await until(10_000, 'the transfer is in a microblock on C/D', async () => {
+      const seen = await getJson<{ status: string }>(`${c.url}/txs/${id}`);
+      return seen.status === 'confirmed';
+    });
+  });
+  await until(10_000, 'each pair agrees', async () => (await converged([a, b])) && (await converged([c, d])));
+  const losing = await digest(d);
+  t.equal(losing.tip.keyHeight, 10);
+
+  await getJson(`${b.url}/peers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${b.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ address: c.address }),
+  });
+  const took = await until(30_000, 'all four converge', () => converged([a, b, c, d]));
+  t.ok(true, `converged ${Math.round(took)} ms after reconnecting`);
+  t.equal((await digest(d)).tip.keyHeight, 12, 'on the heavier chain');
+  t.equal(
+    (await digest(d)).digest,
+    (await digest(a)).digest,
+    'the state of a node that only saw the winning chain',
+  );
+  // Back in C's mempool — or, if a leader of the winning chain already took it from there, confirmed again.
+  const returned = await getJson<{ status: string; block: { keyHeight: number } | null }>(
+    `${c.url}/txs/${lostTx}`,
+  );
+  t.ok(
+    returned.status === 'pending' || returned.block !== null,
+    `the losing branch's transfer is ${returned.status}, not lost`,
+  );
+
+  await events.wait((m) => m.some((e) => e.event === 'reorg'));
+  const kinds = events.messages.map((m) => m.event);
+  const firstDisconnect = kinds.indexOf('block_disconnected');
+  const lastDisconnect = kinds.lastIndexOf('block_disconnected');
+  const reorgAt = kinds.indexOf('reorg');
+  t.ok(firstDisconnect > 0, 'the reorg disconnects');
+  t.ok(
+    kinds.slice(firstDisconnect, lastDisconnect + 1).every((k) => k === 'block_disconnected'),
+    'disconnects come together',
+  );
+  t.ok(
+    kinds.slice(lastDisconnect + 1, reorgAt).every((k) => k === 'block_connected') &&
+      reorgAt > lastDisconnect + 1,
+    'then the connects, then the reorg',
+  );
+});
