@@ -75,6 +75,9 @@ export interface ApiNetwork {
     chainWork: string | null;
   }[];
   syncProgress(): { syncing: boolean; height: number; target: number; rate: number; etaS: number | null };
+  banned(): { peer: string; until: number; reason: string }[];
+  /** Per gossip topic: messages accepted, ignored, rejected, and dropped from a full validation queue. */
+  gossipCounters(): Record<string, { accepted: number; ignored: number; rejected: number; dropped: number }>;
 }
 
 export interface ApiModules {

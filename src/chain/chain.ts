@@ -203,11 +203,30 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.orphans.set(key, incoming);
       return 'orphan';
     }
+    // [IGNORE] A branch leaving the best chain more than UNDO_DEPTH key blocks below the tip can never
+    // be reorganised to (§3.4), so it is not stored: a peer cannot fill the disk with cheap old forks (§10.2).
+    const forkDepth = this.forkDepth(parent);
+    if (forkDepth > this.params.undoDepth) {
+      throw new RuleError('reorg-too-deep', { forkDepth }, { gossip: 'ignore' });
+    }
     // Stage 2: context, against the parent.
     const entry = this.contextCheck(incoming, id, parent, this.now());
     const result = this.place(entry, incoming);
     this.adoptOrphans(entry);
     return result;
+  }
+
+  /** How many key blocks below the tip `entry`'s branch leaves the best chain (0 on the best chain). */
+  private forkDepth(entry: Entry): number {
+    const tipHeight = this.tipEntry.keyHeight;
+    for (let key: KeyEntry | undefined = entry.epochKey; key !== undefined; key = key.parent?.epochKey) {
+      if (this.bestKeys[Number(key.keyHeight)] === key) {
+        // On the best chain at this epoch; a microblock parent must also be one the tip descends from.
+        return Number(tipHeight - key.keyHeight);
+      }
+      if (tipHeight - key.keyHeight > BigInt(this.params.undoDepth)) return Number(tipHeight - key.keyHeight);
+    }
+    return 0;
   }
 
   /** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */

@@ -161,6 +161,14 @@ export class P2pNetwork {
     return connection.remotePeer.toString();
   }
 
+  banned(): { peer: string; until: number; reason: string }[] {
+    return this.bans.list();
+  }
+
+  gossipCounters(): Record<string, { accepted: number; ignored: number; rejected: number; dropped: number }> {
+    return this.gossip.counters;
+  }
+
   syncProgress(): SyncProgress {
     return this.sync.progress();
   }

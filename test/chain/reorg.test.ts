@@ -3,6 +3,7 @@ import { FAUCET_ACCOUNT, transfer } from '../helpers/txs.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import type { Tables, WritableTable } from '../../src/storage/db.js';
+import { keyBlockId } from '../../src/protocol/key-block.js';
 
 const ALTO = 10n ** 18n;
 const ALICE = new Uint8Array(20).fill(0xa1);
@@ -148,9 +149,10 @@ test('orphans wait for their parent, then connect', async (t) => {
   t.equal(h.chain.tip.hex, builder.chain.tip.hex, 'b2 was adopted');
 });
 
-test('reorg-too-deep: a branch that would undo more than UNDO_DEPTH key blocks is refused', async (t) => {
+test('reorg-too-deep: a branch leaving the best chain more than UNDO_DEPTH key blocks below the tip is not even stored', async (t) => {
   //   g -> b1 -> b2 -> b3 -> b4
-  //    \-> c1 -> … -> c5*          would undo 4 key blocks with UNDO_DEPTH 3
+  //    \-> c1*                   4 key blocks below the tip with UNDO_DEPTH 3: refused, never stored
+  //          \-> d2              3 below: a side branch like any other
   const h = ChainHarness.open(
     (fn) => {
       t.teardown(fn);
@@ -163,12 +165,10 @@ test('reorg-too-deep: a branch that would undo more than UNDO_DEPTH key blocks i
     h.key(`b${i}`, parent);
     parent = `b${i}`;
   }
-  let side = 'g';
-  for (let i = 1; i <= 4; i++) {
-    h.key(`c${i}`, side, 0xc0 + i);
-    side = `c${i}`;
-  }
-  t.throws(() => h.key('c5', 'c4', 0xc5), { code: 'reorg-too-deep' });
+  t.throws(() => h.key('c1', 'g', 0xc1), { code: 'reorg-too-deep' });
+  const c1 = h.blocks.get('c1');
+  t.ok(c1?.kind === 'key' && h.chain.get(keyBlockId(c1.block.header)) === undefined, 'not stored');
+  t.equal(h.key('d2', 'b1', 0xd2), 'side');
   t.equal(h.tipName(), 'b4', 'the tip stays');
 });
 

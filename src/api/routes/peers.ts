@@ -46,13 +46,36 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
     '/peers',
     {
       schema: {
-        summary: 'Connected peers',
+        summary: 'Connected and banned peers, and gossip verdicts per topic',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['peers'],
+            required: ['peers', 'banned', 'gossip'],
             properties: {
+              banned: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    peer: { type: 'string' },
+                    until: { type: 'integer' },
+                    reason: { type: 'string' },
+                  },
+                },
+              },
+              gossip: {
+                type: 'object',
+                additionalProperties: {
+                  type: 'object',
+                  properties: {
+                    accepted: { type: 'integer' },
+                    ignored: { type: 'integer' },
+                    rejected: { type: 'integer' },
+                    dropped: { type: 'integer' },
+                  },
+                },
+              },
               peers: {
                 type: 'array',
                 items: {
@@ -72,6 +95,10 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
         },
       },
     },
-    () => ({ peers: mods.network?.peers() ?? [] }),
+    () => ({
+      peers: mods.network?.peers() ?? [],
+      banned: mods.network?.banned() ?? [],
+      gossip: mods.network?.gossipCounters() ?? {},
+    }),
   );
 }
