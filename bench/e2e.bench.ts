@@ -3,21 +3,18 @@
 // microblock. Reports the sustained confirmed rate and the time from submit
 // to inclusion (p50/p99). E2E_RATE (tx/s, default 2000) and E2E_SECONDS
 // (default 20) set the offered load; the node is the built CLI (npm run build).
-import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { getPublicKey, sign } from '../src/crypto/ed25519.js';
 import { sha256 } from '../src/crypto/hash.js';
 import { accountId } from '../src/protocol/address.js';
 import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
 import { encodeTx, txEncodedLength, txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
+import { startNode } from './node-process.js';
 import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SENDERS = 512;
 const FUND_PER_SENDER = 1000n * 10n ** 18n;
 const WINDOW_MS = 5000;
@@ -43,44 +40,6 @@ function signedTransfer(
   const priced = { ...unsigned, fee: 2n * 10n ** 11n * BigInt(size) };
   const tx = { ...priced, signature: sign(txSigningMessage(priced, REGTEST), seed) };
   return { tx, hex: hex(encodeTx(tx)), id: hex(txId(tx)) };
-}
-
-async function startNode(datadir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      // E2E_NODE_FLAGS passes node flags to the node process, e.g. --cpu-prof.
-      ...(process.env.E2E_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
-      CLI,
-      'node',
-      '--datadir',
-      datadir,
-      '--api-port',
-      '0',
-      '--log-format',
-      'json',
-      '--block-interval',
-      '10',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => {
-      reject(new Error(`the node exited with ${code}`));
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const match = /"api":"([^"]+)"/.exec(line);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 /** Watches microblocks through the event stream and reports each transaction id as it is included. */
@@ -153,7 +112,12 @@ export async function run(): Promise<MeasurementResult[]> {
   const rate = Number(process.env.E2E_RATE ?? 2000);
   const seconds = Number(process.env.E2E_SECONDS ?? 20);
   const datadir = mkdtempSync(join(tmpdir(), 'altostream-e2e-'));
-  const node = await startNode(datadir);
+  const node = await startNode(
+    datadir,
+    ['--block-interval', '10'],
+    // E2E_NODE_FLAGS passes node flags to the node process, e.g. --cpu-prof.
+    (process.env.E2E_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+  );
   const included = new Map<string, number>();
   const waiters = new Set<() => void>();
   const watcher = await watchInclusions(node.url, (txid, atMs) => {
