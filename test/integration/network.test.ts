@@ -179,3 +179,22 @@ test('partition: two pairs mine apart, reconnect, and converge on the heavier ch
     'then the connects, then the reorg',
   );
 });
+
+test('a solo node with P2P on publishes to no one without an error, and keeps its peer id across restarts', async (t) => {
+  const solo = await startNetNode(t, ['--microblock-interval', '0.05']);
+  for (let i = 0; i < 3; i++) await mineOn(solo);
+  const id = await postTx(solo, 0n, 0x77);
+  await until(10_000, 'the transfer is confirmed', async () => {
+    const seen = await getJson<{ status: string }>(`${solo.url}/txs/${id}`);
+    return seen.status === 'confirmed';
+  });
+  t.same(
+    solo.proc.lines.filter((line) => (line.level ?? 0) >= 50),
+    [],
+    'no error-level log line',
+  );
+  solo.proc.kill('SIGTERM');
+  t.equal((await solo.proc.exited).code, 0);
+  const again = await startNetNode(t, [], solo.datadir);
+  t.equal(again.peerId, solo.peerId, 'the peer key lives in the data dir');
+});
