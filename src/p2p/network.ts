@@ -47,11 +47,13 @@ export interface PeerInfo {
 
 const REDIAL_MS = 5000;
 const ANNOUNCE_MS = 1000;
+const ORPHAN_HANDSHAKE_MS = 1000;
 
 export class P2pNetwork {
   private readonly statuses = new Map<string, Status>();
   private redialTimer: NodeJS.Timeout | null = null;
   private announceTimer: NodeJS.Timeout | null = null;
+  private readonly lastOrphanHandshake = new Map<string, number>();
 
   private constructor(
     private readonly opts: NetworkOptions,
@@ -105,7 +107,7 @@ export class P2pNetwork {
       logger: mods.logger,
       onInvalid,
       onOrphan: (peer) => {
-        void holder.network?.handshake(peerIdFromString(peer));
+        holder.network?.orphanFrom(peer);
       },
     });
     const network = new P2pNetwork(opts, mods, host, bans, gossip, reqresp, sync);
@@ -117,6 +119,7 @@ export class P2pNetwork {
     });
     host.addEventListener('peer:disconnect', (event) => {
       network.statuses.delete(event.detail.toString());
+      network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
     });
     await host.start();
@@ -220,6 +223,14 @@ export class P2pNetwork {
         this.mods.logger.debug({ err: error, address }, 'bootstrap dial failed');
       });
     }
+  }
+
+  /** A block with an unknown parent came from `peer`: ask its status (once a second at most per peer). */
+  orphanFrom(peer: string): void {
+    const now = this.mods.now();
+    if ((this.lastOrphanHandshake.get(peer) ?? 0) + ORPHAN_HANDSHAKE_MS > now) return;
+    this.lastOrphanHandshake.set(peer, now);
+    void this.handshake(peerIdFromString(peer));
   }
 
   private async handshake(peer: PeerId): Promise<void> {

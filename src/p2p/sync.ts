@@ -63,7 +63,9 @@ export class Syncer {
 
   onStatus(peer: string, status: Status): void {
     const known = this.peers.get(peer);
-    this.peers.set(peer, { status, stalledUntil: known?.stalledUntil ?? 0 });
+    // Update in place: a request in flight holds this record and may set the stall penalty on it.
+    if (known === undefined) this.peers.set(peer, { status, stalledUntil: 0 });
+    else known.status = status;
     this.kick();
   }
 
