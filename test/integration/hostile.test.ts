@@ -4,6 +4,7 @@
 // once; IGNORE costs it nothing but stores nothing either.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { multiaddr } from '@multiformats/multiaddr';
 import { test, type Test } from 'tap';
 import { targetBytes, targetFromBits } from '../../src/consensus/difficulty.js';
 import { checkKeyBlockSanity } from '../../src/consensus/key-block-rules.js';
@@ -34,6 +35,7 @@ import {
 import { seeded } from '../helpers/random.js';
 import {
   GENESIS_ID,
+  GENESIS_STATUS,
   dialNode,
   gossipSeen,
   peersOf,
@@ -339,4 +341,17 @@ test('reorg-too-deep: linked key blocks forking from genesis below a 300-block c
   t.equal(h2, 'orphan', 'h2 and every later one have a parent the victim never stored');
   const growth = statSync(dataFile).size - sizeBefore;
   t.ok(growth < MB, `data.mdb grew by ${growth} bytes`);
+});
+
+test('status handshake: a peer on another chain (different genesis) is disconnected, not banned', async (t) => {
+  const node = await startNetNode(t);
+  const stranger = await startTestPeer(t, { ...GENESIS_STATUS, genesisId: new Uint8Array(32).fill(0x5a) });
+  await stranger.host.dial(multiaddr(node.address));
+  await until(5_000, 'the node hangs up on the stranger', async () =>
+    (await peersOf(node)).peers.every((p) => p.id !== stranger.id),
+  );
+  t.notOk(
+    (await peersOf(node)).banned.some((b) => b.peer === stranger.id),
+    'another chain is not misbehaviour: no ban',
+  );
 });
