@@ -12,8 +12,8 @@ import { sha256 } from '../src/crypto/hash.js';
 import { accountId } from '../src/protocol/address.js';
 import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
 import { encodeTx, txEncodedLength, txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
-import { startNode } from './node-process.js';
-import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
+import { followBlocks, startNode } from './node-process.js';
+import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 
 const SENDERS = 512;
 const FUND_PER_SENDER = 1000n * 10n ** 18n;
@@ -40,39 +40,6 @@ function signedTransfer(
   const priced = { ...unsigned, fee: 2n * 10n ** 11n * BigInt(size) };
   const tx = { ...priced, signature: sign(txSigningMessage(priced, REGTEST), seed) };
   return { tx, hex: hex(encodeTx(tx)), id: hex(txId(tx)) };
-}
-
-/** Watches microblocks through the event stream and reports each transaction id as it is included. */
-async function watchInclusions(
-  url: string,
-  onIncluded: (txid: string, atMs: number) => void,
-): Promise<AbortController> {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/events?types=block_connected`, { signal: controller.signal });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!block.includes('event: block_connected') || !block.includes('"kind":"micro"')) continue;
-          const atMs = performance.now();
-          const id = /"id":"([0-9a-f]{64})"/.exec(block)?.[1];
-          const micro = (await (await fetch(`${url}/blocks/${id}`)).json()) as { txs: string[] };
-          for (const txid of micro.txs) onIncluded(txid, atMs);
-        }
-      }
-    } catch {
-      // aborted at the end of the run
-    }
-  })();
-  return controller;
 }
 
 const refusals = new Map<string, number>();
@@ -103,10 +70,6 @@ function post(url: string, body: string): Promise<boolean> {
   });
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
 export async function run(): Promise<MeasurementResult[]> {
   const { log } = benchOptionsFromEnv();
   const rate = Number(process.env.E2E_RATE ?? 2000);
@@ -120,8 +83,10 @@ export async function run(): Promise<MeasurementResult[]> {
   );
   const included = new Map<string, number>();
   const waiters = new Set<() => void>();
-  const watcher = await watchInclusions(node.url, (txid, atMs) => {
-    included.set(txid, atMs);
+  const stopFollowing = await followBlocks(node.url, async (block) => {
+    if (block.kind !== 'micro') return;
+    const micro = (await (await fetch(`${node.url}/blocks/${block.id}`)).json()) as { txs: string[] };
+    for (const txid of micro.txs) included.set(txid, block.atMs);
     for (const wake of waiters) wake();
   });
   const waitIncluded = async (ids: readonly string[], timeoutMs: number): Promise<void> => {
@@ -243,7 +208,7 @@ export async function run(): Promise<MeasurementResult[]> {
       ),
     ];
   } finally {
-    watcher.abort();
+    stopFollowing();
     await node.stop();
     rmSync(datadir, { recursive: true, force: true });
   }

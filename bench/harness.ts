@@ -100,7 +100,8 @@ function timeRound(candidate: Candidate, batch: number, ms: number): { opsPerSec
   return { opsPerSec: (calls * (candidate.opsPerCall ?? 1)) / seconds, calls };
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The q-quantile of sorted values, interpolated between neighbours. */
+export function quantile(sorted: readonly number[], q: number): number {
   const at = (sorted.length - 1) * q;
   const lo = Math.floor(at);
   const hi = Math.ceil(at);

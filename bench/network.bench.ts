@@ -12,8 +12,8 @@ import { scanNonces } from '../src/crypto/pow.js';
 import { encodeAddress } from '../src/protocol/address.js';
 import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
 import { encodeTx, txEncodedLength, txSigningMessage } from '../src/protocol/tx.js';
-import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
-import { startNode, type BenchNode } from './node-process.js';
+import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
+import { followBlocks, startNode, type BenchNode } from './node-process.js';
 
 const FAUCET_SEED = sha256(new TextEncoder().encode(FAUCET_SEED_TEXT.regtest ?? ''));
 const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
@@ -75,38 +75,10 @@ async function postTx(node: BenchNode, body: string): Promise<void> {
 /** Arrival time (performance.now) of each block id at a node, from its event stream. */
 async function arrivals(node: BenchNode): Promise<{ seen: Map<string, number>; close: () => void }> {
   const seen = new Map<string, number>();
-  const controller = new AbortController();
-  const response = await fetch(`${node.url}/events?types=block_connected`, { signal: controller.signal });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        const at = performance.now();
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const id = /^id: ([0-9a-f]{64})$/m.exec(buffer.slice(0, end))?.[1];
-          buffer = buffer.slice(end + 2);
-          if (id !== undefined) seen.set(id, at);
-        }
-      }
-    } catch {
-      // closed
-    }
-  })();
-  return {
-    seen,
-    close: () => {
-      controller.abort();
-    },
-  };
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const close = await followBlocks(node.url, (block) => {
+    seen.set(block.id, block.atMs);
+  });
+  return { seen, close };
 }
 
 export async function run(): Promise<MeasurementResult[]> {

@@ -43,3 +43,44 @@ export async function startNode(
     },
   };
 }
+
+export interface ConnectedBlock {
+  readonly id: string;
+  readonly kind: 'key' | 'micro';
+  /** performance.now() when the event arrived. */
+  readonly atMs: number;
+}
+
+/** Follows a node's block_connected events; `onBlock` may be async (they are handled in order). */
+export async function followBlocks(
+  url: string,
+  onBlock: (block: ConnectedBlock) => void | Promise<void>,
+): Promise<() => void> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/events?types=block_connected`, { signal: controller.signal });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        const atMs = performance.now();
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const id = /^id: ([0-9a-f]{64})$/m.exec(event)?.[1];
+          if (id === undefined) continue;
+          await onBlock({ id, kind: event.includes('"kind":"micro"') ? 'micro' : 'key', atMs });
+        }
+      }
+    } catch {
+      // closed by the caller
+    }
+  })();
+  return () => {
+    controller.abort();
+  };
+}
