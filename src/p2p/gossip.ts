@@ -2,8 +2,8 @@
 // validated, and the verdict is reported to gossipsub — ACCEPT relays it,
 // IGNORE drops it quietly, REJECT drops it and costs the sender score. A
 // RuleError becomes a verdict in one place (verdictFor); anything else is our
-// bug. Validation runs from bounded per-topic queues; what overflows is
-// IGNOREd and counted.
+// bug. Validation runs from bounded per-topic queues, a quarter of each per
+// peer; what overflows is IGNOREd and counted.
 import { TopicValidatorResult } from '@libp2p/interface';
 import type { AddResult, AnyBlock } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
@@ -13,11 +13,12 @@ import type { NetworkName } from '../protocol/params.js';
 import { decodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { pubsubOf, type Host } from './host.js';
+import { ValidationQueue, type QueuedMessage } from './queue.js';
 import { TOPIC_KINDS, TOPIC_MAX_BYTES, topicKind, topicName, type TopicKind } from './topics.js';
 
 export const ENDORSEMENT_LENGTH = 129;
 
-/** How many messages of each topic may wait for validation. */
+/** How many messages of each topic may wait for validation; one peer may hold a quarter. */
 const QUEUE_LIMITS: Readonly<Record<TopicKind, number>> = {
   keyblock: 256,
   microblock: 64,
@@ -37,12 +38,6 @@ export interface GossipModules {
   readonly onOrphan: (peer: string) => void;
 }
 
-interface Pending {
-  readonly msgId: string;
-  readonly peer: string;
-  readonly data: Uint8Array;
-}
-
 export interface GossipCounters {
   accepted: number;
   ignored: number;
@@ -59,7 +54,9 @@ export class GossipRelay {
   readonly counters: Record<TopicKind, GossipCounters> = Object.fromEntries(
     TOPIC_KINDS.map((kind) => [kind, { accepted: 0, ignored: 0, rejected: 0, dropped: 0 }]),
   ) as Record<TopicKind, GossipCounters>;
-  private readonly queues = new Map<TopicKind, Pending[]>(TOPIC_KINDS.map((kind) => [kind, []]));
+  private readonly queues = new Map<TopicKind, ValidationQueue>(
+    TOPIC_KINDS.map((kind) => [kind, new ValidationQueue(QUEUE_LIMITS[kind])]),
+  );
   private scheduled = false;
   private stopped = false;
 
@@ -81,13 +78,11 @@ export class GossipRelay {
         this.finish(kind, { msgId, peer, data: msg.data }, TopicValidatorResult.Reject, 'oversize');
         return;
       }
-      const queue = this.queues.get(kind)!;
-      if (queue.length >= QUEUE_LIMITS[kind]) {
+      if (!this.queues.get(kind)!.push({ msgId, peer, data: msg.data })) {
         this.counters[kind].dropped++;
         this.report(msgId, peer, TopicValidatorResult.Ignore);
         return;
       }
-      queue.push({ msgId, peer, data: msg.data });
       this.schedule();
     });
   }
@@ -121,7 +116,8 @@ export class GossipRelay {
     for (const kind of TOPIC_KINDS) {
       const queue = this.queues.get(kind)!;
       while (queue.length > 0 && performance.now() - started < 20) {
-        const item = queue.shift()!;
+        const item = queue.shift();
+        if (item === undefined) break;
         const [verdict, code] = this.validate(kind, item.data, item.peer);
         this.finish(kind, item, verdict, code);
       }
@@ -172,7 +168,7 @@ export class GossipRelay {
 
   private finish(
     kind: TopicKind,
-    item: Pending,
+    item: QueuedMessage,
     verdict: TopicValidatorResult,
     code: string | undefined,
   ): void {
