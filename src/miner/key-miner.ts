@@ -43,7 +43,6 @@ export class KeyMiner {
   private retemplateTimer: NodeJS.Timeout | null = null;
   private readonly reports: { atMs: number; hashes: number }[] = [];
   private stopped = false;
-  found = 0;
 
   private constructor(
     private readonly opts: KeyMinerOptions,
@@ -98,10 +97,6 @@ export class KeyMiner {
     while (this.reports.length > 0 && this.reports[0]!.atMs < now - RATE_WINDOW_MS) this.reports.shift();
     const hashes = this.reports.reduce((sum, r) => sum + r.hashes, 0);
     return hashes / (RATE_WINDOW_MS / 1000);
-  }
-
-  get threads(): number {
-    return this.cpu.threadCount;
   }
 
   async stop(): Promise<void> {
@@ -162,7 +157,6 @@ export class KeyMiner {
       this.pause(REFUSED_RETRY_MS);
       return;
     }
-    this.found++;
     this.mods.logger.info(
       { id: result.id, height: Number(block.body.height), result: result.result },
       'mined a key block',

@@ -60,7 +60,6 @@ export class Leader {
   private lastPublishedAtMs = 0;
   private lastSigned: { keyHex: string; seq: number } | null = null;
   private stopped = false;
-  published = 0;
 
   constructor(
     private readonly opts: LeaderOptions,
@@ -167,7 +166,6 @@ export class Leader {
       this.mods.logger.error({ err: error, seq, txs: txs.length }, 'our microblock was refused');
       return false;
     }
-    this.published++;
     this.lastPublishedAtMs = this.mods.now();
     this.mods.logger.debug(
       { keyHeight: Number(tip.keyHeight), seq, txs: txs.length },
