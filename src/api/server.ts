@@ -15,10 +15,10 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import type { Chain } from '../chain/chain.js';
+import type { Mempool } from '../mempool/mempool.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { RuleError } from '../protocol/errors.js';
-import type { Tx } from '../protocol/tx.js';
 import type { KeyBlockTemplate } from '../miner/template.js';
 import type { SubmitResult } from '../miner/submit.js';
 import type { Logger } from '../util/logger.js';
@@ -31,27 +31,6 @@ import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
 
 export const BODY_LIMIT = 1024 * 1024;
-
-/** What the API reads of the mempool; the node passes the mempool itself. */
-export interface ApiMempool {
-  add(tx: Tx): { readonly idHex: string };
-  get(id: Uint8Array): ApiMempoolEntry | undefined;
-  entries(): Iterable<ApiMempoolEntry>;
-  readonly count: number;
-  readonly bytes: number;
-  readonly minFeeRate: bigint;
-  nextNonce(account: Uint8Array): bigint | undefined;
-  on(event: 'accepted', listener: (entry: ApiMempoolEntry) => void): unknown;
-  off(event: 'accepted', listener: (entry: ApiMempoolEntry) => void): unknown;
-}
-
-export interface ApiMempoolEntry {
-  readonly idHex: string;
-  readonly tx: Tx;
-  readonly size: number;
-  readonly addedAt: number;
-  readonly ready: boolean;
-}
 
 export interface ApiMining {
   /** A template paying `payout`, or the node's own payout when left out (undefined if it has none). */
@@ -82,7 +61,11 @@ export interface ApiNetwork {
 
 export interface ApiModules {
   readonly chain: Chain;
-  readonly mempool: ApiMempool;
+  /** What the API reads of the mempool, and POST /txs adds to it. */
+  readonly mempool: Pick<
+    Mempool,
+    'add' | 'get' | 'entries' | 'count' | 'bytes' | 'minFeeRate' | 'nextNonce' | 'on' | 'off'
+  >;
   readonly mining: ApiMining;
   readonly params: NetworkParams;
   /** null: P2P is off (devnet). */

@@ -11,8 +11,9 @@ import type { ChainEvents } from '../../chain/chain.js';
 import { planReorg, type Entry } from '../../chain/index-entry.js';
 import { NotFoundError } from '../errors.js';
 import { errorResponses, height } from '../schemas.js';
-import type { ApiMempoolEntry, ApiModules } from '../server.js';
-import { blockRefView } from '../views.js';
+import type { MempoolEntry } from '../../mempool/mempool.js';
+import type { ApiModules } from '../server.js';
+import { blockRefView, toHex } from '../views.js';
 
 /** A client this far behind is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -53,7 +54,7 @@ function disconnected(entry: Entry): SseEvent {
   };
 }
 
-const prevHex = (entry: Entry): string => Buffer.from(entry.block.header.prev).toString('hex');
+const prevHex = (entry: Entry): string => toHex(entry.block.header.prev);
 
 function format(e: SseEvent): string {
   return `${e.id === undefined ? '' : `id: ${e.id}\n`}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
@@ -164,7 +165,7 @@ function stream(
       },
     });
   };
-  const onTx = (entry: ApiMempoolEntry): void => {
+  const onTx = (entry: MempoolEntry): void => {
     send({
       event: 'tx_accepted',
       data: { type: 'tx_accepted', id: entry.idHex, height: Number(chain.tip.keyHeight) },
