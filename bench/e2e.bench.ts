@@ -7,11 +7,13 @@ import { Agent, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getPublicKey, sign } from '../src/crypto/ed25519.js';
+import { getPublicKey } from '../src/crypto/ed25519.js';
 import { sha256 } from '../src/crypto/hash.js';
-import { accountId } from '../src/protocol/address.js';
-import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
-import { encodeTx, txEncodedLength, txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
+import { accountId, encodeAddress } from '../src/protocol/address.js';
+import { REGTEST } from '../src/protocol/params.js';
+import { encodeTx, txId, type Tx } from '../src/protocol/tx.js';
+import { faucetKey } from '../src/wallet/keystore.js';
+import { MIN_RELAY_FEE_RATE, buildTransfer } from '../src/wallet/send.js';
 import { followBlocks, startNode } from './node-process.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 
@@ -19,26 +21,23 @@ const SENDERS = 512;
 const FUND_PER_SENDER = 1000n * 10n ** 18n;
 const WINDOW_MS = 5000;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const FAUCET_SEED = sha256(new TextEncoder().encode(FAUCET_SEED_TEXT.regtest ?? ''));
+const FAUCET_SEED = faucetKey(REGTEST)!.seed;
 
+/** A transfer at twice the minimum relay fee rate, signed, with its hex and id. */
 function signedTransfer(
   seed: Uint8Array,
   to: Uint8Array,
   amount: bigint,
   nonce: bigint,
 ): { tx: Tx; hex: string; id: string } {
-  const unsigned = {
-    version: 1 as const,
-    sender: getPublicKey(seed),
+  const tx = buildTransfer({
+    seed,
+    to: encodeAddress(REGTEST.hrp, to),
+    amount,
     nonce,
-    fee: 0n,
-    validUntil: 0n,
-    payload: { type: 1 as const, to, amount, memo: new Uint8Array() },
-  };
-  // Twice the minimum relay fee rate, on the encoded size.
-  const size = txEncodedLength({ ...unsigned, signature: new Uint8Array(64) });
-  const priced = { ...unsigned, fee: 2n * 10n ** 11n * BigInt(size) };
-  const tx = { ...priced, signature: sign(txSigningMessage(priced, REGTEST), seed) };
+    minFeeRate: 2n * MIN_RELAY_FEE_RATE,
+    params: REGTEST,
+  });
   return { tx, hex: hex(encodeTx(tx)), id: hex(txId(tx)) };
 }
 

@@ -6,16 +6,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { getPublicKey, sign } from '../src/crypto/ed25519.js';
-import { sha256 } from '../src/crypto/hash.js';
 import { scanNonces } from '../src/crypto/pow.js';
 import { encodeAddress } from '../src/protocol/address.js';
-import { FAUCET_SEED_TEXT, REGTEST } from '../src/protocol/params.js';
-import { encodeTx, txEncodedLength, txSigningMessage } from '../src/protocol/tx.js';
+import { REGTEST } from '../src/protocol/params.js';
+import { encodeTx } from '../src/protocol/tx.js';
+import { faucetKey } from '../src/wallet/keystore.js';
+import { MIN_RELAY_FEE_RATE, buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 import { followBlocks, startNode, type BenchNode } from './node-process.js';
 
-const FAUCET_SEED = sha256(new TextEncoder().encode(FAUCET_SEED_TEXT.regtest ?? ''));
+const FAUCET_SEED = faucetKey(REGTEST)!.seed;
 const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -52,20 +52,17 @@ async function mine(node: BenchNode): Promise<string> {
   return r.id;
 }
 
+/** A faucet transfer at twice the minimum relay fee rate, as hex. */
 function transferHex(nonce: bigint, to: number): string {
-  const unsigned = {
-    version: 1 as const,
-    sender: getPublicKey(FAUCET_SEED),
+  const tx = buildTransfer({
+    seed: FAUCET_SEED,
+    to: encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(to)),
+    amount: 1000n,
     nonce,
-    fee: 0n,
-    validUntil: 0n,
-    payload: { type: 1 as const, to: new Uint8Array(20).fill(to), amount: 1000n, memo: new Uint8Array() },
-  };
-  const priced = {
-    ...unsigned,
-    fee: 2n * 10n ** 11n * BigInt(txEncodedLength({ ...unsigned, signature: new Uint8Array(64) })),
-  };
-  return hex(encodeTx({ ...priced, signature: sign(txSigningMessage(priced, REGTEST), FAUCET_SEED) }));
+    minFeeRate: 2n * MIN_RELAY_FEE_RATE,
+    params: REGTEST,
+  });
+  return hex(encodeTx(tx));
 }
 
 async function postTx(node: BenchNode, body: string): Promise<void> {
