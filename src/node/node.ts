@@ -270,7 +270,7 @@ export class AltostreamNode {
     });
     mempool.on('accepted', (entry) => {
       leader.poke();
-      // Our own and re-added transactions go out; a gossiped one is already relayed (a duplicate is ignored).
+      // Our own and re-added transactions go out; one arriving by gossip is relayed by gossipsub itself.
       this.network?.publishTx(entry.tx);
     });
     this.statusTimer = setInterval(() => {

@@ -59,6 +59,8 @@ export class GossipRelay {
   );
   private scheduled = false;
   private stopped = false;
+  /** The topic of the message being validated right now (validation is synchronous). */
+  private validating: TopicKind | null = null;
 
   constructor(private readonly mods: GossipModules) {}
 
@@ -93,7 +95,8 @@ export class GossipRelay {
 
   /** Publishes our own message; with no peers that is normal, not an error. */
   async publish(kind: TopicKind, data: Uint8Array): Promise<void> {
-    if (this.stopped) return;
+    // A message accepted while we validate a gossiped one is that one: gossipsub relays it on ACCEPT.
+    if (this.stopped || this.validating === kind) return;
     try {
       await pubsubOf(this.mods.host).publish(topicName(this.mods.network, kind), data);
     } catch (error) {
@@ -152,6 +155,8 @@ export class GossipRelay {
         return [TopicValidatorResult.Ignore, undefined];
       }
       return [verdictFor(error), error.code];
+    } finally {
+      this.validating = null;
     }
   }
 
