@@ -1,15 +1,24 @@
 // The chain owns the tip. add() runs a block through sanity, the orphan pool,
 // context, fork choice, and connects it — or reorganises to its branch — in
 // ONE LMDB transaction that writes the state changes, the undo record, the
-// block and the tip (PROTOCOL.md §3.4, §9.2). A block whose transactions fail
-// while connecting aborts that transaction whole and is marked invalid.
-// Until Proof of Activity, every key block is bootstrap-activated (§5.1).
+// block and the tip (PROTOCOL.md §3.4, §9.2). Microblock rules run in §3.3's
+// order; a side-branch microblock is checked under rules 1–4 only (§10.2) and
+// the rest waits until its branch becomes best. A block that fails for good
+// (consensus/invalidity.ts) is remembered with its verdict, so a re-delivery
+// gets the same answer; its descendants fail as `bad-prev`, IGNOREd.
 import { EventEmitter } from 'node:events';
+import { isBootstrapEpoch, keyBlockActivation, mayBuildOnKeyBlock } from '../consensus/activation.js';
 import { checkedTarget, nextBits, workOf } from '../consensus/difficulty.js';
+import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockContext, checkKeyBlockSanity, medianTimePast } from '../consensus/key-block-rules.js';
-import { checkMicroblockContext, checkMicroblockSanity } from '../consensus/microblock-rules.js';
+import {
+  checkMicroblockActivation,
+  checkMicroblockContext,
+  checkMicroblockSize,
+  checkMicroblockTxBinding,
+} from '../consensus/microblock-rules.js';
 import { checkTxsSanity } from '../consensus/tx-rules.js';
-import { RuleError } from '../protocol/errors.js';
+import { RuleError, type GossipAction, type RuleCode } from '../protocol/errors.js';
 import {
   encodeKeyBlock,
   decodeKeyBlock,
@@ -27,9 +36,12 @@ import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Storage, Tables, WritableTable } from '../storage/db.js';
 import { META_TIP } from '../storage/layout.js';
+import type { Logger } from '../util/logger.js';
 import { keyAncestors, planReorg, type Entry, type KeyEntry } from './index-entry.js';
 
 export const MAX_ORPHANS = 64;
+const IGNORE = { gossip: 'ignore' } as const;
+const DESCENDS_FROM_INVALID: Failure = { code: 'bad-prev', gossip: 'ignore' };
 const TIP_KEY = new TextEncoder().encode(META_TIP);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -59,11 +71,19 @@ export interface ChainOptions {
   readonly now?: () => number;
   /** Whether this node already verified the transaction's signature (the node passes the mempool's view). */
   readonly alreadyVerified?: (tx: Tx) => boolean;
+  /** For what the operator must act on (a heavier chain beyond UNDO_DEPTH, §3.4). */
+  readonly logger?: Logger;
+}
+
+/** How a block failed for good: re-deliveries get the same code and verdict (§10.2). */
+interface Failure {
+  readonly code: RuleCode;
+  readonly gossip: GossipAction;
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
   private readonly index = new Map<string, Entry>();
-  private readonly invalid = new Set<string>();
+  private readonly invalid = new Map<string, Failure>();
   private readonly orphans = new Map<string, AnyBlock>();
   private tipEntry: Entry;
   /** The best chain's key blocks by height. */
@@ -71,6 +91,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly params: NetworkParams;
   private readonly now: () => number;
   private readonly alreadyVerified: (tx: Tx) => boolean;
+  private readonly logger: Logger | undefined;
 
   private constructor(
     private readonly storage: Storage,
@@ -81,6 +102,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.params = options.params;
     this.now = options.now ?? Date.now;
     this.alreadyVerified = options.alreadyVerified ?? (() => false);
+    this.logger = options.logger;
     this.index.set(genesis.hex, genesis);
     this.tipEntry = genesis;
     this.bestKeys = [genesis];
@@ -102,6 +124,8 @@ export class Chain extends EventEmitter<ChainEvents> {
         return genesis;
       },
       block,
+      // §1.3: genesis counts as a bootstrap-activated key block.
+      activation: 1,
     };
     const chain = new Chain(storage, options, genesis);
     if (storage.read.meta.get(TIP_KEY) === undefined) {
@@ -183,19 +207,22 @@ export class Chain extends EventEmitter<ChainEvents> {
     const id =
       incoming.kind === 'key' ? keyBlockId(incoming.block.header) : microblockId(incoming.block.header);
     const key = hex(id);
-    if (this.index.has(key)) return 'duplicate';
-    if (this.invalid.has(key)) throw new RuleError('bad-prev', { reason: 'known invalid', id: key });
-    // Stage 1: sanity, context-free.
-    if (incoming.kind === 'key') {
-      checkKeyBlockSanity(incoming.block, this.params);
-    } else {
-      checkMicroblockSanity(incoming.block, encodeMicroblock(incoming.block).length);
-      checkTxsSanity(incoming.block.txs, this.params, this.alreadyVerified);
+    // Before the index: a side-branch block stays indexed after its branch failed to connect.
+    const failed = this.invalid.get(key);
+    if (failed !== undefined) {
+      throw new RuleError(failed.code, { id: key, reason: 'known invalid' }, { gossip: failed.gossip });
     }
+    if (this.index.has(key)) return 'duplicate';
+    // Stage 1: sanity, from the bytes alone. Never remembered: each delivery re-derives the same verdict,
+    // and a key block's body or a microblock's unsigned parts may be a third party's alteration.
+    const encoded = blockBytes(incoming);
+    if (incoming.kind === 'key') checkKeyBlockSanity(incoming.block, this.params);
+    else checkMicroblockSize(incoming.block, encoded.length - 1); // §3.3 rule 1
     const prev = hex(incoming.block.header.prev);
     if (this.invalid.has(prev)) {
-      this.invalid.add(key);
-      throw new RuleError('bad-prev', { reason: 'descends from an invalid block', id: key });
+      // [IGNORE] The sender may have relayed it on a side branch, unchecked beyond §3.3 rules 1–4 (§10.2).
+      this.invalid.set(key, DESCENDS_FROM_INVALID);
+      throw new RuleError('bad-prev', { reason: 'descends from an invalid block', id: key }, IGNORE);
     }
     const parent = this.index.get(prev);
     if (parent === undefined) {
@@ -203,17 +230,43 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.orphans.set(key, incoming);
       return 'orphan';
     }
-    // [IGNORE] A branch leaving the best chain more than UNDO_DEPTH key blocks below the tip can never
-    // be reorganised to (§3.4), so it is not stored: a peer cannot fill the disk with cheap old forks (§10.2).
-    const forkDepth = this.forkDepth(parent);
-    if (forkDepth > this.params.undoDepth) {
-      throw new RuleError('reorg-too-deep', { forkDepth }, { gossip: 'ignore' });
+    this.checkForkDepth(incoming, parent);
+    // Stage 2: context, against the parent (§3.5 rules 3–5; §3.3 rules 2–4).
+    let entry: Entry;
+    try {
+      entry = this.contextCheck(incoming, id, parent, this.now());
+    } catch (error) {
+      if (error instanceof RuleError) this.remember(key, error);
+      throw error;
     }
-    // Stage 2: context, against the parent.
-    const entry = this.contextCheck(incoming, id, parent, this.now());
-    const result = this.place(entry, incoming);
+    const result = this.place(entry, encoded);
     this.adoptOrphans(entry);
     return result;
+  }
+
+  /**
+   * [IGNORE] A branch leaving the best chain more than UNDO_DEPTH key blocks below the tip can never be
+   * reorganised to (§3.4), so it is not stored: a peer cannot fill the disk with cheap old forks (§10.2).
+   * If that branch is heavier than ours, the operator must resync: an error, not spam.
+   */
+  private checkForkDepth(incoming: AnyBlock, parent: Entry): void {
+    const forkDepth = this.forkDepth(parent);
+    if (forkDepth <= this.params.undoDepth) return;
+    const work =
+      parent.chainWork +
+      (incoming.kind === 'key' ? workOf(checkedTarget(incoming.block.header.bits, this.params)) : 0n);
+    if (work > this.tipEntry.chainWork) {
+      this.logger?.error(
+        { forkDepth, tip: this.tipEntry.hex, undoDepth: this.params.undoDepth },
+        'a heavier chain forks deeper than UNDO_DEPTH: resync into a new data directory',
+      );
+    }
+    throw new RuleError('reorg-too-deep', { forkDepth }, IGNORE);
+  }
+
+  /** Remembers a failure that condemns the block for good (consensus/invalidity.ts). */
+  private remember(key: string, error: RuleError): void {
+    if (invalidates(error)) this.invalid.set(key, { code: error.code, gossip: error.gossip });
   }
 
   /** How many key blocks below the tip `entry`'s branch leaves the best chain (0 on the best chain). */
@@ -255,8 +308,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       checkKeyBlockContext(
         block,
         {
-          // Every key block so far is bootstrap-activated, so its own epoch may be built on directly.
-          parentAllowed: true,
+          // §3.4: a microblock of epoch h−1, or K_{h−1} itself if it was bootstrap-activated.
+          parentAllowed: parent.kind === 'micro' || mayBuildOnKeyBlock(parent.activation),
           parentKeyHeight: parent.keyHeight,
           expectedBits: next.bits,
           medianTimePast: next.medianTimePast,
@@ -276,6 +329,7 @@ export class Chain extends EventEmitter<ChainEvents> {
           return entry;
         },
         block,
+        activation: keyBlockActivation(),
       };
       return entry;
     }
@@ -290,7 +344,6 @@ export class Chain extends EventEmitter<ChainEvents> {
             : { kind: 'micro', keyHeight: parent.keyHeight, seq: parent.seq, timeMs: parent.timeMs },
         epochKeyBlockId: epochKey.id,
         leaderKey: epochKey.block.body.leaderKey,
-        bootstrap: true,
         minIntervalMs: this.params.minMicroblockIntervalMs,
         nowMs: BigInt(nowMs),
       },
@@ -311,34 +364,33 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Fork choice (§3.4): more work wins; equal work only by extending the tip; otherwise the first seen stays. */
-  private place(entry: Entry, incoming: AnyBlock): AddResult {
-    const encoded = blockBytes(incoming);
+  private place(entry: Entry, encoded: Uint8Array): AddResult {
     const becomesTip =
       entry.chainWork > this.tipEntry.chainWork ||
       (entry.chainWork === this.tipEntry.chainWork && entry.parent === this.tipEntry);
-    if (!becomesTip) {
-      this.storage.commit((tables) => {
-        tables.blocks.put(entry.id, encoded);
-      });
-      this.index.set(entry.hex, entry);
-      return 'side';
-    }
+    if (!becomesTip) return this.storeSide(entry, encoded);
     const from = this.tipEntry;
     const plan = planReorg(from, entry);
     const keyBlocksUndone = plan.disconnect.filter((e) => e.kind === 'key').length;
     if (keyBlocksUndone > this.params.undoDepth) {
-      throw new RuleError('reorg-too-deep', { keyBlocks: keyBlocksUndone }, { gossip: 'ignore' });
+      throw new RuleError('reorg-too-deep', { keyBlocks: keyBlocksUndone }, IGNORE);
     }
+    let connecting: Entry | undefined;
     try {
       this.storage.commit((tables) => {
         tables.blocks.put(entry.id, encoded);
         for (const e of plan.disconnect) disconnect(tables, e);
-        for (const e of plan.connect) this.connect(tables, e);
+        for (const e of plan.connect) {
+          connecting = e;
+          this.connect(tables, e);
+        }
         tables.meta.put(TIP_KEY, entry.id);
       });
     } catch (error) {
-      // The transaction rolled back whole; the block that failed to connect is invalid.
-      if (error instanceof RuleError) this.invalid.add(entry.hex);
+      // The transaction rolled back whole. The block that failed is condemned, not the one that came in.
+      if (error instanceof RuleError && connecting !== undefined) {
+        this.condemn(plan.connect, connecting, error);
+      }
       throw error;
     }
     this.index.set(entry.hex, entry);
@@ -357,6 +409,38 @@ export class Chain extends EventEmitter<ChainEvents> {
     return 'connected';
   }
 
+  /**
+   * A block on a side branch is stored without its transition (decision 19). A microblock has passed
+   * §3.3 rules 1–4, which is all §10.2 asks before relaying it; its body is stored only if it also
+   * binds to the header (rule 6), so a relayed alteration never takes the place of the real body.
+   */
+  private storeSide(entry: Entry, encoded: Uint8Array): AddResult {
+    if (entry.kind === 'micro') {
+      try {
+        checkMicroblockTxBinding(entry.block);
+      } catch (error) {
+        if (error instanceof RuleError) return 'side';
+        throw error;
+      }
+    }
+    this.storage.commit((tables) => {
+      tables.blocks.put(entry.id, encoded);
+    });
+    this.index.set(entry.hex, entry);
+    return 'side';
+  }
+
+  /**
+   * `failing` (one of `connecting`, oldest first) failed with `error` while its branch was being
+   * connected: it is invalid if the failure condemns it, and so is every block after it (decision 18).
+   */
+  private condemn(connecting: readonly Entry[], failing: Entry, error: RuleError): void {
+    if (!invalidates(error)) return;
+    const at = connecting.indexOf(failing);
+    this.remember(failing.hex, error);
+    for (const e of connecting.slice(at + 1)) this.invalid.set(e.hex, DESCENDS_FROM_INVALID);
+  }
+
   private connect(tables: Tables<WritableTable>, entry: Entry): void {
     const view = new OverlayState(tables.state);
     if (entry.kind === 'key') {
@@ -368,13 +452,18 @@ export class Chain extends EventEmitter<ChainEvents> {
           height: entry.keyHeight,
           leaderKey: body.leaderKey,
           payout: body.payout,
-          activation: 1,
+          activation: entry.activation,
         },
         this.params,
       );
     } else {
-      for (const tx of entry.block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, this.params);
-      entry.block.txs.forEach((tx, position) => {
+      const { block } = entry;
+      checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
+      checkMicroblockTxBinding(block); // rule 6
+      // Rule 7: the transactions, their signatures batch-verified first.
+      checkTxsSanity(block.txs, this.params, this.alreadyVerified);
+      for (const tx of block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, this.params);
+      block.txs.forEach((tx, position) => {
         tables.txindex.put(txId(tx), txLocation(entry.id, position));
       });
     }

@@ -1,4 +1,5 @@
 // The in-memory block index: one entry per valid block, linked to its parent.
+import type { Activation } from '../consensus/activation.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import type { Microblock } from '../protocol/microblock.js';
 
@@ -19,6 +20,8 @@ interface EntryBase {
 export interface KeyEntry extends EntryBase {
   readonly kind: 'key';
   readonly block: KeyBlock;
+  /** How it was activated (§5.4): 0 endorsed, 1 bootstrap, 2 fallback. */
+  readonly activation: Activation;
 }
 
 export interface MicroEntry extends EntryBase {

@@ -1,27 +1,22 @@
 // Key-block validity (PROTOCOL.md §3.5), in its two stages. Sanity needs the
 // bytes and the network only and runs cheapest first, the yespower hash last.
 // Context needs what the chain knows of the parent.
-import { isCanonicalEncoding, isPoint, isSmallOrder } from '../crypto/ed25519.js';
 import { meetsTarget, yespower } from '../crypto/pow.js';
 import { RuleError } from '../protocol/errors.js';
 import { encodeKeyBlockHeader, keyBlockRoot, type KeyBlock } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import { checkedTarget, targetBytes } from './difficulty.js';
-
-const equal = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+import { isConsensusKey } from './signature.js';
 
 /** [REJECT] §3.5 rules 1–2: version, magic, root, leader key, bits, proof of work. */
 export function checkKeyBlockSanity(block: KeyBlock, params: NetworkParams): void {
   const { header, body } = block;
   if (header.version !== 1) throw new RuleError('bad-version', { version: header.version });
-  if (!equal(body.magic, params.magic))
-    throw new RuleError('bad-magic', { magic: Buffer.from(body.magic).toString('hex') });
-  if (!equal(header.root, keyBlockRoot(body))) throw new RuleError('bad-merkle-root', {});
+  if (!equalBytes(body.magic, params.magic)) throw new RuleError('bad-magic', { magic: toHex(body.magic) });
+  if (!equalBytes(header.root, keyBlockRoot(body))) throw new RuleError('bad-merkle-root', {});
   // §2.3: the leader key must be a canonical encoding of a point not of small order.
-  const key = body.leaderKey;
-  if (!isCanonicalEncoding(key) || !isPoint(key) || isSmallOrder(key)) {
-    throw new RuleError('bad-leader-key', { key: Buffer.from(key).toString('hex') });
-  }
+  if (!isConsensusKey(body.leaderKey)) throw new RuleError('bad-leader-key', { key: toHex(body.leaderKey) });
   const target = checkedTarget(header.bits, params);
   if (!meetsTarget(yespower(encodeKeyBlockHeader(header)), targetBytes(target))) {
     throw new RuleError('bad-pow', { bits: header.bits });
@@ -46,8 +41,7 @@ export interface KeyBlockContext {
 export function checkKeyBlockContext(block: KeyBlock, context: KeyBlockContext, params: NetworkParams): void {
   const { header, body } = block;
   // [REJECT] The parent is a connected block of epoch h−1: a microblock, or K_{h−1} if bootstrap-activated.
-  if (!context.parentAllowed)
-    throw new RuleError('bad-prev', { prev: Buffer.from(header.prev).toString('hex') });
+  if (!context.parentAllowed) throw new RuleError('bad-prev', { prev: toHex(header.prev) });
   if (body.height !== context.parentKeyHeight + 1n) {
     throw new RuleError('bad-height', { height: body.height, expected: context.parentKeyHeight + 1n });
   }

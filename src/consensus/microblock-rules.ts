@@ -1,11 +1,11 @@
-// Microblock validity (PROTOCOL.md §3.3). Failures of the `mutated` class —
-// the size, the bindings of the body to the header (act_hash, tx_count,
-// tx_root, distinct txids) and the leader signature — say only that these
-// bytes are bad, not that the header's id is: anyone can alter what the
-// header does not sign, so they must never mark the id invalid.
+// Microblock validity (PROTOCOL.md §3.3), one function per rule, run by the
+// chain in the order §3.3 numbers them. Failures of the `mutated` class — the
+// size, the bindings of the body to the header (act_hash, tx_count, tx_root,
+// distinct txids) and the leader signature — say only that these bytes are
+// bad, not that the header's id is: anyone can alter what the header does not
+// sign, so they must never mark the id invalid (invalidity.ts).
 import { sha256d } from '../crypto/hash.js';
-import { verify } from '../crypto/ed25519.js';
-import { RuleError, type RuleCode } from '../protocol/errors.js';
+import { RuleError } from '../protocol/errors.js';
 import {
   MAX_MICROBLOCK_BYTES,
   MAX_MICROBLOCK_TXS,
@@ -17,38 +17,31 @@ import {
 } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txId } from '../protocol/tx.js';
+import { equalBytes, toHex } from '../util/bytes.js';
+import { checkSignature } from './signature.js';
 
-const MUTATED_CLASS: ReadonlySet<RuleCode> = new Set([
-  'microblock-too-large',
-  'mutated',
-  'bad-leader-signature',
-]);
-
-/** Whether a failure condemns only the bytes received, never the block id (§3.3). */
-export function isMutatedClass(code: RuleCode): boolean {
-  return MUTATED_CLASS.has(code);
-}
-
-const equal = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
-
-/** [REJECT] Rules 1 and 6: size, transaction count, and the bindings of the body to the header. */
-export function checkMicroblockSanity(block: Microblock, encodedLength: number): void {
+/** [REJECT] Rule 1: size, transaction count, and the bindings of act_hash and tx_count. */
+export function checkMicroblockSize(block: Microblock, encodedLength: number): void {
   if (encodedLength > MAX_MICROBLOCK_BYTES) {
     throw new RuleError('microblock-too-large', { length: encodedLength, max: MAX_MICROBLOCK_BYTES });
   }
   const { header } = block;
   if (header.txCount > MAX_MICROBLOCK_TXS) throw new RuleError('too-many-txs', { txCount: header.txCount });
-  if (!equal(header.actHash, sha256d(encodeActivation(block.activation)))) {
+  if (!equalBytes(header.actHash, sha256d(encodeActivation(block.activation)))) {
     throw new RuleError('mutated', { field: 'act_hash' });
   }
   if (header.txCount !== block.txs.length) {
     throw new RuleError('mutated', { field: 'tx_count', header: header.txCount, body: block.txs.length });
   }
+}
+
+/** [REJECT] Rule 6: tx_root matches and the txids are distinct. */
+export function checkMicroblockTxBinding(block: Microblock): void {
   const ids = block.txs.map(txId);
-  if (new Set(ids.map((id) => Buffer.from(id).toString('hex'))).size !== ids.length) {
+  if (new Set(ids.map(toHex)).size !== ids.length) {
     throw new RuleError('mutated', { field: 'duplicate txid' });
   }
-  if (!equal(header.txRoot, merkleRoot(ids))) throw new RuleError('mutated', { field: 'tx_root' });
+  if (!equalBytes(block.header.txRoot, merkleRoot(ids))) throw new RuleError('mutated', { field: 'tx_root' });
 }
 
 /** The leader signs "ALTO/<chainId>/micro" ‖ K_h.id ‖ header (§2.6, §3.3). */
@@ -75,13 +68,11 @@ export interface MicroblockContext {
   /** K_h: the key block of the microblock's epoch. */
   readonly epochKeyBlockId: Uint8Array;
   readonly leaderKey: Uint8Array;
-  /** A bootstrap-activated epoch carries no activation data. */
-  readonly bootstrap: boolean;
   readonly minIntervalMs: number;
   readonly nowMs: bigint;
 }
 
-/** Rules 2–5: sequence, leader signature, timing and the activation section. */
+/** Rules 2–4: sequence, leader signature, timing. All a side-branch microblock is checked under (§10.2). */
 export function checkMicroblockContext(
   block: Microblock,
   context: MicroblockContext,
@@ -97,25 +88,28 @@ export function checkMicroblockContext(
   if (keyHeight === 0n || header.keyHeight !== keyHeight || header.seq !== seq) {
     throw new RuleError('bad-sequence', { keyHeight: header.keyHeight, seq: header.seq });
   }
-  // [REJECT] Rule 3, mutated-class.
-  if (
-    !verify(
-      block.leaderSig,
-      microblockSigningMessage(context.epochKeyBlockId, header, params),
-      context.leaderKey,
-    )
-  ) {
-    throw new RuleError('bad-leader-signature', {});
-  }
-  // Rule 4.
+  // [REJECT] Rule 3, mutated-class: the §2.3 checks (canonical R) and the equation.
+  checkSignature(
+    {
+      signature: block.leaderSig,
+      message: microblockSigningMessage(context.epochKeyBlockId, header, params),
+      key: context.leaderKey,
+    },
+    'bad-leader-signature',
+  );
+  // [REJECT] Rule 4.
   if (header.timeMs <= parentTimeMs || header.timeMs < parentTimeMs + BigInt(context.minIntervalMs)) {
     throw new RuleError('microblock-too-soon', { timeMs: header.timeMs, parentTimeMs });
   }
+  // [IGNORE] Too far ahead is not invalid yet: retry later.
   if (header.timeMs > context.nowMs + BigInt(params.microblockFutureLimitMs)) {
     throw new RuleError('time-too-new', { timeMs: header.timeMs }, { gossip: 'ignore', permanent: false });
   }
-  // Rule 5 (§5.4): until Proof of Activity, every epoch is bootstrap and carries no activation data.
-  if ((context.bootstrap || header.seq > 0) && block.activation.length > 0) {
+}
+
+/** [REJECT] Rule 5 (§5.4): a bootstrap epoch's microblocks, and every seq > 0, carry no activation data. */
+export function checkMicroblockActivation(block: Microblock, bootstrap: boolean): void {
+  if ((bootstrap || block.header.seq > 0) && block.activation.length > 0) {
     throw new RuleError('bad-activation', { entries: block.activation.length });
   }
 }

@@ -2,18 +2,42 @@
 // epoch k, both signed by K_k's leader for K_k, that fork the epoch (same
 // parent or same sequence number) prove the leader equivocated. The proof is
 // valid while epoch k's rewards are still pending: k < c < k + REWARD_MATURITY.
-import { verify } from '../crypto/ed25519.js';
+// The shape of the proof needs no state and is REJECTed at gossip; whether it
+// names an epoch of this chain, in time, signed by that epoch's leader, depends
+// on the chain holding it and is IGNOREd (§10.2).
 import { RuleError } from '../protocol/errors.js';
-import { decodeMicroblockHeader } from '../protocol/microblock.js';
+import { decodeMicroblockHeader, type MicroblockHeader } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import type { TxPayload } from '../protocol/tx.js';
+import { equalBytes } from '../util/bytes.js';
 import { microblockSigningMessage } from './microblock-rules.js';
+import { hasCanonicalR, isValidSignature } from './signature.js';
 import type { StateView } from './state-view.js';
 
 export type PoisonPayload = Extract<TxPayload, { type: 12 }>;
 
-const equal = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 const IGNORE = { gossip: 'ignore' } as const;
+
+/** [REJECT] The proof's shape (§3.9): two different headers that fork one epoch other than genesis. */
+export function checkPoisonSanity(proof: PoisonPayload): { a: MicroblockHeader; b: MicroblockHeader } {
+  if (equalBytes(proof.headerA, proof.headerB))
+    throw new RuleError('bad-fraud-proof', { reason: 'the same header twice' });
+  const a = decodeMicroblockHeader(proof.headerA);
+  const b = decodeMicroblockHeader(proof.headerB);
+  if (a.keyHeight !== b.keyHeight) throw new RuleError('bad-fraud-proof', { reason: 'different epochs' });
+  // §1.3: epoch 0 has no leader and no microblocks.
+  if (a.keyHeight === 0n) throw new RuleError('bad-fraud-proof', { reason: 'key_height 0' });
+  if (!equalBytes(a.prev, b.prev) && a.seq !== b.seq) {
+    throw new RuleError('bad-fraud-proof', {
+      reason: 'neither the same parent nor the same sequence number',
+    });
+  }
+  // §2.3: a non-canonical R fails whatever the key; that needs no state, so it is the sender's fault.
+  if (!hasCanonicalR(proof.sigA) || !hasCanonicalR(proof.sigB)) {
+    throw new RuleError('bad-fraud-proof', { reason: 'a signature with a non-canonical R' });
+  }
+  return { a, b };
+}
 
 /** The equivocating epoch's height k, once the proof checks out against the state. */
 export function checkPoison(
@@ -22,16 +46,7 @@ export function checkPoison(
   context: { readonly keyHeight: bigint },
   params: NetworkParams,
 ): bigint {
-  if (equal(proof.headerA, proof.headerB))
-    throw new RuleError('bad-fraud-proof', { reason: 'the same header twice' });
-  const a = decodeMicroblockHeader(proof.headerA);
-  const b = decodeMicroblockHeader(proof.headerB);
-  if (a.keyHeight !== b.keyHeight) throw new RuleError('bad-fraud-proof', { reason: 'different epochs' });
-  if (!equal(a.prev, b.prev) && a.seq !== b.seq) {
-    throw new RuleError('bad-fraud-proof', {
-      reason: 'neither the same parent nor the same sequence number',
-    });
-  }
+  const { a, b } = checkPoisonSanity(proof);
   const k = a.keyHeight;
   const c = context.keyHeight;
   if (k >= c) throw new RuleError('poison-too-early', { k, c }, IGNORE);
@@ -41,9 +56,13 @@ export function checkPoison(
     throw new RuleError('bad-fraud-proof', { reason: 'no epoch at that height' }, IGNORE);
   if (epoch.poisoned) throw new RuleError('already-poisoned', { k }, IGNORE);
   // Signed for the key block at height k on the chain holding the proof.
-  const signedA = verify(proof.sigA, microblockSigningMessage(epoch.keyBlockId, a, params), epoch.leaderKey);
-  const signedB = verify(proof.sigB, microblockSigningMessage(epoch.keyBlockId, b, params), epoch.leaderKey);
-  if (!signedA || !signedB) {
+  const signedBy = (signature: Uint8Array, header: MicroblockHeader): boolean =>
+    isValidSignature({
+      signature,
+      message: microblockSigningMessage(epoch.keyBlockId, header, params),
+      key: epoch.leaderKey,
+    });
+  if (!signedBy(proof.sigA, a) || !signedBy(proof.sigB, b)) {
     throw new RuleError(
       'bad-fraud-proof',
       { reason: 'a header not signed by the leader of that epoch' },

@@ -2,33 +2,24 @@
 // nothing but the bytes and the network; context reads the state through a
 // StateView. Only transfers have state effects yet; every other type fails
 // the context stage with `tx-type-inactive` until its issue lands.
-import { isCanonicalEncoding, isSmallOrder, verify, verifyBatch } from '../crypto/ed25519.js';
 import { accountId } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txSigningMessage, type Tx } from '../protocol/tx.js';
-import { checkPoison } from './poison.js';
+import { checkPoison, checkPoisonSanity } from './poison.js';
+import { checkSignature, firstInvalidSignature, type SignatureCheck } from './signature.js';
 import type { StateView } from './state-view.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
 
-/** [REJECT] The sender key must be canonical and not of small order (§2.3); both fail as `bad-signature`. */
-function checkSenderKey(tx: Tx): void {
-  if (!isCanonicalEncoding(tx.sender) || isSmallOrder(tx.sender)) {
-    throw new RuleError('bad-signature', { reason: 'sender key not canonical or of small order' });
-  }
-  if (!isCanonicalEncoding(tx.signature.subarray(0, 32))) {
-    throw new RuleError('bad-signature', { reason: 'R not canonical' });
-  }
+function signatureCheck(tx: Tx, params: NetworkParams): SignatureCheck {
+  return { signature: tx.signature, message: txSigningMessage(tx, params), key: tx.sender };
 }
 
-/** Context-free checks of one transaction, its signature included. */
+/** Context-free checks of one transaction, its signature included (§2.3: `bad-signature`). */
 export function checkTxSanity(tx: Tx, params: NetworkParams): void {
   checkTxFields(tx, params);
-  checkSenderKey(tx);
-  if (!verify(tx.signature, txSigningMessage(tx, params), tx.sender)) {
-    throw new RuleError('bad-signature', {});
-  }
+  checkSignature(signatureCheck(tx, params), 'bad-signature');
 }
 
 /**
@@ -45,16 +36,9 @@ export function checkTxsSanity(
 ): void {
   txs.forEach((tx) => {
     checkTxFields(tx, params);
-    checkSenderKey(tx);
   });
   const pending = txs.flatMap((tx, index) => (alreadyVerified(tx) ? [] : [index]));
-  const valid = verifyBatch(
-    pending.map((index) => {
-      const tx = txs[index]!;
-      return { signature: tx.signature, message: txSigningMessage(tx, params), publicKey: tx.sender };
-    }),
-  );
-  const bad = valid.indexOf(false);
+  const bad = firstInvalidSignature(pending.map((index) => signatureCheck(txs[index]!, params)));
   if (bad !== -1) throw new RuleError('bad-signature', { index: pending[bad] });
 }
 
@@ -106,7 +90,9 @@ function checkTxFields(tx: Tx, params: NetworkParams): void {
       }
       return;
     case 10:
+      return;
     case 12:
+      checkPoisonSanity(p);
       return;
   }
 }

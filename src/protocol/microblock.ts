@@ -95,7 +95,8 @@ export function decodeMicroblockHeader(bytes: Uint8Array): MicroblockHeader {
 /** Decodes a whole microblock; sizes over §3.3's limits are refused before the transactions are read. */
 export function decodeMicroblock(bytes: Uint8Array): Microblock {
   if (bytes.length > MAX_MICROBLOCK_BYTES) {
-    throw new RuleError('oversize', { what: 'microblock', length: bytes.length, max: MAX_MICROBLOCK_BYTES });
+    // §3.3 rule 1's own code: the size rule is checked before anything is read.
+    throw new RuleError('microblock-too-large', { length: bytes.length, max: MAX_MICROBLOCK_BYTES });
   }
   const r = new Reader(bytes);
   const header = readHeader(r);

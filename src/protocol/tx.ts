@@ -289,6 +289,9 @@ export function txEncodedLength(tx: Tx): number {
 
 /** Decodes one transaction that spans all of `bytes`. */
 export function decodeTx(bytes: Uint8Array): Tx {
+  // §4.1's own code for the size rule, checked before anything is read.
+  if (bytes.length > MAX_TX_BYTES)
+    throw new RuleError('tx-too-large', { size: bytes.length, max: MAX_TX_BYTES });
   const r = new Reader(bytes);
   const tx = readTx(r);
   r.end('transaction');

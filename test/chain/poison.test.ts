@@ -1,7 +1,10 @@
 import { test } from 'tap';
-import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { microblockSigningMessage } from '../../src/consensus/microblock-rules.js';
+import { checkTxSanity } from '../../src/consensus/tx-rules.js';
+import { getPublicKey, verify } from '../../src/crypto/ed25519.js';
 import { accountId } from '../../src/protocol/address.js';
 import { encodeMicroblockHeader, type Microblock } from '../../src/protocol/microblock.js';
+import { REGTEST } from '../../src/protocol/params.js';
 import type { Tx } from '../../src/protocol/tx.js';
 import {
   KIND_LEADER_FEE,
@@ -11,8 +14,9 @@ import {
   decodePending,
   pendingKey,
 } from '../../src/state/entries.js';
-import { buildMicroblock } from '../helpers/blocks.js';
+import { LEADER_SEED, buildMicroblock } from '../helpers/blocks.js';
 import { ChainHarness, type Teardown } from '../helpers/chain-harness.js';
+import { IDENTITY_Y_P_PLUS_1, signWithIdentityR } from '../helpers/non-canonical-r.js';
 import { FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
@@ -163,6 +167,40 @@ test('bad-fraud-proof: one header twice, headers that do not fork, or one not si
     () => h.micro('x3', 'b2', [proof(m1a, forged, 1n)]),
     { code: 'bad-fraud-proof' },
     'signed by someone else',
+  );
+  t.equal(h.micro('m2', 'b2', [proof(m1a, m1b, 1n)]), 'connected', 'the honest proof still lands');
+});
+
+test('bad-fraud-proof: a header signature whose R is not canonical is REJECTed, whatever the state (§2.3)', async (t) => {
+  const { h, m1a, m1b } = equivocation((fn) => {
+    t.teardown(fn);
+  });
+  const b1 = h.entry('b1');
+  const message = microblockSigningMessage(b1.id, m1b.header, REGTEST);
+  const sigB = signWithIdentityR(message, LEADER_SEED, IDENTITY_Y_P_PLUS_1);
+  t.ok(verify(sigB, message, getPublicKey(LEADER_SEED)), 'the ZIP-215 equation holds');
+  const tx = proof(m1a, { ...m1b, leaderSig: sigB }, 1n);
+  t.throws(
+    () => {
+      checkTxSanity(tx, REGTEST);
+    },
+    { code: 'bad-fraud-proof', gossip: 'reject' },
+    'refused before any state is read',
+  );
+  t.throws(() => h.micro('x', 'b2', [tx]), { code: 'bad-fraud-proof', gossip: 'reject' }, 'and in a block');
+  t.notOk(h.chain.state().epoch(1n)?.poisoned, 'epoch 1 stays unpoisoned');
+});
+
+test('bad-fraud-proof: headers of epoch 0 (genesis has no leader, §1.3)', async (t) => {
+  const { h, m1a, m1b } = equivocation((fn) => {
+    t.teardown(fn);
+  });
+  const zero = (m: Microblock): Microblock => ({ ...m, header: { ...m.header, keyHeight: 0n } });
+  t.throws(
+    () => {
+      checkTxSanity(proof(zero(m1a), zero(m1b), 1n), REGTEST);
+    },
+    { code: 'bad-fraud-proof', gossip: 'reject' },
   );
   t.equal(h.micro('m2', 'b2', [proof(m1a, m1b, 1n)]), 'connected', 'the honest proof still lands');
 });

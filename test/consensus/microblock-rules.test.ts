@@ -1,15 +1,23 @@
 import { test } from 'tap';
-import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { getPublicKey, verify } from '../../src/crypto/ed25519.js';
+import { isMutatedClass } from '../../src/consensus/invalidity.js';
 import {
+  checkMicroblockActivation,
   checkMicroblockContext,
-  checkMicroblockSanity,
-  isMutatedClass,
+  checkMicroblockSize,
+  checkMicroblockTxBinding,
+  microblockSigningMessage,
   type MicroblockContext,
 } from '../../src/consensus/microblock-rules.js';
 import { keyBlockId } from '../../src/protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../../src/protocol/microblock.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { LEADER_SEED, buildMicroblock, mineKeyBlock } from '../helpers/blocks.js';
+import {
+  IDENTITY_SIGNED_ZERO_X,
+  IDENTITY_Y_P_PLUS_1,
+  signWithIdentityR,
+} from '../helpers/non-canonical-r.js';
 import { transfer } from '../helpers/txs.js';
 
 const K1 = mineKeyBlock({ time: REGTEST.genesis.time + 60 });
@@ -17,15 +25,16 @@ const K1_ID = keyBlockId(K1.header);
 const T0 = BigInt(K1.header.time) * 1000n;
 const ALICE = new Uint8Array(20).fill(0xa1);
 
+// Rules 1 and 6: what binds the body to the header.
 const sanity = (block: Microblock) => () => {
-  checkMicroblockSanity(block, encodeMicroblock(block).length);
+  checkMicroblockSize(block, encodeMicroblock(block).length);
+  checkMicroblockTxBinding(block);
 };
 
 const CONTEXT: MicroblockContext = {
   parent: { kind: 'key', height: 1n, timeS: K1.header.time },
   epochKeyBlockId: K1_ID,
   leaderKey: getPublicKey(LEADER_SEED),
-  bootstrap: true,
   minIntervalMs: 500,
   nowMs: T0 + 10_000n,
 };
@@ -46,13 +55,8 @@ test('an honest microblock passes sanity and context', async (t) => {
   t.doesNotThrow(context(withTxs));
 });
 
-test('microblock-too-large: over 1,000,000 bytes (mutated class)', async (t) => {
-  t.throws(
-    () => {
-      checkMicroblockSanity(withTxs, 1_000_001);
-    },
-    { code: 'microblock-too-large' },
-  );
+test('microblock-too-large is of the mutated class', async (t) => {
+  // The size rule itself runs on real encodings in test/protocol/limits.test.ts.
   t.ok(isMutatedClass('microblock-too-large'));
 });
 
@@ -110,6 +114,19 @@ test('bad-leader-signature: signed by another key or for another key block (muta
   t.ok(isMutatedClass('bad-leader-signature'));
 });
 
+test('bad-leader-signature: an R that is not canonically encoded fails though ZIP-215 accepts it (§2.3)', async (t) => {
+  const honest = buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 + 1000n });
+  const message = microblockSigningMessage(K1_ID, honest.header, REGTEST);
+  for (const [name, r] of [
+    ['y = p + 1', IDENTITY_Y_P_PLUS_1],
+    ['x = 0 with the sign bit', IDENTITY_SIGNED_ZERO_X],
+  ] as const) {
+    const leaderSig = signWithIdentityR(message, LEADER_SEED, r);
+    t.ok(verify(leaderSig, message, getPublicKey(LEADER_SEED)), `${name}: the ZIP-215 equation holds`);
+    t.throws(context({ ...honest, leaderSig }), { code: 'bad-leader-signature', gossip: 'reject' }, name);
+  }
+});
+
 test('microblock-too-soon: after the parent by at least MIN_MICROBLOCK_INTERVAL, and strictly later', async (t) => {
   t.throws(context(buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 + 499n })), {
     code: 'microblock-too-soon',
@@ -132,5 +149,21 @@ test('time-too-new: more than 120 s ahead of the local clock, not permanent', as
 test('bad-activation: bootstrap epochs and seq > 0 carry no activation entries', async (t) => {
   const entry = { index: 0, validatorKey: new Uint8Array(32), sig: new Uint8Array(64) };
   const block = buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 + 1000n, activation: [entry] });
-  t.throws(context(block), { code: 'bad-activation' });
+  t.throws(
+    () => {
+      checkMicroblockActivation(block, true);
+    },
+    { code: 'bad-activation' },
+  );
+  const second = buildMicroblock({ keyBlockId: K1_ID, seq: 1, timeMs: T0 + 1000n, activation: [entry] });
+  t.throws(
+    () => {
+      checkMicroblockActivation(second, false);
+    },
+    { code: 'bad-activation' },
+    'seq > 0 even in an endorsed epoch',
+  );
+  t.doesNotThrow(() => {
+    checkMicroblockActivation(block, false);
+  }, 'seq 0 of an endorsed epoch carries them');
 });

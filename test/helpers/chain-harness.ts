@@ -76,6 +76,16 @@ export class ChainHarness {
     return this.chain.add({ kind: 'micro', block });
   }
 
+  /** Names a block built elsewhere (an altered copy, a hand-made microblock), then adds it. */
+  add(name: string, block: AnyBlock): AddResult {
+    this.blocks.set(name, block);
+    this.ids.set(
+      name,
+      block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header),
+    );
+    return this.chain.add(block);
+  }
+
   /** Adds already-built blocks of another harness, by name and in order. */
   replay(from: ChainHarness, names: readonly string[]): void {
     for (const name of names) {

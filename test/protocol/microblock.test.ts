@@ -44,8 +44,8 @@ test('random bytes only ever fail to decode as a microblock with a RuleError', a
   });
 });
 
-test('oversize: over 1,000,000 bytes, or a transaction count over 10,000', async (t) => {
-  t.throws(() => decodeMicroblock(new Uint8Array(1_000_001)), { code: 'oversize' });
+test('microblock-too-large over 1,000,000 bytes (§3.3 rule 1); oversize for a list count over 10,000 (§2.1)', async (t) => {
+  t.throws(() => decodeMicroblock(new Uint8Array(1_000_001)), { code: 'microblock-too-large' });
   const [sample] = fc.sample(microblockArb, { numRuns: 1, seed: 2 });
   const head = encodeMicroblock({ ...sample!, txs: [] });
   const tooMany = new Writer()
