@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../chain/index-entry.js';
 import { decodeAddress, encodeAddress } from '../../protocol/address.js';
-import { unmaturedOf } from '../../state/queries.js';
+import { pendingTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView, toHex } from '../views.js';
 import { block, blockRef, decimal, errorResponses, height, hex32, idParams, noQuery } from '../schemas.js';
@@ -195,25 +195,71 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
     '/supply',
     {
       schema: {
-        summary: 'Coins minted and burned so far, and the cap',
+        summary:
+          'Coins minted and burned, pending rewards, the cap and the subsidy schedule (PROTOCOL.md §6.2)',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['minted', 'burned', 'cap', 'height'],
-            properties: { minted: decimal, burned: decimal, cap: decimal, height },
+            required: ['minted', 'burned', 'cap', 'height', 'pending', 'schedule'],
+            properties: {
+              minted: decimal,
+              burned: decimal,
+              cap: decimal,
+              height,
+              pending: {
+                type: 'object',
+                required: ['mint', 'transfer'],
+                properties: { mint: decimal, transfer: decimal },
+              },
+              schedule: {
+                type: 'object',
+                required: [
+                  'height',
+                  'base',
+                  'next',
+                  'halvingInterval',
+                  'nextHalvingHeight',
+                  'allocation',
+                  'scheduledTotal',
+                ],
+                properties: {
+                  height,
+                  base: decimal,
+                  next: decimal,
+                  halvingInterval: { type: 'integer', minimum: 1 },
+                  nextHalvingHeight: { type: ['integer', 'null'], minimum: 0 },
+                  allocation: decimal,
+                  scheduledTotal: decimal,
+                },
+              },
+            },
           },
           ...errorResponses,
         },
       },
     },
     () => {
-      const counters = chain.state().counters();
+      const view = chain.state();
+      const counters = view.counters();
+      const tipHeight = chain.tip.keyHeight;
+      const pending = pendingTotals(view);
+      const schedule = subsidySchedule(tipHeight, params);
       return {
         minted: counters.minted.toString(),
         burned: counters.burned.toString(),
         cap: params.cap.toString(),
-        height: Number(chain.tip.keyHeight),
+        height: Number(tipHeight),
+        pending: { mint: pending.mint.toString(), transfer: pending.transfer.toString() },
+        schedule: {
+          height: Number(schedule.height),
+          base: schedule.base.toString(),
+          next: schedule.next.toString(),
+          halvingInterval: schedule.halvingInterval,
+          nextHalvingHeight: schedule.nextHalvingHeight === null ? null : Number(schedule.nextHalvingHeight),
+          allocation: schedule.allocation.toString(),
+          scheduledTotal: schedule.scheduledTotal.toString(),
+        },
       };
     },
   );
