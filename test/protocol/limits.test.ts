@@ -2,7 +2,7 @@
 // the decoders must refuse what is over with the rule's own code, and take what is exactly at it.
 import { test } from 'tap';
 import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
-import { checkMicroblockSanity } from '../../src/consensus/microblock-rules.js';
+import { checkMicroblockSize, checkMicroblockTxBinding } from '../../src/consensus/microblock-rules.js';
 import { Writer } from '../../src/protocol/codec.js';
 import { RuleError } from '../../src/protocol/errors.js';
 import { decodeMicroblock, encodeMicroblock } from '../../src/protocol/microblock.js';
@@ -95,7 +95,8 @@ test('microblock-too-large: a real encoding of exactly 1,000,000 bytes decodes a
   );
   t.equal(Buffer.compare(encodeMicroblock(block), bytes), 0, 'it re-encodes to the same bytes');
   t.doesNotThrow(() => {
-    checkMicroblockSanity(block, bytes.length);
+    checkMicroblockSize(block, bytes.length);
+    checkMicroblockTxBinding(block);
   }, 'the header binds the body: tx_root, tx_count and act_hash match');
 });
 
