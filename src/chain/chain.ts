@@ -150,6 +150,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.index.get(hex(id));
   }
 
+  /** How a block failed for good, if it did: what a re-delivery is answered (§10.2). */
+  knownFailure(id: Uint8Array): { readonly code: RuleCode; readonly gossip: GossipAction } | undefined {
+    return this.invalid.get(hex(id));
+  }
+
   /** The best chain's key block at `height`. */
   keyAt(height: bigint): KeyEntry | undefined {
     return height < 0n ? undefined : this.bestKeys[Number(height)];

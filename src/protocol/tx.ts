@@ -13,7 +13,23 @@ export const ATTESTATION_LENGTH = 168;
 /** The unsigned microblock header (§3.3), which Poison carries (§4.12). */
 export const MICRO_HEADER_LENGTH = 124;
 
-export const TX_TYPES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12] as const;
+/** Transaction types by name (§4.1); 11 is reserved: endorsements are not transactions (§4.11). */
+export const TxType = {
+  Transfer: 1,
+  RegisterIdentity: 2,
+  RegisterSong: 3,
+  Donate: 4,
+  Subscribe: 5,
+  Stake: 6,
+  Unstake: 7,
+  PlayReport: 8,
+  Proposal: 9,
+  Vote: 10,
+  Poison: 12,
+} as const;
+export type TxType = (typeof TxType)[keyof typeof TxType];
+
+export const TX_TYPES: readonly TxType[] = Object.values(TxType);
 
 export interface Split {
   readonly account: Uint8Array;
@@ -75,6 +91,9 @@ export type TxPayload =
       readonly headerB: Uint8Array;
       readonly sigB: Uint8Array;
     };
+
+/** The payload of one transaction type. */
+export type PayloadOf<T extends TxType> = Extract<TxPayload, { readonly type: T }>;
 
 export interface Tx {
   readonly version: 1;

@@ -1,20 +1,21 @@
-// Poison (PROTOCOL.md §3.9, §4.12): two different microblock headers of one
+// Type 12 Poison (PROTOCOL.md §3.9, §4.12): two different microblock headers of one
 // epoch k, both signed by K_k's leader for K_k, that fork the epoch (same
 // parent or same sequence number) prove the leader equivocated. The proof is
 // valid while epoch k's rewards are still pending: k < c < k + REWARD_MATURITY.
 // The shape of the proof needs no state and is REJECTed at gossip; whether it
 // names an epoch of this chain, in time, signed by that epoch's leader, depends
 // on the chain holding it and is IGNOREd (§10.2).
-import { RuleError } from '../protocol/errors.js';
-import { decodeMicroblockHeader, type MicroblockHeader } from '../protocol/microblock.js';
-import type { NetworkParams } from '../protocol/params.js';
-import type { TxPayload } from '../protocol/tx.js';
-import { equalBytes } from '../util/bytes.js';
-import { microblockSigningMessage } from './microblock-rules.js';
-import { hasCanonicalR, isValidSignature } from './signature.js';
-import type { StateView } from './state-view.js';
+import { RuleError } from '../../protocol/errors.js';
+import { decodeMicroblockHeader, type MicroblockHeader } from '../../protocol/microblock.js';
+import type { NetworkParams } from '../../protocol/params.js';
+import type { PayloadOf } from '../../protocol/tx.js';
+import { equalBytes } from '../../util/bytes.js';
+import { microblockSigningMessage } from '../microblock-rules.js';
+import { hasCanonicalR, isValidSignature } from '../signature.js';
+import type { StateView } from '../state-view.js';
+import { noDebit, type TxTypeRules } from './type-rules.js';
 
-export type PoisonPayload = Extract<TxPayload, { type: 12 }>;
+export type PoisonPayload = PayloadOf<12>;
 
 const IGNORE = { gossip: 'ignore' } as const;
 
@@ -71,3 +72,13 @@ export function checkPoison(
   }
   return k;
 }
+
+export const poisonRules: TxTypeRules<12> = {
+  sanity(p) {
+    checkPoisonSanity(p);
+  },
+  context(tx, view, context, params) {
+    checkPoison(tx.payload, view, context, params);
+  },
+  debit: noDebit,
+};
