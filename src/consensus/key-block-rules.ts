@@ -61,8 +61,8 @@ export function checkKeyBlockContext(block: KeyBlock, context: KeyBlockContext, 
   }
 }
 
-/** Element ⌊n/2⌋ of the sorted last (up to) 11 times (§3.5 rule 5). */
-export function medianTimePast(times: readonly number[]): number {
-  const window = times.slice(-11).sort((a, b) => a - b);
-  return window[Math.floor(window.length / 2)] ?? 0;
+/** Element ⌊n/2⌋ of the sorted last (up to) `window` (MTP window: 11) times (§3.5 rule 5). */
+export function medianTimePast(times: readonly number[], window: number): number {
+  const last = times.slice(-window).sort((a, b) => a - b);
+  return last[Math.floor(last.length / 2)] ?? 0;
 }

@@ -1,0 +1,108 @@
+// A block's context stage (PROTOCOL.md §3.5 rules 3–5, §3.3 rules 2–4): what it
+// must carry given its parent in the index, and the index entry it becomes.
+import { keyBlockActivation, mayBuildOnKeyBlock } from '../consensus/activation.js';
+import { checkedTarget, nextBits, workOf } from '../consensus/difficulty.js';
+import { checkKeyBlockContext, medianTimePast } from '../consensus/key-block-rules.js';
+import { checkMicroblockContext } from '../consensus/microblock-rules.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { toHex } from '../util/bytes.js';
+import type { AnyBlock } from './block-store.js';
+import { keyAncestors, type Entry, type KeyEntry } from './index-entry.js';
+
+export interface NextKeyBlock {
+  readonly prev: Entry;
+  readonly height: bigint;
+  readonly bits: number;
+  readonly medianTimePast: number;
+}
+
+/** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */
+export function nextKeyBlock(parent: Entry, params: NetworkParams): NextKeyBlock {
+  const parentKeys = keyAncestors(parent, Math.max(params.mtpWindow, (params.retarget?.window ?? 0) + 1));
+  const byHeight = new Map(parentKeys.map((k) => [Number(k.keyHeight), k]));
+  return {
+    prev: parent,
+    height: parent.keyHeight + 1n,
+    bits: nextBits(
+      Number(parent.keyHeight),
+      (h) => {
+        const k = byHeight.get(h)!;
+        return { time: k.block.header.time, bits: k.block.header.bits };
+      },
+      params,
+    ),
+    medianTimePast: medianTimePast(
+      parentKeys.map((k) => k.block.header.time),
+      params.mtpWindow,
+    ),
+  };
+}
+
+/** Checks `incoming` against its parent and the clock; the entry it becomes in the index. */
+export function checkContext(
+  incoming: AnyBlock,
+  id: Uint8Array,
+  parent: Entry,
+  nowMs: number,
+  params: NetworkParams,
+): Entry {
+  if (incoming.kind === 'key') {
+    const block = incoming.block;
+    const next = nextKeyBlock(parent, params);
+    checkKeyBlockContext(
+      block,
+      {
+        // §3.4: a microblock of epoch h−1, or K_{h−1} itself if it was bootstrap-activated.
+        parentAllowed: parent.kind === 'micro' || mayBuildOnKeyBlock(parent.activation),
+        parentKeyHeight: parent.keyHeight,
+        expectedBits: next.bits,
+        medianTimePast: next.medianTimePast,
+        nowS: Math.floor(nowMs / 1000),
+      },
+      params,
+    );
+    const entry: KeyEntry = {
+      kind: 'key',
+      id,
+      hex: toHex(id),
+      parent,
+      keyHeight: block.body.height,
+      chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, params)),
+      timeMs: BigInt(block.header.time) * 1000n,
+      get epochKey() {
+        return entry;
+      },
+      block,
+      activation: keyBlockActivation(),
+    };
+    return entry;
+  }
+  const block = incoming.block;
+  const epochKey = parent.epochKey;
+  checkMicroblockContext(
+    block,
+    {
+      parent:
+        parent.kind === 'key'
+          ? { kind: 'key', height: parent.keyHeight, timeS: parent.block.header.time }
+          : { kind: 'micro', keyHeight: parent.keyHeight, seq: parent.seq, timeMs: parent.timeMs },
+      epochKeyBlockId: epochKey.id,
+      leaderKey: epochKey.block.body.leaderKey,
+      minIntervalMs: params.minMicroblockIntervalMs,
+      nowMs: BigInt(nowMs),
+    },
+    params,
+  );
+  return {
+    kind: 'micro',
+    id,
+    hex: toHex(id),
+    parent,
+    keyHeight: block.header.keyHeight,
+    seq: block.header.seq,
+    chainWork: parent.chainWork,
+    timeMs: block.header.timeMs,
+    epochKey,
+    block,
+  };
+}

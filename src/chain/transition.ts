@@ -1,0 +1,81 @@
+// A block's transition over the tables, inside the chain's one LMDB
+// transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
+// rules 5–7 and transactions, writing state, undo and the transaction index;
+// disconnect replays the undo record.
+import { isBootstrapEpoch } from '../consensus/activation.js';
+import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
+import { checkTxsSanity } from '../consensus/tx-rules.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { txId, type Tx } from '../protocol/tx.js';
+import { applyTx } from '../state/apply.js';
+import { keyConnect } from '../state/key-connect.js';
+import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
+import { OverlayState } from '../state/view.js';
+import type { Tables, WritableTable } from '../storage/db.js';
+import type { Entry } from './index-entry.js';
+
+export interface TransitionContext {
+  readonly params: NetworkParams;
+  /** Whether this node already verified the transaction's signature (the signature cache). */
+  readonly alreadyVerified: (tx: Tx) => boolean;
+}
+
+/** Applies `entry` on the state its parent left; throws a RuleError if it does not apply. */
+export function connectBlock(tables: Tables<WritableTable>, entry: Entry, context: TransitionContext): void {
+  const { params } = context;
+  const view = new OverlayState(tables.state);
+  if (entry.kind === 'key') {
+    const { body } = entry.block;
+    keyConnect(
+      view,
+      {
+        id: entry.id,
+        height: entry.keyHeight,
+        leaderKey: body.leaderKey,
+        payout: body.payout,
+        activation: entry.activation,
+      },
+      params,
+    );
+  } else {
+    const { block } = entry;
+    checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
+    checkMicroblockTxBinding(block); // rule 6
+    // Rule 7: the transactions, their signatures batch-verified first.
+    checkTxsSanity(block.txs, params, context.alreadyVerified);
+    for (const tx of block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, params);
+    block.txs.forEach((tx, position) => {
+      tables.txindex.put(txId(tx), encodeTxLocation(entry.id, position));
+    });
+  }
+  view.writeTo(tables.state);
+  tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
+}
+
+/** Undoes `entry`, which must be the tip of the state in `tables`. */
+export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry): void {
+  const undo = tables.undo.get(entry.id);
+  if (undo === undefined)
+    throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
+  applyUndo(tables.state, decodeUndo(undo));
+  tables.undo.remove(entry.id);
+  if (entry.kind === 'micro') for (const tx of entry.block.txs) tables.txindex.remove(txId(tx));
+}
+
+/** txindex value: block id [32] ‖ position u32 LE. */
+function encodeTxLocation(blockId: Uint8Array, position: number): Uint8Array {
+  const out = new Uint8Array(36);
+  out.set(blockId);
+  new DataView(out.buffer).setUint32(32, position, true);
+  return out;
+}
+
+export function decodeTxLocation(value: Uint8Array): {
+  readonly blockId: Uint8Array;
+  readonly position: number;
+} {
+  return {
+    blockId: value.subarray(0, 32),
+    position: new DataView(value.buffer, value.byteOffset).getUint32(32, true),
+  };
+}
