@@ -22,9 +22,16 @@ import {
   selectsBefore,
   type FeeRate,
 } from './policy.js';
-import { PoolEntry, projectedAccount, projectedView, SenderPool, type MempoolEntry } from './sender.js';
+import {
+  PoolEntry,
+  projectedAccount,
+  projectedView,
+  SenderPool,
+  type MempoolEntry,
+  type TxOrigin,
+} from './sender.js';
 
-export type { MempoolEntry } from './sender.js';
+export type { MempoolEntry, TxOrigin } from './sender.js';
 export type { SelectLimits } from './select.js';
 
 export interface MempoolChain {
@@ -66,7 +73,7 @@ export interface MempoolModules {
 export type RemovalReason = 'included' | 'replaced' | 'evicted' | 'expired' | 'invalid';
 
 export interface MempoolEvents {
-  accepted: [MempoolEntry];
+  accepted: [MempoolEntry, TxOrigin];
   removed: [MempoolEntry, RemovalReason];
 }
 
@@ -150,9 +157,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return next;
   }
 
-  /** Throws a RuleError with the rule's code; emits 'accepted' on success. */
-  add(tx: Tx): MempoolEntry {
-    return this.accept(tx, false);
+  /** Throws a RuleError with the rule's code; emits 'accepted' with `origin` on success. */
+  add(tx: Tx, origin: Exclude<TxOrigin, 'reorg'>): MempoolEntry {
+    return this.accept(tx, origin);
   }
 
   /**
@@ -194,7 +201,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     for (const tx of txs) {
       touched.add(hex(accountId(tx.sender)));
       try {
-        this.accept(tx, true);
+        this.accept(tx, 'reorg');
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
         this.mods.logger?.debug({ id: hex(txId(tx)), code: err.code }, 'not re-adding a disconnected tx');
@@ -237,7 +244,8 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     this.emitRemoved(expired, 'expired');
   }
 
-  private accept(tx: Tx, reAdd: boolean): MempoolEntry {
+  private accept(tx: Tx, origin: TxOrigin): MempoolEntry {
+    const reAdd = origin === 'reorg';
     const id = txId(tx);
     const idHex = hex(id);
     if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex });
@@ -286,12 +294,13 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
     sender ??= new SenderPool(key, account, state.nonce);
     const entry = new PoolEntry(id, idHex, tx, size, this.mods.now(), tx.fee + txDebit(tx), sender);
-    return this.insertAndTrim(entry, replaced, state, view);
+    return this.insertAndTrim(entry, origin, replaced, state, view);
   }
 
   /** Puts `entry` in its sender's chain, then trims the pool to maxBytes; undoes it all if `entry` would go. */
   private insertAndTrim(
     entry: PoolEntry,
+    origin: TxOrigin,
     replaced: PoolEntry | undefined,
     state: Account,
     view: StateView,
@@ -326,7 +335,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       evicted.map((e) => e.entry),
       'evicted',
     );
-    this.emit('accepted', entry);
+    this.emit('accepted', entry, origin);
     return entry;
   }
 

@@ -5,6 +5,13 @@ import type { Tx } from '../protocol/tx.js';
 import { NOT_IN_HEAP } from './heap.js';
 import { lowerFeeRate, type FeeRate, type Ranked } from './policy.js';
 
+/**
+ * Where an accepted tx came from: 'local' through our API, 'gossip' from a
+ * peer, 'reorg' back from a disconnected microblock. The node decides by it
+ * what to publish.
+ */
+export type TxOrigin = 'local' | 'gossip' | 'reorg';
+
 export interface MempoolEntry {
   readonly id: Uint8Array;
   readonly idHex: string;

@@ -136,7 +136,7 @@ export class AltostreamNode {
             chain,
             genesisId: Buffer.from(params.genesis.id, 'hex'),
             addBlock: (block) => chain.add(block),
-            addTx: (tx) => mempool.add(tx),
+            addTx: (tx) => mempool.add(tx, 'gossip'),
             logger: logger.child({ module: 'p2p' }),
             now,
           },
@@ -268,10 +268,12 @@ export class AltostreamNode {
         'reorganised',
       );
     });
-    mempool.on('accepted', (entry) => {
+    mempool.on('accepted', (entry, origin) => {
       leader.poke();
-      // Our own and re-added transactions go out; one arriving by gossip is relayed by gossipsub itself.
-      this.network?.publishTx(entry.tx);
+      // Only our own go out. Gossipsub relays one that came by gossip when we ACCEPT it (§10.2);
+      // one back from a disconnected microblock was gossiped when first sent, and peers on the new
+      // branch re-add it from their own copy of that microblock.
+      if (origin === 'local') this.network?.publishTx(entry.tx);
     });
     this.statusTimer = setInterval(() => {
       this.logger.info(this.status(), this.statusLine());

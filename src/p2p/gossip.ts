@@ -59,8 +59,6 @@ export class GossipRelay {
   );
   private scheduled = false;
   private stopped = false;
-  /** The topic of the message being validated right now (validation is synchronous). */
-  private validating: TopicKind | null = null;
 
   constructor(private readonly mods: GossipModules) {}
 
@@ -95,8 +93,7 @@ export class GossipRelay {
 
   /** Publishes our own message; with no peers that is normal, not an error. */
   async publish(kind: TopicKind, data: Uint8Array): Promise<void> {
-    // A message accepted while we validate a gossiped one is that one: gossipsub relays it on ACCEPT.
-    if (this.stopped || this.validating === kind) return;
+    if (this.stopped) return;
     try {
       await pubsubOf(this.mods.host).publish(topicName(this.mods.network, kind), data);
     } catch (error) {
@@ -155,8 +152,6 @@ export class GossipRelay {
         return [TopicValidatorResult.Ignore, undefined];
       }
       return [verdictFor(error), error.code];
-    } finally {
-      this.validating = null;
     }
   }
 

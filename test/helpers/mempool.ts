@@ -9,6 +9,7 @@ import {
   type MempoolEntry,
   type MempoolOptions,
   type RemovalReason,
+  type TxOrigin,
 } from '../../src/mempool/mempool.js';
 import { accountId } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
@@ -100,6 +101,8 @@ export interface PoolHarness {
   /** Every 'removed' event, in order. */
   readonly removed: Removal[];
   readonly accepted: MempoolEntry[];
+  /** The origin each 'accepted' event carried, in the order of `accepted`. */
+  readonly origins: TxOrigin[];
 }
 
 export function poolHarness(opts: Partial<MempoolOptions> = {}): PoolHarness {
@@ -111,9 +114,13 @@ export function poolHarness(opts: Partial<MempoolOptions> = {}): PoolHarness {
   );
   const removed: Removal[] = [];
   const accepted: MempoolEntry[] = [];
+  const origins: TxOrigin[] = [];
   pool.on('removed', (entry, reason) => removed.push({ entry, reason }));
-  pool.on('accepted', (entry) => accepted.push(entry));
-  return { pool, chain, clock, removed, accepted };
+  pool.on('accepted', (entry, origin) => {
+    accepted.push(entry);
+    origins.push(origin);
+  });
+  return { pool, chain, clock, removed, accepted, origins };
 }
 
 export interface PaySpec {

@@ -109,7 +109,7 @@ async function answerStatus(stream: Stream, status: Status): Promise<void> {
  * Dials `node` and waits until the node's topic subscriptions have arrived, so
  * a publish reaches it (publishing to no one is not an error in this config).
  */
-export async function dialNode(peer: TestPeer, node: NetNode): Promise<void> {
+export async function dialNode(peer: TestPeer, node: Pick<NetNode, 'address' | 'peerId'>): Promise<void> {
   await peer.host.dial(multiaddr(node.address));
   const pubsub = pubsubOf(peer.host);
   await until(10_000, `${node.peerId}'s gossip subscriptions reach the test peer`, async () =>

@@ -12,7 +12,7 @@ test('onBlockConnected: included txs leave (included); the rest of the sender’
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
   const txs = [0n, 1n, 2n].map((nonce) => pay(alice, { nonce }));
-  const entries = txs.map((tx) => h.pool.add(tx));
+  const entries = txs.map((tx) => h.pool.add(tx, 'local'));
   h.chain.connect(txs.slice(0, 1));
   h.pool.onBlockConnected(txs.slice(0, 1));
   t.same(reasons(h), [[entries[0]!.idHex, 'included']]);
@@ -27,9 +27,9 @@ test('onBlockConnected: a conflicting tx in the block invalidates the pooled one
   const fee = 20n * BigInt(SIZE);
   h.chain.set(alice.account, 3n * fee + 1000n);
   const zero = pay(alice, { nonce: 0n, fee });
-  const one = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 10n }));
-  const two = h.pool.add(pay(alice, { nonce: 2n, fee, amount: 10n }));
-  h.pool.add(zero);
+  const one = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 10n }), 'local');
+  const two = h.pool.add(pay(alice, { nonce: 2n, fee, amount: 10n }), 'local');
+  h.pool.add(zero, 'local');
   // The block holds nonce 0 and another nonce 1 that spends nearly everything.
   const conflict = pay(alice, { nonce: 1n, fee, amount: 990n });
   h.chain.connect([zero, conflict]);
@@ -45,7 +45,7 @@ test('onBlockConnected: a conflicting tx in the block invalidates the pooled one
 test('onBlockConnected: a waiting tx whose gap the block filled is promoted', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
-  const waiting = h.pool.add(pay(alice, { nonce: 1n }));
+  const waiting = h.pool.add(pay(alice, { nonce: 1n }), 'local');
   t.equal(waiting.ready, false);
   const mined = pay(alice, { nonce: 0n }); // never reached this pool
   h.chain.connect([mined]);
@@ -63,10 +63,10 @@ test('onBlockDisconnected: a disconnected microblock’s txs come back; those th
   h.chain.set(bob.account, RICH);
   const m1 = [pay(alice, { nonce: 0n }), pay(bob, { nonce: 0n })];
   const n1 = [m1[1]!];
-  for (const tx of m1) h.pool.add(tx);
+  for (const tx of m1) h.pool.add(tx, 'local');
   h.chain.connect(m1);
   h.pool.onBlockConnected(m1);
-  const later = h.pool.add(pay(alice, { nonce: 1n }));
+  const later = h.pool.add(pay(alice, { nonce: 1n }), 'local');
   t.equal(h.pool.count, 1);
 
   h.chain.disconnect(m1);
@@ -102,10 +102,10 @@ test('onBlockDisconnected: re-added txs bypass the rolling minimum, not the byte
   for (const w of [alice, bob, carol, dave, erin]) h.chain.set(w.account, RICH);
   const disconnected = [pay(alice, { rate: 12n }), pay(erin, { rate: 11n })];
   h.chain.connect(disconnected);
-  h.pool.add(pay(bob, { rate: 40n }));
+  h.pool.add(pay(bob, { rate: 40n }), 'local');
   const carolTx = pay(carol, { rate: 50n });
-  h.pool.add(carolTx);
-  h.pool.add(pay(dave, { rate: 60n })); // evicts bob
+  h.pool.add(carolTx, 'local');
+  h.pool.add(pay(dave, { rate: 60n }), 'local'); // evicts bob
   t.equal(h.pool.minFeeRate, 40n + RELAY);
   h.chain.connect([carolTx]);
   h.pool.onBlockConnected([carolTx]); // room for one more
@@ -116,17 +116,19 @@ test('onBlockDisconnected: re-added txs bypass the rolling minimum, not the byte
   t.equal(h.accepted.at(-1)!.tx, disconnected[0]);
   t.equal(h.pool.count, 2, 'erin at 11 per byte did not fit: the cap still holds');
   t.equal(h.pool.bytes, 2 * SIZE);
-  t.throws(() => h.pool.add(pay(bob, { nonce: 0n, rate: 12n })), { code: 'mempool-min-fee-not-met' });
+  t.throws(() => h.pool.add(pay(bob, { nonce: 0n, rate: 12n }), 'local'), {
+    code: 'mempool-min-fee-not-met',
+  });
 });
 
 test('expire: by age (expiryMs), with the descendants, and once valid_until is below the tip key height', async (t) => {
   const h = poolHarness({ expiryMs: 72 * HOUR });
   for (const w of [alice, bob]) h.chain.set(w.account, RICH);
-  const old = h.pool.add(pay(alice, { nonce: 0n }));
+  const old = h.pool.add(pay(alice, { nonce: 0n }), 'local');
   h.clock.now += HOUR;
-  const child = h.pool.add(pay(alice, { nonce: 1n }));
+  const child = h.pool.add(pay(alice, { nonce: 1n }), 'local');
   h.chain.tip.keyHeight = 5n;
-  const bounded = h.pool.add(pay(bob, { validUntil: 5n }));
+  const bounded = h.pool.add(pay(bob, { validUntil: 5n }), 'local');
 
   h.clock.now += 71 * HOUR - 1;
   h.pool.expire();
@@ -148,7 +150,7 @@ test('expired: a tx past its valid_until is refused at add', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
   h.chain.tip.keyHeight = 9n;
-  t.throws(() => h.pool.add(pay(alice, { validUntil: 8n })), { code: 'expired' });
+  t.throws(() => h.pool.add(pay(alice, { validUntil: 8n }), 'local'), { code: 'expired' });
 });
 
 test('revalidate: a reorg that took a sender’s funds drops its pooled txs (invalid)', async (t) => {
@@ -156,9 +158,9 @@ test('revalidate: a reorg that took a sender’s funds drops its pooled txs (inv
   const fee = 20n * BigInt(SIZE);
   h.chain.set(alice.account, 2n * fee + 100n);
   h.chain.set(bob.account, RICH);
-  const first = h.pool.add(pay(alice, { nonce: 0n, fee, amount: 50n }));
-  const second = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 50n }));
-  const safe = h.pool.add(pay(bob));
+  const first = h.pool.add(pay(alice, { nonce: 0n, fee, amount: 50n }), 'local');
+  const second = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 50n }), 'local');
+  const safe = h.pool.add(pay(bob), 'local');
   h.chain.set(alice.account, 2n * fee + 60n); // an incoming transfer was on the losing branch
   h.pool.revalidate();
   t.same(reasons(h), [[second.idHex, 'invalid']]);

@@ -10,11 +10,11 @@ const SIZE = transferSize();
 test('nonce chains: a gapped tx waits (not ready, not selected) and is promoted when the gap fills', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH, 3n);
-  const second = h.pool.add(pay(alice, { nonce: 4n, rate: 90n }));
+  const second = h.pool.add(pay(alice, { nonce: 4n, rate: 90n }), 'local');
   t.equal(second.ready, false);
   t.same(h.pool.select({ maxBytes: 1e6, maxTxs: 100 }), [], 'a waiting tx is not selectable');
   t.equal(h.pool.nextNonce(alice.account), 3n);
-  const first = h.pool.add(pay(alice, { nonce: 3n, rate: 20n }));
+  const first = h.pool.add(pay(alice, { nonce: 3n, rate: 20n }), 'local');
   t.equal(first.ready, true);
   t.equal(second.ready, true, 'promoted once the gap filled');
   t.same(
@@ -30,9 +30,9 @@ test('nonce chains: a waiting tx that fails once its gap fills is dropped (inval
   const fee = 20n * BigInt(SIZE);
   h.chain.set(alice.account, 2n * fee + 1000n);
   // Each fits the balance alone; nonce 1 does not fit after nonce 0 took 900.
-  const one = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 500n }));
-  const two = h.pool.add(pay(alice, { nonce: 2n, fee, amount: 1n }));
-  h.pool.add(pay(alice, { nonce: 0n, fee, amount: 900n }));
+  const one = h.pool.add(pay(alice, { nonce: 1n, fee, amount: 500n }), 'local');
+  const two = h.pool.add(pay(alice, { nonce: 2n, fee, amount: 1n }), 'local');
+  h.pool.add(pay(alice, { nonce: 0n, fee, amount: 900n }), 'local');
   t.same(
     h.removed.map((r) => [r.entry.idHex, r.reason]),
     [
@@ -49,9 +49,9 @@ test('nextNonce: undefined for an unknown account; otherwise the state nonce plu
   t.equal(h.pool.nextNonce(alice.account), undefined);
   h.chain.set(alice.account, RICH, 2n);
   t.equal(h.pool.nextNonce(alice.account), 2n);
-  h.pool.add(pay(alice, { nonce: 2n }));
-  h.pool.add(pay(alice, { nonce: 3n }));
-  h.pool.add(pay(alice, { nonce: 5n }));
+  h.pool.add(pay(alice, { nonce: 2n }), 'local');
+  h.pool.add(pay(alice, { nonce: 3n }), 'local');
+  h.pool.add(pay(alice, { nonce: 5n }), 'local');
   t.equal(h.pool.nextNonce(alice.account), 4n, 'the waiting nonce 5 does not count');
 });
 
@@ -73,7 +73,7 @@ test('select never returns a tx before its predecessor, whatever the fee rates a
     const j = rnd.u32() % (i + 1);
     [txs[i], txs[j]] = [txs[j]!, txs[i]!];
   }
-  for (const tx of txs) h.pool.add(tx);
+  for (const tx of txs) h.pool.add(tx, 'local');
   t.equal(h.pool.count, txs.length);
   t.ok(
     [...h.pool.entries()].every((e) => e.ready),

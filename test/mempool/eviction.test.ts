@@ -55,7 +55,7 @@ test('byte cap: under a flood of 5× the cap the pool never exceeds it, and evic
     if (queue.txs.length === 0) queues.splice(at, 1);
     if (dead.has(queue.key)) continue;
     try {
-      h.pool.add(tx);
+      h.pool.add(tx, 'local');
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
       codes.add(err.code);
@@ -101,17 +101,17 @@ test('eviction takes a chain from its end: a rich child of a cheap parent goes f
   const h = poolHarness({ maxBytes: 3 * SIZE });
   const [alice, bob, carol] = [wallet(1), wallet(2), wallet(3)];
   for (const w of [alice, bob, carol]) h.chain.set(w.account, RICH);
-  const parent = h.pool.add(pay(alice, { nonce: 0n, rate: 15n }));
-  const child = h.pool.add(pay(alice, { nonce: 1n, rate: 900n })); // effective rate 15
-  h.pool.add(pay(bob, { rate: 20n }));
-  h.pool.add(pay(carol, { rate: 50n }));
+  const parent = h.pool.add(pay(alice, { nonce: 0n, rate: 15n }), 'local');
+  const child = h.pool.add(pay(alice, { nonce: 1n, rate: 900n }), 'local'); // effective rate 15
+  h.pool.add(pay(bob, { rate: 20n }), 'local');
+  h.pool.add(pay(carol, { rate: 50n }), 'local');
   t.same(
     h.removed.map((r) => [r.entry.idHex, r.reason]),
     [[child.idHex, 'evicted']],
   );
   t.equal(parent.ready, true);
   t.equal(h.pool.minFeeRate, 15n + RELAY);
-  h.pool.add(pay(carol, { nonce: 1n, rate: 60n }));
+  h.pool.add(pay(carol, { nonce: 1n, rate: 60n }), 'local');
   t.same(
     h.removed.map((r) => r.entry.idHex),
     [child.idHex, parent.idHex],
@@ -122,8 +122,8 @@ test('byte cap: a chained tx whose parent pays little is refused when the parent
   const h = poolHarness({ maxBytes: 2 * SIZE });
   const [alice, bob] = [wallet(1), wallet(2)];
   for (const w of [alice, bob]) h.chain.set(w.account, RICH);
-  h.pool.add(pay(alice, { nonce: 0n, rate: 15n }));
-  h.pool.add(pay(bob, { rate: 20n }));
-  t.throws(() => h.pool.add(pay(alice, { nonce: 1n, rate: 1000n })), { code: 'mempool-full' });
+  h.pool.add(pay(alice, { nonce: 0n, rate: 15n }), 'local');
+  h.pool.add(pay(bob, { rate: 20n }), 'local');
+  t.throws(() => h.pool.add(pay(alice, { nonce: 1n, rate: 1000n }), 'local'), { code: 'mempool-full' });
   t.equal(h.pool.count, 2);
 });

@@ -12,8 +12,8 @@ test('replacement: a tx paying ≥ 110% takes the pooled one’s place in the ch
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
   const txs = [0n, 1n, 2n].map((nonce) => pay(alice, { nonce, rate: 100n }));
-  const entries = txs.map((tx) => h.pool.add(tx));
-  const better = h.pool.add(pay(alice, { nonce: 1n, rate: 110n, amount: 7n }));
+  const entries = txs.map((tx) => h.pool.add(tx, 'local'));
+  const better = h.pool.add(pay(alice, { nonce: 1n, rate: 110n, amount: 7n }), 'local');
   t.same(
     h.removed.map((r) => [r.entry.idHex, r.reason]),
     [[entries[1]!.idHex, 'replaced']],
@@ -29,9 +29,9 @@ test('replacement: later txs the replacement leaves without funds are dropped (i
   const h = poolHarness();
   const fee = 100n * BigInt(SIZE);
   h.chain.set(alice.account, 10n * fee);
-  const entries = [0n, 1n, 2n, 3n].map((nonce) => h.pool.add(pay(alice, { nonce, fee })));
+  const entries = [0n, 1n, 2n, 3n].map((nonce) => h.pool.add(pay(alice, { nonce, fee }), 'local'));
   // Nonce 1 now sends 6 fees' worth: nonces 0 and 1 leave 10 − 1 − 1.1 − 6 = 1.9 fees, enough for nonce 2 only.
-  const spender = h.pool.add(pay(alice, { nonce: 1n, fee: (fee * 11n) / 10n, amount: 6n * fee }));
+  const spender = h.pool.add(pay(alice, { nonce: 1n, fee: (fee * 11n) / 10n, amount: 6n * fee }), 'local');
   t.same(
     h.removed.map((r) => [r.entry.idHex, r.reason]),
     [
@@ -47,8 +47,8 @@ test('replacement: later txs the replacement leaves without funds are dropped (i
 test('replacement: a waiting tx can be replaced and keeps waiting', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
-  h.pool.add(pay(alice, { nonce: 2n, rate: 50n }));
-  const again = h.pool.add(pay(alice, { nonce: 2n, rate: 60n }));
+  h.pool.add(pay(alice, { nonce: 2n, rate: 50n }), 'local');
+  const again = h.pool.add(pay(alice, { nonce: 2n, rate: 60n }), 'local');
   t.equal(again.ready, false);
   t.equal(h.removed[0]?.reason, 'replaced');
   t.equal(h.pool.count, 1);
@@ -59,11 +59,11 @@ test('replacement: a replacement refused by the full pool leaves the replaced tx
   const bob = wallet(2);
   h.chain.set(alice.account, RICH);
   h.chain.set(bob.account, RICH);
-  const original = h.pool.add(pay(alice, { rate: 30n }));
-  h.pool.add(pay(bob, { rate: 40n }));
+  const original = h.pool.add(pay(alice, { rate: 30n }), 'local');
+  h.pool.add(pay(bob, { rate: 40n }), 'local');
   // Twice the fee, but three times the size: a lower rate than bob's, and no room.
   const fat = pay(alice, { fee: 2n * original.tx.fee, memoLength: 256 });
-  t.throws(() => h.pool.add(fat), { code: 'mempool-full' });
+  t.throws(() => h.pool.add(fat, 'local'), { code: 'mempool-full' });
   t.equal(h.pool.get(original.id), original);
   t.equal(original.ready, true);
   t.equal(h.pool.bytes, 2 * SIZE);
@@ -115,7 +115,7 @@ test('replacement keeps the pool consistent through random adds, replacements, b
       memoLength: rnd.u32() % 64,
     });
     try {
-      h.pool.add(tx);
+      h.pool.add(tx, 'local');
       codes.set('accepted', (codes.get('accepted') ?? 0) + 1);
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;

@@ -16,7 +16,7 @@ test('select: fee-rate priority, the sequence never rising across single-tx send
   for (let i = 0; i < 300; i++) {
     const w = wallet(1000 + i);
     h.chain.set(w.account, RICH);
-    h.pool.add(pay(w, { rate: 11n + BigInt(rnd.u32() % 5000), memoLength: rnd.u32() % 257 }));
+    h.pool.add(pay(w, { rate: 11n + BigInt(rnd.u32() % 5000), memoLength: rnd.u32() % 257 }), 'local');
     h.clock.now += rnd.u32() % 3; // some arrive at the same ms: ties fall to the id
   }
   const selected = h.pool.select({ maxBytes: 1e9, maxTxs: 1000 });
@@ -33,7 +33,7 @@ test('select: fee-rate priority in nonce order across many chains', async (t) =>
     h.chain.set(w.account, RICH);
     const length = 1 + (rnd.u32() % 4);
     for (let n = 0n; n < BigInt(length); n++)
-      h.pool.add(pay(w, { nonce: n, rate: 11n + BigInt(rnd.u32() % 900) }));
+      h.pool.add(pay(w, { nonce: n, rate: 11n + BigInt(rnd.u32() % 900) }), 'local');
   }
   const selected = h.pool.select({ maxBytes: 1e9, maxTxs: 1000 });
   t.equal(selected.length, h.pool.count);
@@ -66,7 +66,7 @@ test('select: maxTxs and maxBytes hold; a tx that does not fit is skipped with i
   const bigTx = pay(big, { nonce: 0n, rate: 500n, memoLength: 256 });
   const bigChild = pay(big, { nonce: 1n, rate: 400n });
   const smalls = [pay(small1, { rate: 300n }), pay(small2, { rate: 200n }), pay(small3, { rate: 100n })];
-  for (const tx of [bigTx, bigChild, ...smalls]) h.pool.add(tx);
+  for (const tx of [bigTx, bigChild, ...smalls]) h.pool.add(tx, 'local');
 
   t.same(h.pool.select({ maxBytes: 1e6, maxTxs: 2 }), [bigTx, bigChild], 'maxTxs: the two best');
   t.ok(txEncodedLength(bigTx) > 2 * SIZE && txEncodedLength(bigChild) === SIZE);

@@ -1,9 +1,12 @@
+import { once } from 'node:events';
 import { test } from 'tap';
+import type { MempoolEntry, TxOrigin } from '../../src/mempool/mempool.js';
 import { keyBlockId } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { encodeTx, txId } from '../../src/protocol/tx.js';
 import { mineKeyBlock } from '../helpers/blocks.js';
 import { startTestNode } from '../helpers/node.js';
+import { dialNode, startTestPeer } from '../helpers/test-peer.js';
 import { transfer } from '../helpers/txs.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -62,5 +65,42 @@ test('a reorg returns the transactions of disconnected microblocks to the mempoo
   t.notOk(
     node.leader.isLeading(),
     "the new tip's epoch is someone else's: the transfer waits for its leader",
+  );
+});
+
+test('a transaction that arrives by gossip is not published again; one posted to the API is published once', async (t) => {
+  // Gossipsub relays what we ACCEPT (§10.2): publishing a gossiped tx again costs an encoding and a hash.
+  const { url, node } = await startTestNode(
+    (fn) => {
+      t.teardown(fn);
+    },
+    { p2p: { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxPeers: 16, banMs: 60_000, stallMs: 3000 } },
+  );
+  const network = node.network!;
+  const published = t.capture(network, 'publishTx', network.publishTx.bind(network));
+  const peer = await startTestPeer(t);
+  await dialNode(peer, { address: network.listenAddresses()[0]!, peerId: network.peerId });
+  const fee = 10n ** 11n * 200n;
+  const sink = new Uint8Array(20).fill(0x44);
+
+  const gossiped = transfer(sink, 1n, { fee });
+  const arrived = once(node.mempool, 'accepted');
+  t.equal(await peer.publish('tx', encodeTx(gossiped)), 1, 'sent to the node');
+  const [entry, origin] = (await arrived) as [MempoolEntry, TxOrigin];
+  t.equal(entry.idHex, hex(txId(gossiped)));
+  t.equal(origin, 'gossip');
+  t.equal(published.calls.length, 0, 'the gossiped tx is not published');
+
+  const posted = transfer(sink, 1n, { fee, nonce: 1n });
+  const response = await fetch(`${url}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: hex(encodeTx(posted)),
+  });
+  t.equal(response.status, 200);
+  t.same(
+    published.args().map(([tx]) => hex(txId(tx))),
+    [hex(txId(posted))],
+    'the posted tx is published exactly once',
   );
 });

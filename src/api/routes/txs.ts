@@ -43,7 +43,7 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
     (request) => {
       const body = request.body as { hex: string } | string;
       const hex = (typeof body === 'string' ? body : body.hex).trim();
-      const entry = mempool.add(decodeTx(Uint8Array.from(Buffer.from(hex, 'hex'))));
+      const entry = mempool.add(decodeTx(Uint8Array.from(Buffer.from(hex, 'hex'))), 'local');
       return { id: entry.idHex, status: 'pending' as const };
     },
   );
