@@ -2,8 +2,9 @@
 // by a key block naming our node key, sign microblocks of pending
 // transactions — fee rate first, in nonce order — no more often than the
 // interval allows, and only when there is something to carry. The chain
-// commits each one before anything else sees it, which persists the signed
-// header before any broadcast; a (key block, seq) pair is never signed twice.
+// commits each one, and it is broadcast only once storage reports the commit
+// durable (§3.3: a leader persists each header it signs before broadcasting),
+// in the order signed; a (key block, seq) pair is never signed twice (§3.9).
 import type { AddResult, Chain } from '../chain/chain.js';
 import { microblockSigningMessage } from '../consensus/microblock-rules.js';
 import { getPublicKey, sign } from '../crypto/ed25519.js';
@@ -45,6 +46,10 @@ export interface LeaderModules {
   readonly logger: Logger;
   /** Adds the signed microblock to the chain; throws a RuleError if it is refused. */
   readonly submit: (block: Microblock) => AddResult;
+  /** Resolves once everything committed so far is on disk (the node passes storage.flushed). */
+  readonly durable: () => Promise<void>;
+  /** Announces a signed microblock to peers; called only once it is durable, in signing order. */
+  readonly broadcast: (block: Microblock) => void;
 }
 
 // header ‖ signature ‖ empty activation section ‖ a varint count of up to 5 bytes.
@@ -60,6 +65,8 @@ export class Leader {
   private lastPublishedAtMs = 0;
   private lastSigned: { keyHex: string; seq: number } | null = null;
   private stopped = false;
+  /** The last signed microblock's wait for durability and broadcast: each waits for the one before. */
+  private announcing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly opts: LeaderOptions,
@@ -102,6 +109,11 @@ export class Leader {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /** Resolves once every microblock signed so far has been broadcast, or given up as not durable. */
+  async settled(): Promise<void> {
+    await this.announcing;
   }
 
   private parentTimeMs(): number {
@@ -159,18 +171,57 @@ export class Leader {
       this.opts.seed,
     );
     this.lastSigned = { keyHex, seq };
+    const block: Microblock = { header, leaderSig, activation: [], txs };
+    const submittedAt = performance.now();
     try {
-      this.mods.submit({ header, leaderSig, activation: [], txs });
+      this.mods.submit(block);
     } catch (error) {
       // The dry run passed, so this is our bug; the seq is spent and the epoch stays as it is.
       this.mods.logger.error({ err: error, seq, txs: txs.length }, 'our microblock was refused');
       return false;
     }
     this.lastPublishedAtMs = this.mods.now();
-    this.mods.logger.debug(
-      { keyHeight: Number(tip.keyHeight), seq, txs: txs.length },
-      'published a microblock',
-    );
+    this.announce(block, submittedAt);
     return true;
   }
+
+  /**
+   * Broadcasts `block` once its commit is durable, after every microblock signed
+   * before it. Asked right after the commit, so the wait covers this block.
+   */
+  private announce(block: Microblock, submittedAt: number): void {
+    const committedAt = performance.now();
+    const fields = {
+      keyHeight: Number(block.header.keyHeight),
+      seq: block.header.seq,
+      txs: block.txs.length,
+      commitMs: round(committedAt - submittedAt),
+    };
+    // Settled at once, so a failure is handled even while an earlier block still waits.
+    const durable = this.mods.durable().then(
+      () => round(performance.now() - committedAt),
+      (error: unknown) => {
+        // [§3.3] Never announce a header we cannot show is on disk: after a crash we might sign its
+        // seq again, and a peer holding both headers would prove equivocation (§3.9).
+        this.mods.logger.error({ err: error, ...fields }, 'our microblock may not be on disk: not broadcast');
+        return null;
+      },
+    );
+    this.announcing = this.announcing.then(async () => {
+      const durableMs = await durable;
+      if (durableMs === null) return;
+      try {
+        this.mods.broadcast(block);
+      } catch (error) {
+        this.mods.logger.error({ err: error, ...fields }, 'broadcasting our microblock failed');
+        return;
+      }
+      this.mods.logger.debug({ ...fields, durableMs }, 'published a microblock');
+    });
+  }
+}
+
+/** Milliseconds to the microsecond, for the log. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

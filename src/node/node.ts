@@ -113,10 +113,10 @@ export class AltostreamNode {
           params,
           now,
           logger: logger.child({ module: 'leader' }),
-          submit: (block) => {
-            const result = chain.add({ kind: 'micro', block });
+          submit: (block) => chain.add({ kind: 'micro', block }),
+          durable: () => storage.flushed(),
+          broadcast: (block) => {
             network?.publishMicroblock(block);
-            return result;
           },
         },
       );
@@ -333,6 +333,8 @@ export class AltostreamNode {
     if (this.statusTimer !== null) clearInterval(this.statusTimer);
     if (this.expiryTimer !== null) clearInterval(this.expiryTimer);
     this.leader.stop();
+    // What the leader signed and stored goes out before the network stops.
+    await this.leader.settled();
     await this.miner?.stop();
     await this.network?.stop();
     await this.api.close();

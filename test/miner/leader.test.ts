@@ -1,6 +1,7 @@
 import { test, type Test } from 'tap';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
-import { Leader, type TxSource } from '../../src/miner/leader.js';
+import { Leader, type LeaderModules, type TxSource } from '../../src/miner/leader.js';
+import { microblockId, type Microblock } from '../../src/protocol/microblock.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import type { Tx } from '../../src/protocol/tx.js';
 import { createLogger } from '../../src/util/logger.js';
@@ -21,7 +22,11 @@ function queue(txs: Tx[]): TxSource {
   };
 }
 
-function setup(t: Test, txs: Tx[]): { h: ChainHarness; leader: Leader; now: { ms: number } } {
+function setup(
+  t: Test,
+  txs: Tx[],
+  mods: (h: ChainHarness) => Partial<Pick<LeaderModules, 'durable' | 'broadcast' | 'logger'>> = () => ({}),
+): { h: ChainHarness; leader: Leader; now: { ms: number } } {
   const h = ChainHarness.open((fn) => {
     t.teardown(fn);
   });
@@ -35,6 +40,9 @@ function setup(t: Test, txs: Tx[]): { h: ChainHarness; leader: Leader; now: { ms
       now: () => now.ms,
       logger: createLogger({ level: 'silent' }),
       submit: (block) => h.chain.add({ kind: 'micro', block }),
+      durable: () => Promise.resolve(),
+      broadcast: () => undefined,
+      ...mods(h),
     },
   );
   t.teardown(() => {
@@ -96,4 +104,98 @@ test('microblock times keep the interval after their parent, and seq counts up w
   const second = h.chain.tip;
   t.equal(second.kind === 'micro' && second.seq, 1);
   t.ok(second.timeMs - first.timeMs >= 500n, 'at least the leader interval apart');
+});
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+}
+
+/** A durable() whose answers the test gives by hand; `tips` is the chain tip at each call. */
+function manualDurable(h: ChainHarness): {
+  durable: () => Promise<void>;
+  waits: Deferred[];
+  tips: string[];
+} {
+  const waits: Deferred[] = [];
+  const tips: string[] = [];
+  return {
+    waits,
+    tips,
+    durable: () => {
+      tips.push(h.chain.tip.hex);
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((yes) => {
+        resolve = yes;
+      });
+      waits.push({ promise, resolve });
+      return promise;
+    },
+  };
+}
+
+/** Resolves after every callback already queued as a microtask has run. */
+const drained = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const idHex = (block: Microblock): string => Buffer.from(microblockId(block.header)).toString('hex');
+
+test('persist before broadcast (§3.3): a signed microblock goes out only once its commit is durable, and then at once', async (t) => {
+  const sent: Microblock[] = [];
+  let manual: ReturnType<typeof manualDurable> | undefined;
+  const { h, leader } = setup(t, [transfer(BOB, 1n)], (h) => {
+    manual = manualDurable(h);
+    return { durable: manual.durable, broadcast: (block) => sent.push(block) };
+  });
+  ourKeyBlock(t, h);
+  t.ok(leader.publish());
+  const stored = h.chain.tip;
+  t.equal(stored.kind, 'micro', 'committed to the chain');
+  t.same(manual!.tips, [stored.hex], 'durability asked once, after the commit');
+  await drained();
+  t.same(sent, [], 'nothing broadcast while the commit may not be on disk');
+  manual!.waits[0]!.resolve();
+  await leader.settled();
+  t.same(sent.map(idHex), [stored.hex], 'broadcast once durable');
+});
+
+test('persist before broadcast (§3.3): microblocks waiting for durability go out in the order signed', async (t) => {
+  const sent: Microblock[] = [];
+  const txs = [transfer(BOB, 1n)];
+  let manual: ReturnType<typeof manualDurable> | undefined;
+  const { h, leader, now } = setup(t, txs, (h) => {
+    manual = manualDurable(h);
+    return { durable: manual.durable, broadcast: (block) => sent.push(block) };
+  });
+  ourKeyBlock(t, h);
+  t.ok(leader.publish());
+  const first = h.chain.tip.hex;
+  txs[0] = transfer(BOB, 2n, { nonce: 1n });
+  now.ms += 500;
+  t.ok(leader.publish());
+  const second = h.chain.tip.hex;
+  t.same(manual!.tips, [first, second]);
+  manual!.waits[1]!.resolve();
+  await drained();
+  t.same(sent, [], 'the second waits for the first');
+  manual!.waits[0]!.resolve();
+  await leader.settled();
+  t.same(sent.map(idHex), [first, second]);
+});
+
+test('persist before broadcast (§3.3): a failed durability wait is logged as an error and nothing is broadcast', async (t) => {
+  const sent: Microblock[] = [];
+  const lines: string[] = [];
+  const { h, leader } = setup(t, [transfer(BOB, 1n)], () => ({
+    durable: () => Promise.reject(new Error('EIO: fdatasync failed')),
+    broadcast: (block) => sent.push(block),
+    logger: createLogger({ level: 'error', destination: { write: (line: string) => lines.push(line) } }),
+  }));
+  ourKeyBlock(t, h);
+  t.ok(leader.publish());
+  await leader.settled();
+  t.same(sent, [], 'not broadcast');
+  t.match(
+    lines.map((line) => JSON.parse(line) as unknown),
+    [{ level: 50, msg: 'our microblock may not be on disk: not broadcast', seq: 0, err: { message: /EIO/ } }],
+  );
 });
