@@ -6,11 +6,13 @@ import type { Stream } from '@libp2p/interface';
 import { byteStream } from 'it-byte-stream';
 import type { Chain } from '../chain/chain.js';
 import type { Entry } from '../chain/index-entry.js';
+import { RuleError } from '../protocol/errors.js';
 import { encodeKeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock } from '../protocol/microblock.js';
 import type { NetworkName } from '../protocol/params.js';
 import type { Logger } from '../util/logger.js';
 import type { Host } from './host.js';
+import { RateLimit, type RateLimitOptions } from './rate.js';
 import {
   KEY_TIP_SEQ,
   MAX_BLOCK_MESSAGE,
@@ -33,7 +35,7 @@ import {
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** Requests each peer may make per protocol per window before it is refused. */
-const RATE_LIMIT = { requests: 50, windowMs: 10_000 };
+export const RATE_LIMIT: RateLimitOptions = { requests: 50, windowMs: 10_000 };
 
 export function protocolName(
   network: NetworkName,
@@ -92,7 +94,7 @@ export function rangeResponse(chain: ReqRespModules['chain'], request: RangeRequ
 }
 
 export class ReqResp {
-  private readonly usage = new Map<string, { windowStart: number; count: number }>();
+  private readonly served = new RateLimit(RATE_LIMIT, { now: Date.now });
 
   constructor(private readonly mods: ReqRespModules) {}
 
@@ -109,18 +111,6 @@ export class ReqResp {
     });
   }
 
-  private allowed(peer: string, protocol: string): boolean {
-    const key = `${peer} ${protocol}`;
-    const now = Date.now();
-    const usage = this.usage.get(key);
-    if (usage === undefined || now - usage.windowStart > RATE_LIMIT.windowMs) {
-      this.usage.set(key, { windowStart: now, count: 1 });
-      return true;
-    }
-    usage.count++;
-    return usage.count <= RATE_LIMIT.requests;
-  }
-
   private async serve(
     stream: Stream,
     peer: string,
@@ -129,7 +119,7 @@ export class ReqResp {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const bytes = byteStream(stream);
     try {
-      if (protocol !== 'status' && !this.allowed(peer, protocol)) {
+      if (protocol !== 'status' && !this.served.take(`${peer} ${protocol}`)) {
         this.mods.logger.debug({ peer, protocol }, 'request refused: over the rate limit');
         stream.abort(new Error('rate limited'));
         return;
@@ -179,6 +169,23 @@ export class ReqResp {
     const status = decodeStatus(message);
     this.mods.onStatus(peer.toString(), status);
     return status;
+  }
+
+  /**
+   * blocks-by-id (§10.3): the answer to `ids`, at most one message per id, read
+   * within the policy timeout. Throws a RuleError if the peer sends more
+   * messages than ids or one that does not decode; a timeout or a refused
+   * stream throws a plain error.
+   */
+  async blocksById(peer: Host['peerId'], ids: readonly Uint8Array[]): Promise<BlockMessage[]> {
+    const messages: BlockMessage[] = [];
+    for await (const message of this.blocks(peer, { ids }, AbortSignal.timeout(REQUEST_TIMEOUT_MS))) {
+      if (messages.length === ids.length) {
+        throw new RuleError('bad-encoding', { what: 'blocks-by-id response', ids: ids.length });
+      }
+      messages.push(message);
+    }
+    return messages;
   }
 
   /** blocks-by-range or blocks-by-id: the block messages, as they arrive. */
