@@ -34,8 +34,8 @@ export interface GossipModules {
   readonly logger: Logger;
   /** A peer sent what consensus calls invalid. */
   readonly onInvalid: (peer: string, code: string) => void;
-  /** A block whose parent we do not have: the peer knows a chain we should fetch. */
-  readonly onOrphan: (peer: string) => void;
+  /** The chain holds `block` as an orphan: the peer knows the ancestors we should fetch. */
+  readonly onOrphan: (peer: string, block: AnyBlock) => void;
 }
 
 export interface GossipCounters {
@@ -158,8 +158,8 @@ export class GossipRelay {
   private block(block: AnyBlock, peer: string): [TopicValidatorResult, string | undefined] {
     const result = this.mods.addBlock(block);
     if (result === 'orphan') {
-      // [IGNORE] Unknown parent: queue it (the chain's orphan pool) and fetch the chain.
-      this.mods.onOrphan(peer);
+      // [IGNORE] Unknown parent: queued in the chain's orphan pool; fetch it by id from the sender (§10.2).
+      this.mods.onOrphan(peer, block);
       return [TopicValidatorResult.Ignore, undefined];
     }
     if (result === 'duplicate') return [TopicValidatorResult.Ignore, undefined];

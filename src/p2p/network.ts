@@ -1,7 +1,7 @@
-// The node's network: the libp2p host, gossip, request/response, sync and the
-// ban list, started and stopped together. New peers get the status handshake
-// (a different genesis is disconnected); a peer that sends what consensus
-// calls invalid is disconnected and banned.
+// The node's network: the libp2p host, gossip, request/response, sync, the
+// fetching of unknown parents and the ban list, started and stopped together.
+// New peers get the status handshake (a different genesis is disconnected); a
+// peer that sends what consensus calls invalid is disconnected and banned.
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -14,6 +14,7 @@ import type { Logger } from '../util/logger.js';
 import { BanList } from './bans.js';
 import { GossipRelay } from './gossip.js';
 import { createHost, stopHost, type Host } from './host.js';
+import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
 import type { Status } from './wire.js';
@@ -63,6 +64,7 @@ export class P2pNetwork {
     readonly gossip: GossipRelay,
     readonly reqresp: ReqResp,
     readonly sync: Syncer,
+    readonly parents: ParentFetcher,
   ) {}
 
   static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
@@ -99,6 +101,18 @@ export class P2pNetwork {
         onInvalid,
       },
     );
+    const parents = new ParentFetcher({
+      chain: mods.chain,
+      addBlock: mods.addBlock,
+      reqresp,
+      peerId: (peer) => peerIdFromString(peer),
+      logger: mods.logger,
+      now: mods.now,
+      onInvalid,
+      fallback: (peer) => {
+        holder.network?.orphanFrom(peer);
+      },
+    });
     const gossip = new GossipRelay({
       host,
       network: opts.network,
@@ -106,11 +120,11 @@ export class P2pNetwork {
       addTx: mods.addTx,
       logger: mods.logger,
       onInvalid,
-      onOrphan: (peer) => {
-        holder.network?.orphanFrom(peer);
+      onOrphan: (peer, block) => {
+        parents.onOrphan(peer, block);
       },
     });
-    const network = new P2pNetwork(opts, mods, host, bans, gossip, reqresp, sync);
+    const network = new P2pNetwork(opts, mods, host, bans, gossip, reqresp, sync, parents);
     holder.network = network;
     await reqresp.start();
     gossip.start();
@@ -121,6 +135,7 @@ export class P2pNetwork {
       network.statuses.delete(event.detail.toString());
       network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
+      network.parents.removePeer(event.detail.toString());
     });
     await host.start();
     network.dialBootstrap();
@@ -205,6 +220,7 @@ export class P2pNetwork {
     if (this.redialTimer !== null) clearInterval(this.redialTimer);
     if (this.announceTimer !== null) clearTimeout(this.announceTimer);
     this.sync.stop();
+    this.parents.stop();
     this.gossip.stop();
     await stopHost(this.host);
   }
@@ -225,7 +241,10 @@ export class P2pNetwork {
     }
   }
 
-  /** A block with an unknown parent came from `peer`: ask its status (once a second at most per peer). */
+  /**
+   * Fetching an orphan's ancestors by id from `peer` ended short: ask its status
+   * (once a second at most per peer), so range sync takes over if it has more work.
+   */
   orphanFrom(peer: string): void {
     const now = this.mods.now();
     if ((this.lastOrphanHandshake.get(peer) ?? 0) + ORPHAN_HANDSHAKE_MS > now) return;

@@ -2,7 +2,8 @@
 // gossipsub configuration (src/p2p/host.ts), so what it publishes reaches a
 // node exactly as a real peer's messages would, and the §10.3 codecs, so it can
 // answer the status handshake with whatever it likes to claim. Tests use it to
-// send crafted bytes and to hold requests unanswered.
+// send crafted bytes, to hold requests unanswered and to answer blocks-by-id
+// as they choose.
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { Stream } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -12,7 +13,9 @@ import { protocolName } from '../../src/p2p/reqresp.js';
 import { TOPIC_KINDS, topicName, type TopicKind } from '../../src/p2p/topics.js';
 import {
   KEY_TIP_SEQ,
+  MAX_IDS,
   STATUS_LENGTH,
+  decodeIdsRequest,
   encodeStatus,
   frame,
   readFrame,
@@ -42,6 +45,17 @@ export interface PeersView {
 }
 
 export const peersOf = (node: NetNode): Promise<PeersView> => getJson<PeersView>(`${node.url}/peers`);
+
+/** Polls until `node` lists `peer` as banned and no longer connected; the ban and the time it took. */
+export async function banOf(node: NetNode, peer: string): Promise<{ reason: string; ms: number }> {
+  let reason = '';
+  const ms = await until(5000, `${peer} is banned and hung up`, async () => {
+    const view = await peersOf(node);
+    reason = view.banned.find((b) => b.peer === peer)?.reason ?? '';
+    return reason !== '' && !view.peers.some((p) => p.id === peer);
+  });
+  return { reason, ms };
+}
 
 /** Every gossip message `node` has given a verdict on or dropped, on one topic. */
 export async function gossipSeen(node: NetNode, kind: TopicKind): Promise<number> {
@@ -131,4 +145,34 @@ export async function stallRanges(peer: TestPeer): Promise<{ readonly requests: 
     void readFrame(byteStream(stream), 16).catch(() => undefined);
   });
   return held;
+}
+
+/**
+ * Makes `peer` answer blocks-by-id (§10.3) with `answer(id)` for each id asked,
+ * a block message as encodeBlockMessage makes it. Returns the requests, each
+ * the list of ids (hex) asked, in order.
+ */
+export async function serveBlocksById(
+  peer: TestPeer,
+  answer: (id: string) => Uint8Array,
+): Promise<{ readonly asked: string[][] }> {
+  const served = { asked: [] as string[][] };
+  await peer.host.handle(protocolName('regtest', 'blocks-by-id'), ({ stream }) => {
+    void (async () => {
+      const signal = AbortSignal.timeout(10_000);
+      const bytes = byteStream(stream);
+      try {
+        const request = await readFrame(bytes, 1 + MAX_IDS * 32, { signal });
+        const ids = decodeIdsRequest(request ?? new Uint8Array()).map((id) =>
+          Buffer.from(id).toString('hex'),
+        );
+        served.asked.push(ids);
+        for (const id of ids) await bytes.write(frame(answer(id)), { signal });
+        await stream.close({ signal });
+      } catch (error) {
+        stream.abort(error instanceof Error ? error : new Error(String(error)));
+      }
+    })();
+  });
+  return served;
 }

@@ -36,6 +36,7 @@ import { seeded } from '../helpers/random.js';
 import {
   GENESIS_ID,
   GENESIS_STATUS,
+  banOf,
   dialNode,
   gossipSeen,
   peersOf,
@@ -68,17 +69,6 @@ async function victimWithHostilePeer(
   const hostile = await startTestPeer(t);
   await dialNode(hostile, victim);
   return { honest, victim, hostile };
-}
-
-/** Polls until `node` lists `peer` as banned and no longer connected; the ban and the time it took. */
-async function banOf(node: NetNode, peer: string): Promise<{ reason: string; ms: number }> {
-  let reason = '';
-  const ms = await until(5000, `${peer} is banned and hung up`, async () => {
-    const view = await peersOf(node);
-    reason = view.banned.find((b) => b.peer === peer)?.reason ?? '';
-    return reason !== '' && !view.peers.some((p) => p.id === peer);
-  });
-  return { reason, ms };
 }
 
 /** POST /peers: the node dials `address`. */
