@@ -14,9 +14,15 @@ import { decodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { pubsubOf, type Host } from './host.js';
 import { ValidationQueue, type QueuedMessage } from './queue.js';
-import { TOPIC_KINDS, TOPIC_MAX_BYTES, topicKind, topicName, type TopicKind } from './topics.js';
-
-export const ENDORSEMENT_LENGTH = 129;
+import {
+  ENDORSEMENT_LENGTH,
+  TOPIC_KINDS,
+  TOPIC_MAX_BYTES,
+  TOPIC_OVERSIZE_CODE,
+  topicKind,
+  topicName,
+  type TopicKind,
+} from './topics.js';
 
 /** How many messages of each topic may wait for validation; one peer may hold a quarter. */
 const QUEUE_LIMITS: Readonly<Record<TopicKind, number>> = {
@@ -75,7 +81,12 @@ export class GossipRelay {
       }
       // [REJECT] Over the topic's size: dropped before any decoding (§10.2).
       if (msg.data.length > TOPIC_MAX_BYTES[kind]) {
-        this.finish(kind, { msgId, peer, data: msg.data }, TopicValidatorResult.Reject, 'oversize');
+        this.finish(
+          kind,
+          { msgId, peer, data: msg.data },
+          TopicValidatorResult.Reject,
+          TOPIC_OVERSIZE_CODE[kind],
+        );
         return;
       }
       if (!this.queues.get(kind)!.push({ msgId, peer, data: msg.data })) {

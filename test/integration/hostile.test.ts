@@ -177,7 +177,7 @@ test('bad-encoding, bad-version: 10 undecodable messages on the tx and keyblock 
   await honestStillFollowed(t, honest, victim);
 });
 
-test('oversize: a message over its topic cap (185 bytes on keyblock, 200,001 on tx) is rejected before decoding and its sender banned', async (t) => {
+test('oversize / tx-too-large: a message over its topic cap (185 bytes on keyblock, 200,001 on tx) is rejected before decoding and its sender banned under the size rule', async (t) => {
   const { honest, victim, hostile } = await victimWithHostilePeer(t);
   const tip = (await digest(victim)).tip;
   // A sane key block on the tip with one byte more: only the size is wrong.
@@ -197,18 +197,18 @@ test('oversize: a message over its topic cap (185 bytes on keyblock, 200,001 on 
   t.equal(after.keyblock.accepted, before.keyblock.accepted, 'and no acceptance');
   t.equal((await fetch(`${victim.url}/blocks/${hex(keyBlockId(block.header))}`)).status, 404, 'not stored');
 
-  // On the tx topic (cap 200,000) the order shows: decoding these bytes would blame
-  // their version, but the size check comes first.
+  // On the tx topic (cap 200,000) the size rule answers with §4.1's own code, before the
+  // version (0, which decoding a shorter prefix would blame) is read.
   const big = new Uint8Array(TOPIC_MAX_BYTES.tx + 1);
   t.equal(
-    ruleCode(() => decodeTx(big)),
+    ruleCode(() => decodeTx(big.subarray(0, TOPIC_MAX_BYTES.tx))),
     'bad-version',
-    'decoding would fail on the version',
+    'within the cap, decoding would fail on the version',
   );
   const second = await startTestPeer(t);
   await dialNode(second, victim);
   await second.publish('tx', big);
-  t.equal((await banOf(victim, second.id)).reason, 'oversize', 'banned for the size, not the version');
+  t.equal((await banOf(victim, second.id)).reason, 'tx-too-large', 'banned for the size, not the version');
   t.equal(
     (await peersOf(victim)).gossip.tx.rejected,
     before.tx.rejected + 1,
