@@ -11,10 +11,11 @@ import { checkedTarget, workOf } from '../consensus/difficulty.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
+import type { SignatureCache } from '../consensus/signature-cache.js';
 import { RuleError, type GossipAction, type RuleCode } from '../protocol/errors.js';
 import { genesisBlock, keyBlockId } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
-import type { Tx } from '../protocol/tx.js';
+import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
 import { stateDigest } from '../state/digest.js';
 import { OverlayState } from '../state/view.js';
@@ -51,8 +52,8 @@ export interface ChainOptions {
   readonly params: NetworkParams;
   /** Unix milliseconds; tests pass a fake clock. */
   readonly now?: () => number;
-  /** Whether this node already verified the transaction's signature (the node passes the mempool's view). */
-  readonly alreadyVerified?: (tx: Tx) => boolean;
+  /** Transactions whose signatures this node verified already (the mempool fills it). */
+  readonly signatures?: SignatureCache;
   /** For what the operator must act on (a heavier chain beyond UNDO_DEPTH, §3.4). */
   readonly logger?: Logger;
 }
@@ -80,7 +81,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     super();
     this.params = options.params;
     this.now = options.now ?? Date.now;
-    this.transition = { params: options.params, alreadyVerified: options.alreadyVerified ?? (() => false) };
+    const { signatures } = options;
+    this.transition = {
+      params: options.params,
+      alreadyVerified: signatures === undefined ? () => false : (tx) => signatures.has(txId(tx)),
+    };
     this.logger = options.logger;
     this.index = new BlockIndex(genesis);
   }

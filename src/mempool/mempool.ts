@@ -4,6 +4,7 @@
 // its sender's nonce chain and the pool is trimmed to its byte cap. The node
 // calls the onBlock* hooks after each commit, so the pool follows the tip.
 import { EventEmitter } from 'node:events';
+import type { SignatureCache } from '../consensus/signature-cache.js';
 import type { Account, StateView } from '../consensus/state-view.js';
 import { checkTxContext, checkTxSanity, txDebit } from '../consensus/tx-rules.js';
 import { accountId } from '../protocol/address.js';
@@ -68,6 +69,8 @@ export interface MempoolModules {
   /** Unix ms. */
   readonly now: () => number;
   readonly logger?: Logger;
+  /** Where each verified signature is noted, so the chain need not verify it again. */
+  readonly signatures?: SignatureCache;
 }
 
 export type RemovalReason = 'included' | 'replaced' | 'evicted' | 'expired' | 'invalid';
@@ -249,7 +252,9 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const id = txId(tx);
     const idHex = hex(id);
     if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex });
-    if (!reAdd) checkTxSanity(tx, this.mods.params); // a disconnected block's txs were verified when it connected
+    // A disconnected block's txs were verified when it connected.
+    if (!reAdd) checkTxSanity(tx, this.mods.params);
+    this.mods.signatures?.add(id);
     const size = txEncodedLength(tx);
     const { minRelayFeeRate } = this.opts;
     if (!paysFeeRate(tx.fee, size, minRelayFeeRate)) {

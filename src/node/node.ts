@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApi, type ApiMining } from '../api/server.js';
 import { Chain } from '../chain/chain.js';
+import { SignatureCache } from '../consensus/signature-cache.js';
 import type { Entry } from '../chain/index-entry.js';
 import { getPublicKey } from '../crypto/ed25519.js';
 import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
@@ -14,7 +15,6 @@ import type { SyncProgress } from '../p2p/sync.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import { keyBlockTemplate } from '../miner/template.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
-import { txId } from '../protocol/tx.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
@@ -90,21 +90,21 @@ export class AltostreamNode {
       const token = Buffer.from(loadOrCreateSecret(config.datadir, API_TOKEN_FILE)).toString('hex');
       const storage = Storage.open(join(config.datadir, CHAIN_DIR));
       cleanup.unshift(() => storage.close());
-      // The mempool verified each of its transactions' signatures on the way in: a block carrying them
-      // need not verify them again. Built after the chain, so the chain reaches it through this holder.
-      const verified: { mempool?: Mempool } = {};
+      // The mempool notes each signature it verifies; a block carrying those transactions skips them.
+      const signatures = new SignatureCache();
       const chain = Chain.open(storage, {
         params,
         now,
-        alreadyVerified: (tx) => verified.mempool?.has(txId(tx)) ?? false,
+        signatures,
+        logger: logger.child({ module: 'chain' }),
       });
       const mempool = new Mempool(config.mempool, {
         chain,
         params,
         now,
+        signatures,
         logger: logger.child({ module: 'mempool' }),
       });
-      verified.mempool = mempool;
       const leader = new Leader(
         { seed: nodeSeed, intervalMs: config.microblockIntervalMs },
         {
