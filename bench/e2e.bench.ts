@@ -13,7 +13,8 @@ import { accountId, encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
 import { encodeTx, txId, type Tx } from '../src/protocol/tx.js';
 import { faucetKey } from '../src/wallet/keystore.js';
-import { MIN_RELAY_FEE_RATE, buildTransfer } from '../src/wallet/send.js';
+import { MIN_RELAY_FEE_RATE } from '../src/protocol/policy.js';
+import { buildTransfer } from '../src/wallet/send.js';
 import { followBlocks, startNode } from './node-process.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 

@@ -11,7 +11,8 @@ import { encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
 import { encodeTx } from '../src/protocol/tx.js';
 import { faucetKey } from '../src/wallet/keystore.js';
-import { MIN_RELAY_FEE_RATE, buildTransfer } from '../src/wallet/send.js';
+import { MIN_RELAY_FEE_RATE } from '../src/protocol/policy.js';
+import { buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 import { followBlocks, startNode, type BenchNode } from './node-process.js';
 

@@ -6,8 +6,7 @@ import { encodeKeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { encodeTx, txId, type Tx } from '../protocol/tx.js';
-
-export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+import { toHex } from '../util/bytes.js';
 
 export function blockRefView(entry: Entry): {
   id: string;

@@ -10,6 +10,13 @@ import { checkTxContext, checkTxSanity, txDebit } from '../consensus/tx-rules.js
 import { accountId } from '../protocol/address.js';
 import { RuleError, type RuleCode } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
+import {
+  MAX_PENDING_PER_SENDER,
+  MEMPOOL_EXPIRY_MS,
+  MEMPOOL_MAX_BYTES,
+  MIN_RELAY_FEE_RATE,
+  REPLACEMENT_FEE_PERCENT,
+} from '../protocol/policy.js';
 import { txEncodedLength, txId, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { Heap } from './heap.js';
@@ -31,6 +38,7 @@ import {
   type MempoolEntry,
   type TxOrigin,
 } from './sender.js';
+import { toHex } from '../util/bytes.js';
 
 export type { MempoolEntry, TxOrigin } from './sender.js';
 export type { SelectLimits } from './select.js';
@@ -56,11 +64,11 @@ export interface MempoolOptions {
 
 /** §4.14. */
 export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = {
-  maxBytes: 64 * 1024 * 1024,
-  minRelayFeeRate: 10n ** 11n,
-  maxPerSender: 64,
-  expiryMs: 72 * 60 * 60 * 1000,
-  replacementPercent: 110,
+  maxBytes: MEMPOOL_MAX_BYTES,
+  minRelayFeeRate: MIN_RELAY_FEE_RATE,
+  maxPerSender: MAX_PENDING_PER_SENDER,
+  expiryMs: MEMPOOL_EXPIRY_MS,
+  replacementPercent: REPLACEMENT_FEE_PERCENT,
 };
 
 export interface MempoolModules {
@@ -82,8 +90,6 @@ export interface MempoolEvents {
 
 // Policy failures are this node's choice, never the peer's fault (§4.14).
 const IGNORE = { gossip: 'ignore' } as const;
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 function policyError(code: RuleCode, details: Readonly<Record<string, unknown>>): RuleError {
   return new RuleError(code, details, IGNORE);
@@ -137,11 +143,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   }
 
   has(id: Uint8Array): boolean {
-    return this.byId.has(hex(id));
+    return this.byId.has(toHex(id));
   }
 
   get(id: Uint8Array): MempoolEntry | undefined {
-    return this.byId.get(hex(id));
+    return this.byId.get(toHex(id));
   }
 
   entries(): Iterable<MempoolEntry> {
@@ -153,7 +159,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const state = this.mods.chain.state().account(account);
     if (state === undefined) return undefined;
     let next = state.nonce;
-    for (const e of this.senders.get(hex(account))?.entries ?? []) {
+    for (const e of this.senders.get(toHex(account))?.entries ?? []) {
       if (e.tx.nonce === next) next++;
       else if (e.tx.nonce > next) break;
     }
@@ -178,13 +184,13 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const touched = new Map<string, SenderPool>();
     const included: PoolEntry[] = [];
     for (const tx of txs) {
-      const entry = this.byId.get(hex(txId(tx)));
+      const entry = this.byId.get(toHex(txId(tx)));
       if (entry !== undefined) {
         this.remove(entry);
         included.push(entry);
         touched.set(entry.sender.key, entry.sender);
       } else {
-        const sender = this.senders.get(hex(accountId(tx.sender)));
+        const sender = this.senders.get(toHex(accountId(tx.sender)));
         if (sender !== undefined) touched.set(sender.key, sender);
       }
     }
@@ -202,12 +208,12 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   onBlockDisconnected(txs: readonly Tx[]): void {
     const touched = new Set<string>();
     for (const tx of txs) {
-      touched.add(hex(accountId(tx.sender)));
+      touched.add(toHex(accountId(tx.sender)));
       try {
         this.accept(tx, 'reorg');
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
-        this.mods.logger?.debug({ id: hex(txId(tx)), code: err.code }, 'not re-adding a disconnected tx');
+        this.mods.logger?.debug({ id: toHex(txId(tx)), code: err.code }, 'not re-adding a disconnected tx');
       }
     }
     // A sender whose nonce went back has gaps now: its later pooled txs are no longer ready.
@@ -250,7 +256,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   private accept(tx: Tx, origin: TxOrigin): MempoolEntry {
     const reAdd = origin === 'reorg';
     const id = txId(tx);
-    const idHex = hex(id);
+    const idHex = toHex(id);
     if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex });
     // A disconnected block's txs were verified when it connected.
     if (!reAdd) checkTxSanity(tx, this.mods.params);
@@ -267,7 +273,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
     const view = this.mods.chain.state();
     const account = accountId(tx.sender);
-    const key = hex(account);
+    const key = toHex(account);
     const state = view.account(account);
     let sender = this.senders.get(key);
     if (sender !== undefined && sender.stateNonce !== state?.nonce) {

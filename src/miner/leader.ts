@@ -21,6 +21,7 @@ import {
 import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
+import { equalBytes } from '../util/bytes.js';
 
 /** Where microblock transactions come from; the node passes the mempool. */
 export interface TxSource {
@@ -78,7 +79,7 @@ export class Leader {
   /** Whether the best tip's epoch is ours to extend. */
   isLeading(): boolean {
     const key = this.mods.chain.tip.epochKey;
-    return key.keyHeight > 0n && Buffer.from(key.block.body.leaderKey).equals(this.leaderKey);
+    return key.keyHeight > 0n && equalBytes(key.block.body.leaderKey, this.leaderKey);
   }
 
   /** Transactions arrived or the tip moved: schedule a microblock if we lead and have any. */

@@ -3,6 +3,7 @@
 import type { AddResult, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
 import { keyBlockId, type KeyBlock } from '../protocol/key-block.js';
+import { toHex } from '../util/bytes.js';
 
 export interface SubmitResult {
   readonly accepted: boolean;
@@ -13,7 +14,7 @@ export interface SubmitResult {
 }
 
 export function submitKeyBlock(chain: Pick<Chain, 'add'>, block: KeyBlock): SubmitResult {
-  const id = Buffer.from(keyBlockId(block.header)).toString('hex');
+  const id = toHex(keyBlockId(block.header));
   let result: AddResult;
   try {
     result = chain.add({ kind: 'key', block });

@@ -22,6 +22,7 @@ import { lockDataDir } from './lock.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { P2pNetwork } from '../p2p/network.js';
+import { fromHex, toHex } from '../util/bytes.js';
 
 export interface NodeConfig {
   readonly network: NetworkName;
@@ -87,7 +88,7 @@ export class AltostreamNode {
     try {
       const payout = config.payout === undefined ? undefined : decodeAddress(params.hrp, config.payout);
       const nodeSeed = loadOrCreateSecret(config.datadir, NODE_KEY_FILE);
-      const token = Buffer.from(loadOrCreateSecret(config.datadir, API_TOKEN_FILE)).toString('hex');
+      const token = toHex(loadOrCreateSecret(config.datadir, API_TOKEN_FILE));
       const storage = Storage.open(join(config.datadir, CHAIN_DIR));
       cleanup.unshift(() => storage.close());
       // The mempool notes each signature it verifies; a block carrying those transactions skips them.
@@ -134,7 +135,7 @@ export class AltostreamNode {
           },
           {
             chain,
-            genesisId: Buffer.from(params.genesis.id, 'hex'),
+            genesisId: fromHex(params.genesis.id),
             addBlock: (block) => chain.add(block),
             addTx: (tx) => mempool.add(tx, 'gossip'),
             logger: logger.child({ module: 'p2p' }),
@@ -343,7 +344,7 @@ export class AltostreamNode {
     const last = {
       tip: tip.hex,
       height: Number(tip.keyHeight),
-      digest: Buffer.from(this.chain.digest()).toString('hex'),
+      digest: toHex(this.chain.digest()),
     };
     await this.storage.flushed();
     await this.storage.close();

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../util/errors.js';
+import { fromHex } from '../util/bytes.js';
 
 export const NODE_KEY_FILE = 'node-key';
 export const API_TOKEN_FILE = 'api-token';
@@ -30,7 +31,7 @@ export function loadOrCreateSecret(dir: string, name: string): Uint8Array {
     );
   }
   chmodSync(path, 0o600); // tighten a copy restored with looser permissions
-  return Uint8Array.from(Buffer.from(text, 'hex'));
+  return fromHex(text);
 }
 
 export const nodeKeyPath = (dir: string): string => join(dir, NODE_KEY_FILE);

@@ -14,6 +14,7 @@ import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind } from './topics.js';
 import type { NetworkName } from '../protocol/params.js';
+import { toHex } from '../util/bytes.js';
 
 export interface HostOptions {
   readonly network: NetworkName;
@@ -84,7 +85,7 @@ async function createHostUntyped(opts: HostOptions) {
         // Payloads authenticate themselves (§10.1): no libp2p signatures, ids from the content.
         globalSignaturePolicy: 'StrictNoSign',
         msgIdFn: (msg) => messageId(msg.data),
-        fastMsgIdFn: (msg) => Buffer.from(messageId(msg.data ?? new Uint8Array())).toString('hex'),
+        fastMsgIdFn: (msg) => toHex(messageId(msg.data ?? new Uint8Array())),
         asyncValidation: true,
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,

@@ -8,7 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
-import type { NetworkName } from '../protocol/params.js';
+import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { BanList } from './bans.js';
@@ -18,6 +18,7 @@ import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
 import type { Status } from './wire.js';
+import { equalBytes } from '../util/bytes.js';
 
 export interface NetworkOptions {
   readonly network: NetworkName;
@@ -90,7 +91,7 @@ export class P2pNetwork {
       onInvalid,
     });
     const sync = new Syncer(
-      { stallMs: opts.stallMs },
+      { stallMs: opts.stallMs, undoDepth: NETWORKS[opts.network].undoDepth },
       {
         chain: mods.chain,
         addBlock: mods.addBlock,
@@ -261,7 +262,7 @@ export class P2pNetwork {
   }
 
   private onStatus(peer: string, status: Status): void {
-    if (!Buffer.from(status.genesisId).equals(this.mods.genesisId)) {
+    if (!equalBytes(status.genesisId, this.mods.genesisId)) {
       this.mods.logger.info({ peer }, 'peer is on another chain (different genesis): disconnecting');
       void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
       return;

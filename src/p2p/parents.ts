@@ -15,6 +15,7 @@ import type { Logger } from '../util/logger.js';
 import { RateLimit, type RateLimitOptions } from './rate.js';
 import { RATE_LIMIT, type ReqResp } from './reqresp.js';
 import type { BlockMessage } from './wire.js';
+import { toHex } from '../util/bytes.js';
 
 /** Ancestors fetched by id for one orphan before range sync takes over. */
 export const FETCH_DEPTH = 16;
@@ -37,8 +38,6 @@ export interface ParentFetchModules {
 /** What one request came to: the next id to ask, or how the walk ends. */
 type Step = { readonly next: Uint8Array } | 'connected' | 'unanswered' | 'invalid';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
 function idOf(block: AnyBlock): Uint8Array {
   return block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header);
 }
@@ -58,7 +57,7 @@ export class ParentFetcher {
   onOrphan(peer: string, block: AnyBlock): void {
     if (this.stopped) return;
     const missing = block.block.header.prev;
-    if (this.asking.has(hex(missing))) return;
+    if (this.asking.has(toHex(missing))) return;
     const walk = this.walk(peer, missing)
       .catch((error: unknown) => {
         this.mods.logger.error({ err: error, peer }, 'fetching an unknown parent failed');
@@ -84,7 +83,7 @@ export class ParentFetcher {
     let missing = first;
     for (let depth = 0; depth < FETCH_DEPTH; depth++) {
       if (this.stopped || this.mods.chain.get(missing) !== undefined) return;
-      const key = hex(missing);
+      const key = toHex(missing);
       if (this.asking.has(key)) return; // another walk asks it and will connect what hangs on it
       if (!this.budget.take(peer)) {
         this.mods.logger.debug({ peer }, 'blocks-by-id budget spent: leaving the rest to sync');
@@ -112,7 +111,7 @@ export class ParentFetcher {
     } catch (error) {
       if (error instanceof RuleError) return this.invalid(peer, error.code);
       // A timeout, a refused or reset stream, a peer that does not speak blocks-by-id: no fault.
-      this.mods.logger.debug({ err: error, peer, id: hex(id) }, 'blocks-by-id request failed');
+      this.mods.logger.debug({ err: error, peer, id: toHex(id) }, 'blocks-by-id request failed');
       return 'unanswered';
     }
     const message = messages[0];
@@ -130,8 +129,11 @@ export class ParentFetcher {
     }
     // [§10.3] The answer is the block asked for: anything else breaks the protocol like bad bytes do.
     const got = idOf(block);
-    if (hex(got) !== hex(id)) {
-      this.mods.logger.debug({ peer, asked: hex(id), got: hex(got) }, 'blocks-by-id answered another block');
+    if (toHex(got) !== toHex(id)) {
+      this.mods.logger.debug(
+        { peer, asked: toHex(id), got: toHex(got) },
+        'blocks-by-id answered another block',
+      );
       return this.invalid(peer, 'bad-encoding');
     }
     try {
@@ -141,7 +143,7 @@ export class ParentFetcher {
       if (!(error instanceof RuleError)) throw error;
       if (error.gossip === 'reject') return this.invalid(peer, error.code);
       // [IGNORE] A state-dependent failure (e.g. reorg-too-deep, time-too-new) is no fault of the peer.
-      this.mods.logger.debug({ peer, id: hex(id), code: error.code }, 'a fetched parent was not taken');
+      this.mods.logger.debug({ peer, id: toHex(id), code: error.code }, 'a fetched parent was not taken');
       return 'unanswered';
     }
   }

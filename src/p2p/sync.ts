@@ -15,13 +15,14 @@ import type { BlockMessage, Status } from './wire.js';
 
 const EPOCHS_PER_REQUEST = 16;
 const MAX_PARALLEL = 4;
-const MAX_STEP_BACK = 288;
 /** A stalled peer is not asked again for this long. */
 const STALL_PENALTY_MS = 60_000;
 
 export interface SyncOptions {
   /** A range not answered within this is reassigned (policy). */
   readonly stallMs: number;
+  /** UNDO_DEPTH (§3.4): the fork search steps back at most this many key blocks (§10.3). */
+  readonly undoDepth: number;
 }
 
 export interface SyncModules {
@@ -144,10 +145,11 @@ export class Syncer {
         if (outcome === 'fork' && i === 0) {
           forked = true;
           stepBack = stepBack === 0 ? 2 : stepBack * 2;
-          if (stepBack > MAX_STEP_BACK) {
-            this.mods.logger.warn(
-              { peer: result.peer },
-              'no common ancestor within the undo depth: peer ignored',
+          if (stepBack > this.opts.undoDepth) {
+            // §3.4: a heavier chain beyond UNDO_DEPTH (reorg-too-deep) is the operator's to act on.
+            this.mods.logger.error(
+              { peer: result.peer, code: 'reorg-too-deep', undoDepth: this.opts.undoDepth },
+              'a peer claims more work on a chain forking deeper than UNDO_DEPTH: if that is the real chain, resync into a new data directory',
             );
             this.peers.delete(result.peer);
             stepBack = 0;

@@ -5,6 +5,7 @@ import { sha256, sha256d } from '../crypto/hash.js';
 import { Reader, Writer } from './codec.js';
 import { RuleError } from './errors.js';
 import type { NetworkParams } from './params.js';
+import { fromHex } from '../util/bytes.js';
 
 export const KEY_HEADER_LENGTH = 80;
 export const KEY_BODY_LENGTH = 104;
@@ -111,8 +112,7 @@ export function encodeAllocations(params: NetworkParams): Uint8Array {
     a.account < b.account ? -1 : a.account > b.account ? 1 : 0,
   );
   const w = new Writer().u8(sorted.length);
-  for (const allocation of sorted)
-    w.fixed(Buffer.from(allocation.account, 'hex'), 20).u128(allocation.amount);
+  for (const allocation of sorted) w.fixed(fromHex(allocation.account), 20).u128(allocation.amount);
   return w.finish();
 }
 

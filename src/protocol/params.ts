@@ -32,9 +32,6 @@ export interface NetworkParams {
   readonly keyBlockFutureLimitS: number;
   readonly microblockFutureLimitMs: number;
   readonly minMicroblockIntervalMs: number;
-  readonly maxMicroblockBytes: number;
-  readonly maxMicroblockTxs: number;
-  readonly maxTxBytes: number;
   readonly rewardMaturity: number;
   readonly undoDepth: number;
   readonly cap: bigint;
@@ -47,13 +44,12 @@ export interface NetworkParams {
 
 const ALTO = BASE_UNITS_PER_ALTO;
 
+// §12's size limits (microblock bytes and transactions, MAX_TX_SIZE) are the same on every network and
+// live with the codecs that enforce them: MAX_MICROBLOCK_BYTES, MAX_MICROBLOCK_TXS, MAX_TX_BYTES.
 const COMMON = {
   mtpWindow: 11,
   keyBlockFutureLimitS: 7200,
   microblockFutureLimitMs: 120_000,
-  maxMicroblockBytes: 1_000_000,
-  maxMicroblockTxs: 10_000,
-  maxTxBytes: 200_000,
   undoDepth: 288,
   cap: 25_000_000n * ALTO,
   baseSubsidy: (125n * ALTO) / 10n,

@@ -8,6 +8,7 @@ import type { NetworkParams } from '../protocol/params.js';
 import type { Tx } from '../protocol/tx.js';
 import { effectOf } from './effects/index.js';
 import type { OverlayState } from './view.js';
+import { fromHex } from '../util/bytes.js';
 
 export function applyTx(view: OverlayState, tx: Tx, context: TxContext, params: NetworkParams): void {
   checkTxContext(tx, view, context, params);
@@ -23,7 +24,7 @@ export function applyTx(view: OverlayState, tx: Tx, context: TxContext, params: 
 export function applyGenesis(view: OverlayState, params: NetworkParams): void {
   let minted = 0n;
   for (const allocation of params.genesis.allocations) {
-    const id = Uint8Array.from(Buffer.from(allocation.account, 'hex'));
+    const id = fromHex(allocation.account);
     view.setAccount(id, { balance: allocation.amount, nonce: 0n });
     minted += allocation.amount;
   }

@@ -3,6 +3,7 @@ import { baseSubsidy, cumulativeBase, genesisAllocation, scheduledSubsidy } from
 import type { NetworkParams } from '../protocol/params.js';
 import { PREFIX_PENDING, decodePending, decodePendingKey } from './entries.js';
 import type { OverlayState } from './view.js';
+import { equalBytes } from '../util/bytes.js';
 
 const PENDING_START = Uint8Array.of(PREFIX_PENDING);
 const PENDING_END = Uint8Array.of(PREFIX_PENDING + 1);
@@ -11,7 +12,7 @@ const PENDING_END = Uint8Array.of(PREFIX_PENDING + 1);
 export function unmaturedOf(view: OverlayState, account: Uint8Array): bigint {
   let total = 0n;
   for (const { key, value } of view.range(PENDING_START, PENDING_END)) {
-    if (Buffer.from(decodePendingKey(key).account).equals(account)) total += decodePending(value).amount;
+    if (equalBytes(decodePendingKey(key).account, account)) total += decodePending(value).amount;
   }
   return total;
 }

@@ -17,14 +17,13 @@ import {
   encodeAccount,
   encodeCounters,
 } from './entries.js';
+import { toHex } from '../util/bytes.js';
 
 export interface UndoEntry {
   readonly key: Uint8Array;
   /** undefined: the key did not exist. */
   readonly prior: Uint8Array | undefined;
 }
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 export class OverlayState implements StateView {
   private readonly writes = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
@@ -33,13 +32,13 @@ export class OverlayState implements StateView {
   constructor(private readonly base: Table) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const written = this.writes.get(hex(key));
+    const written = this.writes.get(toHex(key));
     return written !== undefined ? written.value : this.base.get(key);
   }
 
   /** Sets (or with undefined, deletes) an entry in the overlay. */
   set(key: Uint8Array, value: Uint8Array | undefined): void {
-    const id = hex(key);
+    const id = toHex(key);
     if (!this.writes.has(id)) this.undo.push({ key, prior: this.base.get(key) });
     this.writes.set(id, { key, value });
   }
@@ -47,9 +46,9 @@ export class OverlayState implements StateView {
   /** Entries with start ≤ key < end as this overlay sees them, ascending. */
   range(start: Uint8Array, end: Uint8Array): { key: Uint8Array; value: Uint8Array }[] {
     const merged = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
-    for (const entry of this.base.range(start, end)) merged.set(hex(entry.key), entry);
-    const low = hex(start);
-    const high = hex(end);
+    for (const entry of this.base.range(start, end)) merged.set(toHex(entry.key), entry);
+    const low = toHex(start);
+    const high = toHex(end);
     for (const [id, entry] of this.writes) if (id >= low && id < high) merged.set(id, entry);
     return [...merged.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -2,6 +2,7 @@
 // travel as decimal strings and become bigint here; every answer is checked
 // field by field, so a wrong server fails with 'bad-response', not a TypeError.
 import { encodeTx, type Tx } from '../protocol/tx.js';
+import { toHex } from '../util/bytes.js';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -208,7 +209,7 @@ export class NodeClient {
 
   /** Submits a signed tx; a rejected one is an ApiError carrying the rule's code. */
   async submitTx(tx: Tx): Promise<{ readonly id: string; readonly status: 'pending' }> {
-    const hex = Buffer.from(encodeTx(tx)).toString('hex');
+    const hex = toHex(encodeTx(tx));
     const { body, f } = await this.request('POST', 'txs', { hex });
     const o = f.object(body, 'the answer');
     return { id: f.string(o, 'id'), status: f.oneOf(o, 'status', ['pending'] as const) };

@@ -13,6 +13,7 @@ import { accountId, encodeAddress } from '../protocol/address.js';
 import { FAUCET_SEED_TEXT, NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { WalletError } from './errors.js';
+import { fromHex, toHex } from '../util/bytes.js';
 
 export const WALLET_FILE = 'wallet.json';
 export const DEFAULT_LABEL = 'default';
@@ -131,7 +132,7 @@ function parseKey(path: string, raw: unknown, index: number, params: NetworkPara
       `${path}: the seed of key '${label}' is not 64 lowercase hex digits`,
     );
   }
-  const key = keyFromSeed(label, Uint8Array.from(Buffer.from(seed, 'hex')), params);
+  const key = keyFromSeed(label, fromHex(seed), params);
   if (address !== key.address) {
     throw new WalletError(
       'wallet-address-mismatch',
@@ -197,7 +198,7 @@ export async function saveWallet(path: string, wallet: Wallet): Promise<void> {
     network: wallet.network,
     keys: wallet.keys.map((k) => ({
       label: k.label,
-      seed: Buffer.from(k.seed).toString('hex'),
+      seed: toHex(k.seed),
       address: k.address,
     })),
   };

@@ -5,9 +5,9 @@ import { decodeAddress } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txEncodedLength, txSigningMessage, type Tx } from '../protocol/tx.js';
+import { MIN_RELAY_FEE_RATE } from '../protocol/policy.js';
 
 /** The minimum relay fee rate of §4.14, in base units per byte: a node may ask more, never less. */
-export const MIN_RELAY_FEE_RATE = 10n ** 11n;
 export const MAX_MEMO_BYTES = 256;
 
 const ZERO_KEY = new Uint8Array(32);

@@ -4,12 +4,8 @@ import { verify } from '../../src/crypto/ed25519.js';
 import { decodeAddress, encodeAddress } from '../../src/protocol/address.js';
 import { REGTEST, TESTNET } from '../../src/protocol/params.js';
 import { decodeTx, encodeTx, txEncodedLength, txSigningMessage } from '../../src/protocol/tx.js';
-import {
-  buildTransfer,
-  defaultTransferFee,
-  MIN_RELAY_FEE_RATE,
-  transferLength,
-} from '../../src/wallet/send.js';
+import { MIN_RELAY_FEE_RATE } from '../../src/protocol/policy.js';
+import { buildTransfer, defaultTransferFee, transferLength } from '../../src/wallet/send.js';
 import { FAUCET_SEED } from '../helpers/txs.js';
 
 const BOB = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0xb0));

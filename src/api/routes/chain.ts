@@ -4,11 +4,10 @@ import type { Entry } from '../../chain/index-entry.js';
 import { decodeAddress, encodeAddress } from '../../protocol/address.js';
 import { pendingTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
 import { NotFoundError } from '../errors.js';
-import { blockRefView, blockView, toHex } from '../views.js';
+import { blockRefView, blockView } from '../views.js';
 import { block, blockRef, decimal, errorResponses, height, hex32, idParams, noQuery } from '../schemas.js';
 import type { ApiModules } from '../server.js';
-
-const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
+import { fromHex, toHex } from '../../util/bytes.js';
 
 export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, params } = mods;

@@ -13,7 +13,8 @@ import { NotFoundError } from '../errors.js';
 import { errorResponses, height } from '../schemas.js';
 import type { MempoolEntry } from '../../mempool/mempool.js';
 import type { ApiModules } from '../server.js';
-import { blockRefView, toHex } from '../views.js';
+import { blockRefView } from '../views.js';
+import { fromHex, toHex } from '../../util/bytes.js';
 
 /** A client this far behind is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -66,9 +67,7 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules): void {
   /** The events that bring a client at `from` (a block id) or at key height `fromHeight` to the tip. */
   function replay(query: { from?: number }, lastEventId: string | undefined): SseEvent[] {
     if (lastEventId !== undefined) {
-      const at = /^[0-9a-f]{64}$/.test(lastEventId)
-        ? chain.get(Uint8Array.from(Buffer.from(lastEventId, 'hex')))
-        : undefined;
+      const at = /^[0-9a-f]{64}$/.test(lastEventId) ? chain.get(fromHex(lastEventId)) : undefined;
       if (at === undefined)
         throw new NotFoundError('unknown-block', `Last-Event-ID ${lastEventId} is no block here`);
       const plan = planReorg(at, chain.tip);

@@ -6,7 +6,7 @@ import { decodeKeyBlock, encodeKeyBlockHeader, encodeKeyBlockBody } from '../../
 import { BadRequestError } from '../errors.js';
 import { errorBody, errorResponses, hex32, hexBytes } from '../schemas.js';
 import type { ApiModules, RequireToken } from '../server.js';
-import { toHex } from '../views.js';
+import { fromHex, toHex } from '../../util/bytes.js';
 
 const secured = { security: [{ bearer: [] }] };
 const withUnauthorized = { ...errorResponses, 401: errorBody };
@@ -108,7 +108,7 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
     },
     (request) => {
       const { hex } = request.body as { hex: string };
-      return mods.mining.submit(decodeKeyBlock(Uint8Array.from(Buffer.from(hex, 'hex'))));
+      return mods.mining.submit(decodeKeyBlock(fromHex(hex)));
     },
   );
 }

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery, tx } from '../schemas.js';
 import type { ApiModules } from '../server.js';
 import { txView } from '../views.js';
+import { fromHex } from '../../util/bytes.js';
 
 const MAX_TX_HEX = 400_000;
 
@@ -43,7 +44,7 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
     (request) => {
       const body = request.body as { hex: string } | string;
       const hex = (typeof body === 'string' ? body : body.hex).trim();
-      const entry = mempool.add(decodeTx(Uint8Array.from(Buffer.from(hex, 'hex'))), 'local');
+      const entry = mempool.add(decodeTx(fromHex(hex)), 'local');
       return { id: entry.idHex, status: 'pending' as const };
     },
   );
@@ -77,7 +78,7 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
     },
     (request) => {
       const { id } = request.params as { id: string };
-      const bytes = Uint8Array.from(Buffer.from(id, 'hex'));
+      const bytes = fromHex(id);
       const located = chain.txLocation(bytes);
       if (located !== undefined && located.block.kind === 'micro') {
         return {
