@@ -18,6 +18,8 @@ const OPEN = ['util', 'root'] as const; // root: leaves such as a polyfill, like
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   util: [],
   root: [],
+  // The HTTP API's contract: JSON schemas and the types derived from them, served by api/, read by wallet/.
+  'api-schema': [],
   crypto: [], // and the wasm build: see the package and .wasm rules below
   protocol: ['crypto'],
   consensus: ['protocol', 'crypto'],
@@ -29,10 +31,22 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   validator: ['chain', 'consensus', 'protocol', 'crypto'],
   // Adapters: anything above them, never each other; only node/ imports them.
   p2p: ['crypto', 'protocol', 'consensus', 'storage', 'state', 'chain', 'mempool', 'miner', 'validator'],
-  api: ['crypto', 'protocol', 'consensus', 'storage', 'state', 'chain', 'mempool', 'miner', 'validator'],
+  api: [
+    'api-schema',
+    'crypto',
+    'protocol',
+    'consensus',
+    'storage',
+    'state',
+    'chain',
+    'mempool',
+    'miner',
+    'validator',
+  ],
   stratum: ['crypto', 'protocol', 'consensus', 'storage', 'state', 'chain', 'mempool', 'miner', 'validator'],
-  wallet: ['protocol', 'crypto'],
+  wallet: ['api-schema', 'protocol', 'crypto'],
   node: [
+    'api-schema',
     'crypto',
     'protocol',
     'consensus',

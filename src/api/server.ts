@@ -22,7 +22,7 @@ import { RuleError } from '../protocol/errors.js';
 import type { KeyBlockTemplate } from '../miner/template.js';
 import type { SubmitResult } from '../miner/submit.js';
 import type { Logger } from '../util/logger.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses } from '../api-schema/fragments.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';

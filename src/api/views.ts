@@ -7,6 +7,7 @@ import { encodeMicroblock } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { encodeTx, txId, type Tx } from '../protocol/tx.js';
 import { toHex } from '../util/bytes.js';
+import type { TxBody } from '../api-schema/responses.js';
 
 export function blockRefView(entry: Entry): {
   id: string;
@@ -77,7 +78,7 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-export function txView(tx: Tx, params: NetworkParams): Record<string, unknown> {
+export function txView(tx: Tx, params: NetworkParams): TxBody {
   const encoded = encodeTx(tx);
   return {
     id: toHex(txId(tx)),

@@ -345,7 +345,11 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
   if (values.json !== true) io.out(id);
   const outcome = await waitForBlock(client, id, io.signal, ctx.timing);
   if (outcome.kind === 'confirmed') {
-    io.out(values.json === true ? toJson({ ...summary, ...outcome.status }) : describeTx(outcome.status));
+    io.out(
+      values.json === true
+        ? toJson({ ...summary, ...confirmation(outcome.status) })
+        : describeTx(outcome.status),
+    );
     return 0;
   }
   if (values.json === true) io.out(toJson({ ...summary, status: 'pending' }));
@@ -380,6 +384,16 @@ async function waitForBlock(
   }
 }
 
+/** Where a transaction stands, without the transaction itself (the caller has it). */
+function confirmation({
+  id,
+  status,
+  block,
+  confirmations,
+}: TxStatus): Pick<TxStatus, 'id' | 'status' | 'block' | 'confirmations'> {
+  return { id, status, block, confirmations };
+}
+
 function describeTx(status: TxStatus): string {
   if (status.block === null) return `${status.id} is ${status.status}`;
   const { id, keyHeight, seq } = status.block;
@@ -395,7 +409,11 @@ async function txStatus(ctx: Context, positionals: readonly string[]): Promise<n
     return 1;
   }
   ctx.io.out(
-    ctx.values.json === true ? toJson(status) : status.block === null ? status.status : describeTx(status),
+    ctx.values.json === true
+      ? toJson(confirmation(status))
+      : status.block === null
+        ? status.status
+        : describeTx(status),
   );
   return 0;
 }

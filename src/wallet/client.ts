@@ -1,6 +1,18 @@
-// A typed client for the node's HTTP API, the routes a wallet needs. Amounts
-// travel as decimal strings and become bigint here; every answer is checked
-// field by field, so a wrong server fails with 'bad-response', not a TypeError.
+// A typed client for the node's HTTP API, the routes a wallet needs. Every
+// answer is validated against the schema the server answers by (api-schema/),
+// so a wrong server fails with 'bad-response', not a TypeError; amounts travel
+// as decimal strings and become bigint here.
+import { Ajv, type ValidateFunction } from 'ajv';
+import {
+  accountBody,
+  statusBody,
+  txStatusBody,
+  txSubmittedBody,
+  type AccountBody,
+  type StatusBody,
+  type TxStatusBody,
+  type TxSubmittedBody,
+} from '../api-schema/responses.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import { toHex } from '../util/bytes.js';
 
@@ -29,46 +41,16 @@ export class NodeUnreachableError extends Error {
   }
 }
 
-export interface NodeStatus {
-  readonly network: string;
-  readonly chainId: string;
-  readonly tip: {
-    readonly id: string;
-    readonly kind: 'key' | 'micro';
-    readonly keyHeight: number;
-    readonly seq: number | null;
-  };
-  readonly height: number;
-  readonly chainWork: bigint;
-  readonly peers: number;
-  /** minFeeRate: base units per byte. */
-  readonly mempool: { readonly count: number; readonly bytes: number; readonly minFeeRate: bigint };
-  readonly hashRate: number;
-  readonly syncing: boolean;
-  readonly lastBlockAgeS: number;
-}
+/** The named fields of an answer (a newer node may add more: the schemas leave them open). */
+type Known<T> = { readonly [K in keyof T as string extends K ? never : K]: T[K] };
+/** Decimal-string fields read as bigint; the rest as the schema says. */
+type WithBigints<T, K extends keyof Known<T>> = Omit<Known<T>, K> & { readonly [P in K]: bigint };
 
-export interface AccountInfo {
-  readonly address: string;
-  readonly balance: bigint;
-  readonly nonce: bigint;
-  /** The nonce for this sender's next tx, counting its txs pending in the mempool. */
-  readonly nextNonce: bigint;
-  readonly unmatured: bigint;
-}
-
-export interface BlockRef {
-  readonly id: string;
-  readonly keyHeight: number;
-  readonly seq: number;
-}
-
-export interface TxStatus {
-  readonly id: string;
-  readonly status: 'pending' | 'confirmed';
-  readonly block: BlockRef | null;
-  readonly confirmations: number;
-}
+export type NodeStatus = Omit<WithBigints<StatusBody, 'chainWork'>, 'mempool'> & {
+  readonly mempool: WithBigints<StatusBody['mempool'], 'minFeeRate'>;
+};
+export type AccountInfo = WithBigints<AccountBody, 'balance' | 'nonce' | 'nextNonce' | 'unmatured'>;
+export type TxStatus = TxStatusBody;
 
 export interface NodeClientOptions {
   /** The API's base URL, such as http://127.0.0.1:27371. */
@@ -84,58 +66,32 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Field readers for one answer; a missing or mistyped field is an ApiError 'bad-response'. */
-class Fields {
-  constructor(
-    private readonly route: string,
-    private readonly status: number,
-  ) {}
+// The answers' schemas are the server's own (api-schema/), compiled once.
+const ajv = new Ajv({ allowUnionTypes: true });
+const validators = {
+  status: ajv.compile<StatusBody>(statusBody),
+  account: ajv.compile<AccountBody>(accountBody),
+  txSubmitted: ajv.compile<TxSubmittedBody>(txSubmittedBody),
+  txStatus: ajv.compile<TxStatusBody>(txStatusBody),
+} as const;
 
-  fail(what: string): ApiError {
-    return new ApiError(this.status, 'bad-response', `${this.route}: ${what}`);
-  }
+/** The answer if it matches its schema; otherwise an ApiError 'bad-response' naming the first mismatch. */
+function checked<T>(validate: ValidateFunction<T>, answer: Answer): T {
+  if (validate(answer.body)) return answer.body;
+  const [first] = validate.errors ?? [];
+  const where =
+    first === undefined ? '' : `${first.instancePath === '' ? 'the answer' : first.instancePath} `;
+  throw new ApiError(
+    answer.status,
+    'bad-response',
+    `${answer.route}: ${where}${first?.message ?? 'does not match its schema'}`,
+  );
+}
 
-  object(value: unknown, name: string): Json {
-    if (!isRecord(value)) throw this.fail(`${name} is not an object`);
-    return value;
-  }
-
-  string(o: Json, key: string): string {
-    const v = o[key];
-    if (typeof v !== 'string') throw this.fail(`${key} is not a string`);
-    return v;
-  }
-
-  number(o: Json, key: string): number {
-    const v = o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw this.fail(`${key} is not a number`);
-    return v;
-  }
-
-  integer(o: Json, key: string): number {
-    const v = this.number(o, key);
-    if (!Number.isSafeInteger(v) || v < 0) throw this.fail(`${key} is not a whole number`);
-    return v;
-  }
-
-  decimal(o: Json, key: string): bigint {
-    const v = this.string(o, key);
-    if (!/^(0|[1-9][0-9]*)$/.test(v)) throw this.fail(`${key} is not a decimal integer`);
-    return BigInt(v);
-  }
-
-  boolean(o: Json, key: string): boolean {
-    const v = o[key];
-    if (typeof v !== 'boolean') throw this.fail(`${key} is not a boolean`);
-    return v;
-  }
-
-  oneOf<T extends string>(o: Json, key: string, values: readonly T[]): T {
-    const v = this.string(o, key);
-    if (!(values as readonly string[]).includes(v))
-      throw this.fail(`${key} is not one of ${values.join(', ')}`);
-    return v as T;
-  }
+interface Answer {
+  readonly route: string;
+  readonly status: number;
+  readonly body: unknown;
 }
 
 /** undefined for a 404 with `code`: the route's way of saying "no such thing". */
@@ -162,30 +118,11 @@ export class NodeClient {
   }
 
   async status(): Promise<NodeStatus> {
-    const { body, f } = await this.request('GET', 'status');
-    const o = f.object(body, 'the answer');
-    const tip = f.object(o.tip, 'tip');
-    const mempool = f.object(o.mempool, 'mempool');
+    const body = checked(validators.status, await this.request('GET', 'status'));
     return {
-      network: f.string(o, 'network'),
-      chainId: f.string(o, 'chainId'),
-      tip: {
-        id: f.string(tip, 'id'),
-        kind: f.oneOf(tip, 'kind', ['key', 'micro'] as const),
-        keyHeight: f.integer(tip, 'keyHeight'),
-        seq: tip.seq === null ? null : f.integer(tip, 'seq'),
-      },
-      height: f.integer(o, 'height'),
-      chainWork: f.decimal(o, 'chainWork'),
-      peers: f.integer(o, 'peers'),
-      mempool: {
-        count: f.integer(mempool, 'count'),
-        bytes: f.integer(mempool, 'bytes'),
-        minFeeRate: f.decimal(mempool, 'minFeeRate'),
-      },
-      hashRate: f.number(o, 'hashRate'),
-      syncing: f.boolean(o, 'syncing'),
-      lastBlockAgeS: f.number(o, 'lastBlockAgeS'),
+      ...body,
+      chainWork: BigInt(body.chainWork),
+      mempool: { ...body.mempool, minFeeRate: BigInt(body.mempool.minFeeRate) },
     };
   }
 
@@ -196,45 +133,28 @@ export class NodeClient {
       this.request('GET', `accounts/${encodeURIComponent(address)}`),
     );
     if (answer === undefined) return undefined;
-    const { body, f } = answer;
-    const o = f.object(body, 'the answer');
+    const body = checked(validators.account, answer);
     return {
-      address: f.string(o, 'address'),
-      balance: f.decimal(o, 'balance'),
-      nonce: f.decimal(o, 'nonce'),
-      nextNonce: f.decimal(o, 'nextNonce'),
-      unmatured: f.decimal(o, 'unmatured'),
+      address: body.address,
+      balance: BigInt(body.balance),
+      nonce: BigInt(body.nonce),
+      nextNonce: BigInt(body.nextNonce),
+      unmatured: BigInt(body.unmatured),
     };
   }
 
   /** Submits a signed tx; a rejected one is an ApiError carrying the rule's code. */
-  async submitTx(tx: Tx): Promise<{ readonly id: string; readonly status: 'pending' }> {
-    const hex = toHex(encodeTx(tx));
-    const { body, f } = await this.request('POST', 'txs', { hex });
-    const o = f.object(body, 'the answer');
-    return { id: f.string(o, 'id'), status: f.oneOf(o, 'status', ['pending'] as const) };
+  async submitTx(tx: Tx): Promise<TxSubmittedBody> {
+    return checked(validators.txSubmitted, await this.request('POST', 'txs', { hex: toHex(encodeTx(tx)) }));
   }
 
   /** The tx's status, or undefined if the node does not know it (404 'unknown-tx'). */
   async tx(id: string): Promise<TxStatus | undefined> {
     const answer = await orNotFound('unknown-tx', this.request('GET', `txs/${encodeURIComponent(id)}`));
-    if (answer === undefined) return undefined;
-    const { body, f } = answer;
-    const o = f.object(body, 'the answer');
-    let block: BlockRef | null = null;
-    if (o.block !== null) {
-      const b = f.object(o.block, 'block');
-      block = { id: f.string(b, 'id'), keyHeight: f.integer(b, 'keyHeight'), seq: f.integer(b, 'seq') };
-    }
-    return {
-      id: f.string(o, 'id'),
-      status: f.oneOf(o, 'status', ['pending', 'confirmed'] as const),
-      block,
-      confirmations: f.integer(o, 'confirmations'),
-    };
+    return answer === undefined ? undefined : checked(validators.txStatus, answer);
   }
 
-  private async request(method: string, path: string, json?: unknown): Promise<{ body: unknown; f: Fields }> {
+  private async request(method: string, path: string, json?: unknown): Promise<Answer> {
     const route = `${method} /${path}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = this.signal === undefined ? timeout : AbortSignal.any([this.signal, timeout]);
@@ -265,14 +185,13 @@ export class NodeClient {
         `cannot reach the node at ${this.url}: is \`altostream node\` running?`,
       );
     }
-    const f = new Fields(route, status);
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       throw new ApiError(status, 'bad-response', `${route}: the answer (HTTP ${status}) is not JSON`);
     }
-    if (status >= 200 && status < 300) return { body, f };
+    if (status >= 200 && status < 300) return { route, status, body };
     const error = isRecord(body) ? body : {};
     const code = typeof error.code === 'string' ? error.code : `http-${status}`;
     const message = typeof error.message === 'string' ? error.message : `HTTP ${status}`;

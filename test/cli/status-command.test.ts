@@ -64,7 +64,7 @@ test('status with a node answering an error: exit 1 with its status and code', a
   stub.status = { ...stubStatus(), peers: 'many' };
   const c = capture();
   t.equal(await statusCommand(['--api', stub.url], c.io), 1);
-  t.match(c.err.join('\n'), /answered HTTP 200: bad-response: GET \/status: peers is not a number/);
+  t.match(c.err.join('\n'), /answered HTTP 200: bad-response: GET \/status: \/peers must be integer/);
 });
 
 test('bad status flags throw the errors the dispatcher maps to exit 2', async (t) => {

@@ -329,5 +329,5 @@ test('a node answering 500 or junk: exit 1 with the status and code', async (t) 
   stub.status = { ...stub.status, chainId: 7 };
   const junk = await wallet('send', BOB, '1');
   t.equal(junk.code, 1);
-  t.match(junk.err, /the node answered HTTP 200: bad-response: GET \/status: chainId is not a string/);
+  t.match(junk.err, /the node answered HTTP 200: bad-response: GET \/status: \/chainId must be string/);
 });

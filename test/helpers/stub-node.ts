@@ -6,6 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { decodeTx, txId } from '../../src/protocol/tx.js';
 import type { TestOwner } from './test-owner.js';
+import type { StatusBody, TxBody } from '../../src/api-schema/responses.js';
+import { txView } from '../../src/api/views.js';
+import { REGTEST } from '../../src/protocol/params.js';
 
 export interface StubAccount {
   readonly balance: bigint;
@@ -16,15 +19,20 @@ export interface StubAccount {
 
 export const STUB_BLOCK = { id: 'b1'.repeat(32), keyHeight: 12, seq: 3 };
 
-export function stubStatus(): Record<string, unknown> {
+export function stubStatus(): StatusBody {
   return {
     network: 'regtest',
     chainId: 'altostream-regtest',
+    genesis: REGTEST.genesis.id,
     tip: { id: 'a0'.repeat(32), kind: 'micro', keyHeight: 12, seq: 3 },
     height: 12,
     chainWork: '8190',
     peers: 2,
+    peerId: null,
+    listen: [],
+    sync: { syncing: false, height: 12, target: 12, rate: 0, etaS: null },
     mempool: { count: 4, bytes: 1234, minFeeRate: '100000000000' },
+    mining: true,
     hashRate: 1530.5,
     syncing: false,
     lastBlockAgeS: 7,
@@ -38,6 +46,7 @@ export class StubNode {
   readonly posted: string[] = [];
   /** By address; an address missing here answers 404 unknown-account. */
   readonly accounts = new Map<string, StubAccount>();
+  /** Tests may break it on purpose: the client must refuse what does not match the schema. */
   status: Record<string, unknown> = stubStatus();
   /** When set, POST /txs answers this error instead of accepting. */
   reject: { readonly status: number; readonly code: string; readonly message: string } | undefined;
@@ -46,6 +55,7 @@ export class StubNode {
   /** GET /txs/:id answers 404 unknown-tx for every id, posted or not. */
   forgetTxs = false;
   private readonly polls = new Map<string, number>();
+  private readonly txs = new Map<string, TxBody>();
 
   private constructor(readonly url: string) {}
 
@@ -112,20 +122,24 @@ export class StubNode {
   private submit(hex: string): [number, unknown] {
     this.posted.push(hex);
     if (this.reject !== undefined) return [this.reject.status, this.reject];
-    const id = Buffer.from(txId(decodeTx(Buffer.from(hex, 'hex')))).toString('hex');
+    const tx = decodeTx(Buffer.from(hex, 'hex'));
+    const id = Buffer.from(txId(tx)).toString('hex');
     this.polls.set(id, 0);
+    this.txs.set(id, txView(tx, REGTEST));
     return [200, { id, status: 'pending' }];
   }
 
   private tx(id: string): [number, unknown] {
     const polls = this.polls.get(id);
-    if (polls === undefined || this.forgetTxs) return [404, { code: 'unknown-tx', message: `no tx ${id}` }];
+    const tx = this.txs.get(id);
+    if (polls === undefined || tx === undefined || this.forgetTxs)
+      return [404, { code: 'unknown-tx', message: `no tx ${id}` }];
     this.polls.set(id, polls + 1);
     return [
       200,
       polls < this.pendingPolls
-        ? { id, status: 'pending', block: null, confirmations: 0 }
-        : { id, status: 'confirmed', block: STUB_BLOCK, confirmations: 1 },
+        ? { id, status: 'pending', block: null, confirmations: 0, tx }
+        : { id, status: 'confirmed', block: STUB_BLOCK, confirmations: 1, tx },
     ];
   }
 }

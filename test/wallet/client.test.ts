@@ -51,10 +51,18 @@ test('bad-response: an answer that is not JSON, or lacks a field', async (t) => 
     code: 'bad-response',
     message: /not JSON/,
   });
-  const partial = await server(t, { status: 200, body: '{"address":"x","balance":"-1"}' });
+  const negative = await server(t, {
+    status: 200,
+    body: '{"address":"x","balance":"-1","nonce":"0","nextNonce":"0","unmatured":"0"}',
+  });
+  await t.rejects(new NodeClient({ url: negative }).account('x'), {
+    code: 'bad-response',
+    message: 'GET /accounts/x: /balance must match pattern "^[0-9]+$"',
+  });
+  const partial = await server(t, { status: 200, body: '{"address":"x","balance":"1"}' });
   await t.rejects(new NodeClient({ url: partial }).account('x'), {
     code: 'bad-response',
-    message: 'GET /accounts/x: balance is not a decimal integer',
+    message: "GET /accounts/x: the answer must have required property 'nonce'",
   });
 });
 

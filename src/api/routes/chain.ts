@@ -5,7 +5,17 @@ import { decodeAddress, encodeAddress } from '../../protocol/address.js';
 import { pendingTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView } from '../views.js';
-import { block, blockRef, decimal, errorResponses, height, hex32, idParams, noQuery } from '../schemas.js';
+import {
+  block,
+  blockRef,
+  decimal,
+  errorResponses,
+  height,
+  hex32,
+  idParams,
+  noQuery,
+} from '../../api-schema/fragments.js';
+import { accountBody, statusBody, type AccountBody, type StatusBody } from '../../api-schema/responses.js';
 import type { ApiModules } from '../server.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 
@@ -23,45 +33,12 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         summary: 'The node at a glance',
         querystring: noQuery,
         response: {
-          200: {
-            type: 'object',
-            required: ['network', 'chainId', 'genesis', 'tip', 'height', 'chainWork', 'peers', 'mempool'],
-            properties: {
-              network: { type: 'string' },
-              chainId: { type: 'string' },
-              genesis: hex32,
-              tip: blockRef,
-              height: height,
-              chainWork: decimal,
-              peers: { type: 'integer' },
-              peerId: { type: ['string', 'null'] },
-              /** With /p2p/<id>: ready for another node's --bootstrap. */
-              listen: { type: 'array', items: { type: 'string' } },
-              sync: {
-                type: 'object',
-                properties: {
-                  syncing: { type: 'boolean' },
-                  height: { type: 'integer' },
-                  target: { type: 'integer' },
-                  rate: { type: 'number' },
-                  etaS: { type: ['number', 'null'] },
-                },
-              },
-              mempool: {
-                type: 'object',
-                properties: { count: { type: 'integer' }, bytes: { type: 'integer' }, minFeeRate: decimal },
-              },
-              mining: { type: 'boolean' },
-              hashRate: { type: 'number' },
-              syncing: { type: 'boolean' },
-              lastBlockAgeS: { type: 'number' },
-            },
-          },
+          200: statusBody,
           ...errorResponses,
         },
       },
     },
-    () => {
+    (): StatusBody => {
       const tip = chain.tip;
       return {
         network: params.name,
@@ -159,22 +136,12 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         },
         querystring: noQuery,
         response: {
-          200: {
-            type: 'object',
-            required: ['address', 'balance', 'nonce', 'nextNonce', 'unmatured'],
-            properties: {
-              address: { type: 'string' },
-              balance: decimal,
-              nonce: decimal,
-              nextNonce: decimal,
-              unmatured: decimal,
-            },
-          },
+          200: accountBody,
           ...errorResponses,
         },
       },
     },
-    (request) => {
+    (request): AccountBody => {
       const { address } = request.params as { address: string };
       const id = decodeAddress(params.hrp, address);
       const view = chain.state();

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChainEvents } from '../../chain/chain.js';
 import { planReorg, type Entry } from '../../chain/index-entry.js';
 import { NotFoundError } from '../errors.js';
-import { errorResponses, height } from '../schemas.js';
+import { errorResponses, height } from '../../api-schema/fragments.js';
 import type { MempoolEntry } from '../../mempool/mempool.js';
 import type { ApiModules } from '../server.js';
 import { blockRefView } from '../views.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { decodeAddress, encodeAddress } from '../../protocol/address.js';
 import { decodeKeyBlock, encodeKeyBlockHeader, encodeKeyBlockBody } from '../../protocol/key-block.js';
 import { BadRequestError } from '../errors.js';
-import { errorBody, errorResponses, hex32, hexBytes } from '../schemas.js';
+import { errorBody, errorResponses, hex32, hexBytes } from '../../api-schema/fragments.js';
 import type { ApiModules, RequireToken } from '../server.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 

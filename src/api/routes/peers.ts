@@ -2,7 +2,7 @@
 // POST /peers (token): connect to a peer now.
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../errors.js';
-import { errorBody, errorResponses, noQuery } from '../schemas.js';
+import { errorBody, errorResponses, noQuery } from '../../api-schema/fragments.js';
 import type { ApiModules, RequireToken } from '../server.js';
 
 export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken: RequireToken): void {

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { accountId, encodeAddress } from '../../protocol/address.js';
 import { decodeTx } from '../../protocol/tx.js';
 import { NotFoundError } from '../errors.js';
-import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery, tx } from '../schemas.js';
+import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery } from '../../api-schema/fragments.js';
+import {
+  txStatusBody,
+  txSubmittedBody,
+  type TxStatusBody,
+  type TxSubmittedBody,
+} from '../../api-schema/responses.js';
 import type { ApiModules } from '../server.js';
 import { txView } from '../views.js';
 import { fromHex } from '../../util/bytes.js';
@@ -32,20 +38,16 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
           },
         },
         response: {
-          200: {
-            type: 'object',
-            required: ['id', 'status'],
-            properties: { id: hex32, status: { type: 'string', enum: ['pending'] } },
-          },
+          200: txSubmittedBody,
           ...errorResponses,
         },
       },
     },
-    (request) => {
+    (request): TxSubmittedBody => {
       const body = request.body as { hex: string } | string;
       const hex = (typeof body === 'string' ? body : body.hex).trim();
       const entry = mempool.add(decodeTx(fromHex(hex)), 'local');
-      return { id: entry.idHex, status: 'pending' as const };
+      return { id: entry.idHex, status: 'pending' };
     },
   );
 
@@ -57,26 +59,12 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
         params: idParams,
         querystring: noQuery,
         response: {
-          200: {
-            type: 'object',
-            required: ['id', 'status', 'block', 'confirmations', 'tx'],
-            properties: {
-              id: hex32,
-              status: { type: 'string', enum: ['pending', 'confirmed'] },
-              block: {
-                type: ['object', 'null'],
-                properties: { id: hex32, keyHeight: { type: 'integer' }, seq: { type: 'integer' } },
-              },
-              /** Key blocks on top of its epoch's, its own included; 0 while pending. */
-              confirmations: { type: 'integer' },
-              tx,
-            },
-          },
+          200: txStatusBody,
           ...errorResponses,
         },
       },
     },
-    (request) => {
+    (request): TxStatusBody => {
       const { id } = request.params as { id: string };
       const bytes = fromHex(id);
       const located = chain.txLocation(bytes);

@@ -1,5 +1,5 @@
-// JSON Schema fragments shared by the routes. Amounts and chain work are
-// decimal strings (they pass 2^53); heights and counts are numbers.
+// JSON Schema fragments shared by the routes of the HTTP API. Amounts and chain
+// work are decimal strings (they pass 2^53); heights and counts are numbers.
 
 export const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 export const hexBytes = { type: 'string', pattern: '^([0-9a-fA-F]{2})*$' } as const;

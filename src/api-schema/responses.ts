@@ -1,0 +1,111 @@
+// The answers a client reads, as JSON Schemas and the TypeScript types derived
+// from them: api/ serves these schemas (fastify checks and serialises by them),
+// wallet/ validates what it receives against the same ones, so neither restates
+// the other.
+import type { FromSchema } from 'json-schema-to-ts';
+import { blockRef, decimal, hex32, height, tx } from './fragments.js';
+
+/** A transaction as the API shows it. */
+export type TxBody = FromSchema<typeof tx>;
+
+/** GET /status. */
+export const statusBody = {
+  type: 'object',
+  required: [
+    'network',
+    'chainId',
+    'genesis',
+    'tip',
+    'height',
+    'chainWork',
+    'peers',
+    'peerId',
+    'listen',
+    'sync',
+    'mempool',
+    'mining',
+    'hashRate',
+    'syncing',
+    'lastBlockAgeS',
+  ],
+  properties: {
+    network: { type: 'string' },
+    chainId: { type: 'string' },
+    genesis: hex32,
+    tip: blockRef,
+    height: height,
+    chainWork: decimal,
+    peers: { type: 'integer', minimum: 0 },
+    peerId: { type: ['string', 'null'] },
+    /** With /p2p/<id>: ready for another node's --bootstrap. */
+    listen: { type: 'array', items: { type: 'string' } },
+    sync: {
+      type: 'object',
+      required: ['syncing', 'height', 'target', 'rate', 'etaS'],
+      properties: {
+        syncing: { type: 'boolean' },
+        height: { type: 'integer' },
+        target: { type: 'integer' },
+        rate: { type: 'number' },
+        etaS: { type: ['number', 'null'] },
+      },
+    },
+    mempool: {
+      type: 'object',
+      required: ['count', 'bytes', 'minFeeRate'],
+      properties: {
+        count: { type: 'integer', minimum: 0 },
+        bytes: { type: 'integer', minimum: 0 },
+        /** Base units per byte. */
+        minFeeRate: decimal,
+      },
+    },
+    mining: { type: 'boolean' },
+    hashRate: { type: 'number' },
+    syncing: { type: 'boolean' },
+    lastBlockAgeS: { type: 'number' },
+  },
+} as const;
+export type StatusBody = FromSchema<typeof statusBody>;
+
+/** GET /accounts/:address. */
+export const accountBody = {
+  type: 'object',
+  required: ['address', 'balance', 'nonce', 'nextNonce', 'unmatured'],
+  properties: {
+    address: { type: 'string' },
+    balance: decimal,
+    nonce: decimal,
+    /** The nonce for this sender's next tx, counting its txs pending in the mempool. */
+    nextNonce: decimal,
+    unmatured: decimal,
+  },
+} as const;
+export type AccountBody = FromSchema<typeof accountBody>;
+
+/** POST /txs. */
+export const txSubmittedBody = {
+  type: 'object',
+  required: ['id', 'status'],
+  properties: { id: hex32, status: { type: 'string', enum: ['pending'] } },
+} as const;
+export type TxSubmittedBody = FromSchema<typeof txSubmittedBody>;
+
+/** GET /txs/:id. */
+export const txStatusBody = {
+  type: 'object',
+  required: ['id', 'status', 'block', 'confirmations', 'tx'],
+  properties: {
+    id: hex32,
+    status: { type: 'string', enum: ['pending', 'confirmed'] },
+    block: {
+      type: ['object', 'null'],
+      required: ['id', 'keyHeight', 'seq'],
+      properties: { id: hex32, keyHeight: height, seq: { type: 'integer', minimum: 0 } },
+    },
+    /** Key blocks on top of its epoch's, its own included; 0 while pending. */
+    confirmations: { type: 'integer', minimum: 0 },
+    tx,
+  },
+} as const;
+export type TxStatusBody = FromSchema<typeof txStatusBody>;
