@@ -90,26 +90,19 @@ export class P2pNetwork {
       onStatus: (peer, status) => holder.network?.onStatus(peer, status),
       onInvalid,
     });
-    const sync = new Syncer(
-      { stallMs: opts.stallMs, undoDepth: NETWORKS[opts.network].undoDepth },
-      {
-        chain: mods.chain,
-        addBlock: mods.addBlock,
-        reqresp,
-        peerId: (peer) => peerIdFromString(peer),
-        logger: mods.logger,
-        now: mods.now,
-        onInvalid,
-      },
-    );
-    const parents = new ParentFetcher({
+    // What the two block fetchers share: where blocks go and whom to blame for bad ones.
+    const fetching = {
       chain: mods.chain,
       addBlock: mods.addBlock,
       reqresp,
-      peerId: (peer) => peerIdFromString(peer),
+      peerId: (peer: string) => peerIdFromString(peer),
       logger: mods.logger,
       now: mods.now,
       onInvalid,
+    };
+    const sync = new Syncer({ stallMs: opts.stallMs, undoDepth: NETWORKS[opts.network].undoDepth }, fetching);
+    const parents = new ParentFetcher({
+      ...fetching,
       fallback: (peer) => {
         holder.network?.orphanFrom(peer);
       },

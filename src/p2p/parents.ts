@@ -9,12 +9,11 @@
 import type { PeerId } from '@libp2p/interface';
 import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
-import { decodeKeyBlock, keyBlockId } from '../protocol/key-block.js';
-import { decodeMicroblock, microblockId } from '../protocol/microblock.js';
+import { blockId } from '../chain/block-store.js';
 import type { Logger } from '../util/logger.js';
 import { RateLimit, type RateLimitOptions } from './rate.js';
 import { RATE_LIMIT, type ReqResp } from './reqresp.js';
-import type { BlockMessage } from './wire.js';
+import { blockOfMessage, type BlockMessage } from './wire.js';
 import { toHex } from '../util/bytes.js';
 
 /** Ancestors fetched by id for one orphan before range sync takes over. */
@@ -37,10 +36,6 @@ export interface ParentFetchModules {
 
 /** What one request came to: the next id to ask, or how the walk ends. */
 type Step = { readonly next: Uint8Array } | 'connected' | 'unanswered' | 'invalid';
-
-function idOf(block: AnyBlock): Uint8Array {
-  return block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header);
-}
 
 export class ParentFetcher {
   /** Ids asked right now, by any walk: an orphan whose parent is among them waits for that walk. */
@@ -119,16 +114,13 @@ export class ParentFetcher {
     if (message === undefined || message.kind === 'unknown') return 'unanswered';
     let block: AnyBlock;
     try {
-      block =
-        message.kind === 'key'
-          ? { kind: 'key', block: decodeKeyBlock(message.bytes) }
-          : { kind: 'micro', block: decodeMicroblock(message.bytes) };
+      block = blockOfMessage(message);
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       return this.invalid(peer, error.code);
     }
     // [§10.3] The answer is the block asked for: anything else breaks the protocol like bad bytes do.
-    const got = idOf(block);
+    const got = blockId(block);
     if (toHex(got) !== toHex(id)) {
       this.mods.logger.debug(
         { peer, asked: toHex(id), got: toHex(got) },

@@ -7,11 +7,10 @@
 import type { PeerId } from '@libp2p/interface';
 import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
-import { decodeKeyBlock, keyBlockId } from '../protocol/key-block.js';
-import { decodeMicroblock, microblockId } from '../protocol/microblock.js';
+import { blockId } from '../chain/block-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ReqResp } from './reqresp.js';
-import type { BlockMessage, Status } from './wire.js';
+import { blockOfMessage, type BlockMessage, type Status } from './wire.js';
 
 const EPOCHS_PER_REQUEST = 16;
 const MAX_PARALLEL = 4;
@@ -220,16 +219,13 @@ export class Syncer {
       if (message.kind === 'unknown') continue;
       let block: AnyBlock;
       try {
-        block =
-          message.kind === 'key'
-            ? { kind: 'key', block: decodeKeyBlock(message.bytes) }
-            : { kind: 'micro', block: decodeMicroblock(message.bytes) };
+        block = blockOfMessage(message);
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
         this.mods.onInvalid(peer, error.code);
         return 'invalid';
       }
-      const id = block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header);
+      const id = blockId(block);
       if (this.mods.chain.get(id) !== undefined) continue; // already ours, like the start of our own epoch
       // The first new block of the range must hang on what we have; else we are on a fork.
       if (!progressed && this.mods.chain.get(block.block.header.prev) === undefined) return 'fork';

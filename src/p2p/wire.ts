@@ -2,8 +2,11 @@
 // message is `varint len ‖ bytes` (the §2.1 CompactSize), one request per
 // stream. Lengths are checked before anything is allocated.
 import type { ByteStream } from 'it-byte-stream';
+import type { AnyBlock } from '../chain/block-store.js';
 import { Reader, Writer } from '../protocol/codec.js';
 import { RuleError } from '../protocol/errors.js';
+import { decodeKeyBlock } from '../protocol/key-block.js';
+import { decodeMicroblock } from '../protocol/microblock.js';
 
 export const STATUS_LENGTH = 108;
 export const MAX_RANGE_EPOCHS = 64;
@@ -103,6 +106,13 @@ export function decodeBlockMessage(bytes: Uint8Array): BlockMessage {
     throw new RuleError('bad-encoding', { what: 'block message', length: bytes.length });
   }
   return { kind: bytes[0] === 0 ? 'key' : 'micro', bytes: bytes.subarray(1) };
+}
+
+/** The block a message carries; a RuleError if its bytes do not decode. */
+export function blockOfMessage(message: Exclude<BlockMessage, { kind: 'unknown' }>): AnyBlock {
+  return message.kind === 'key'
+    ? { kind: 'key', block: decodeKeyBlock(message.bytes) }
+    : { kind: 'micro', block: decodeMicroblock(message.bytes) };
 }
 
 /** `varint len ‖ bytes`. */
