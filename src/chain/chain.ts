@@ -12,7 +12,7 @@ import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
 import type { SignatureCache } from '../consensus/signature-cache.js';
-import { RuleError, type GossipAction, type RuleCode } from '../protocol/errors.js';
+import { RuleError } from '../protocol/errors.js';
 import { genesisBlock, keyBlockId } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
@@ -27,6 +27,7 @@ import { BlockIndex } from './block-index.js';
 import { blockId, decodeStoredBlock, encodeStoredBlock, type AnyBlock } from './block-store.js';
 import { checkContext, nextKeyBlock, type NextKeyBlock } from './context.js';
 import { planReorg, type Entry, type KeyEntry } from './index-entry.js';
+import { Failures, type Failure } from './failures.js';
 import { OrphanPool } from './orphans.js';
 import { connectBlock, decodeTxLocation, disconnectBlock, type TransitionContext } from './transition.js';
 
@@ -58,15 +59,9 @@ export interface ChainOptions {
   readonly logger?: Logger;
 }
 
-/** How a block failed for good: re-deliveries get the same code and verdict (§10.2). */
-interface Failure {
-  readonly code: RuleCode;
-  readonly gossip: GossipAction;
-}
-
 export class Chain extends EventEmitter<ChainEvents> {
   private readonly index: BlockIndex;
-  private readonly invalid = new Map<string, Failure>();
+  private readonly invalid = new Failures();
   private readonly orphans = new OrphanPool();
   private readonly params: NetworkParams;
   private readonly now: () => number;
@@ -133,7 +128,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** How a block failed for good, if it did: what a re-delivery is answered (§10.2). */
-  knownFailure(id: Uint8Array): { readonly code: RuleCode; readonly gossip: GossipAction } | undefined {
+  knownFailure(id: Uint8Array): Failure | undefined {
     return this.invalid.get(toHex(id));
   }
 
