@@ -6,12 +6,12 @@
 // caller that verified without these checks would split the network from one
 // that follows §2.3. Transactions, microblock leader signatures and Poison
 // proofs use it today; endorsements and play attestations will.
-import { isCanonicalEncoding, isPoint, isSmallOrder, verify, verifyBatch } from '../crypto/ed25519.js';
+import { isCanonicalEncoding, isFullOrderPoint, verify, verifyBatch } from '../crypto/ed25519.js';
 import { RuleError, type RuleCode } from '../protocol/errors.js';
 
 /** [REJECT] A public key consensus may use: canonical bytes, a curve point, [8]A ≠ identity (§2.3). */
 export function isConsensusKey(key: Uint8Array): boolean {
-  return isCanonicalEncoding(key) && isPoint(key) && !isSmallOrder(key);
+  return isCanonicalEncoding(key) && isFullOrderPoint(key);
 }
 
 /** The signature's R (its first 32 bytes) is canonically encoded (§2.3). */

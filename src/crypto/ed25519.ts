@@ -189,13 +189,16 @@ export function isCanonicalEncoding(bytes: Uint8Array): boolean {
   return !(sign && (y === 1n || y === P - 1n));
 }
 
-/** true iff the 32 bytes decode (under ZIP-215) to a point of the curve. */
-export function isPoint(bytes: Uint8Array): boolean {
+/**
+ * true iff the bytes decode (under ZIP-215) to a point A with [8]A ≠ identity:
+ * a point, and not of small order, in one decoding.
+ */
+export function isFullOrderPoint(bytes: Uint8Array): boolean {
   checkBytes('bytes', bytes);
   if (bytes.length !== PUBLIC_KEY_LENGTH) return false;
   const core = wasm();
   core.bytes().set(bytes, core.input);
-  return core.exports.ed25519SmallOrder() !== -1;
+  return core.exports.ed25519SmallOrder() === 0;
 }
 
 /**

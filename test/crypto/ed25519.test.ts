@@ -7,6 +7,7 @@ import { test } from 'tap';
 import {
   getPublicKey,
   isCanonicalEncoding,
+  isFullOrderPoint,
   isSmallOrder,
   sign,
   verify,
@@ -212,6 +213,7 @@ test('isSmallOrder and isCanonicalEncoding implement the extra consensus checks 
   for (const point of torsionPoints()) {
     for (const bytes of encodings(point)) {
       t.ok(isSmallOrder(bytes), `small order: ${hex(bytes)}`);
+      t.notOk(isFullOrderPoint(bytes), `not of full order: ${hex(bytes)}`);
       t.equal(isCanonicalEncoding(bytes), hex(bytes) === hex(point.toBytes()), `canonical? ${hex(bytes)}`);
     }
   }
@@ -221,6 +223,28 @@ test('isSmallOrder and isCanonicalEncoding implement the extra consensus checks 
   t.notOk(isCanonicalEncoding(bigintToLe(P)), 'y = p is not canonical');
   t.notOk(isCanonicalEncoding(new Uint8Array(31)), 'wrong length is not canonical');
   t.notOk(isSmallOrder(new Uint8Array(33)), 'wrong length is not a small-order key');
+  t.ok(isFullOrderPoint(pub), 'an honest key is a point of full order');
+  t.notOk(isFullOrderPoint(new Uint8Array(33)), 'wrong length is no point');
+  // Random bytes: a point of full order exactly when @noble/curves decodes them (ZIP-215) to one.
+  const random = seededRandom(215);
+  let decoded = 0;
+  let mismatches = 0;
+  for (let i = 0; i < 500; i++) {
+    const bytes = random(32);
+    let full: boolean;
+    try {
+      full = !Point.fromBytes(bytes, true).isSmallOrder();
+      decoded++;
+    } catch {
+      full = false; // no point at all
+    }
+    if (isFullOrderPoint(bytes) !== full) mismatches++;
+  }
+  t.equal(
+    mismatches,
+    0,
+    `isFullOrderPoint agrees with @noble/curves on 500 random encodings (${decoded} decode)`,
+  );
 });
 
 test('bad input: wrong lengths verify false, non-Uint8Array throws, bad secret keys throw with a code', async (t) => {
