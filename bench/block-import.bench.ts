@@ -136,6 +136,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           blocks: timed(tables.blocks),
           undo: timed(tables.undo),
           txindex: timed(tables.txindex),
+          index: timed(tables.index),
         });
         inCallbackMs += performance.now() - t0;
         return r;

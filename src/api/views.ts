@@ -1,6 +1,7 @@
 // JSON views of chain objects for API responses: ids and bytes as lowercase
 // hex, amounts as decimal strings, accounts as addresses of this network.
-import type { Entry } from '../chain/index-entry.js';
+import type { AnyBlock } from '../chain/block-store.js';
+import { prevOf, type Entry } from '../chain/index-entry.js';
 import { accountId, encodeAddress } from '../protocol/address.js';
 import { encodeKeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock } from '../protocol/microblock.js';
@@ -23,10 +24,15 @@ export function blockRefView(entry: Entry): {
   };
 }
 
-export function blockView(entry: Entry, bestChain: boolean, params: NetworkParams): Record<string, unknown> {
+export function blockView(
+  entry: Entry,
+  body: AnyBlock,
+  bestChain: boolean,
+  params: NetworkParams,
+): Record<string, unknown> {
   const common = {
     ...blockRefView(entry),
-    prev: toHex(entry.block.header.prev),
+    prev: toHex(prevOf(entry)),
     timeMs: Number(entry.timeMs),
     bestChain,
     chainWork: entry.chainWork.toString(),
@@ -47,15 +53,16 @@ export function blockView(entry: Entry, bestChain: boolean, params: NetworkParam
       hex: toHex(encodeKeyBlock(entry.block)),
     };
   }
-  const { header } = entry.block;
+  if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);
+  const { header, leaderSig, txs } = body.block;
   return {
     ...common,
     txRoot: toHex(header.txRoot),
     txCount: header.txCount,
     actHash: toHex(header.actHash),
-    leaderSig: toHex(entry.block.leaderSig),
-    txs: entry.block.txs.map((tx) => toHex(txId(tx))),
-    hex: toHex(encodeMicroblock(entry.block)),
+    leaderSig: toHex(leaderSig),
+    txs: txs.map((tx) => toHex(txId(tx))),
+    hex: toHex(encodeMicroblock(body.block)),
   };
 }
 

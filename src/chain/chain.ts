@@ -8,18 +8,26 @@
 // gets the same answer; its descendants fail as `bad-prev`, IGNOREd.
 import { EventEmitter } from 'node:events';
 import { checkedTarget, workOf } from '../consensus/difficulty.js';
+import type { Activation } from '../consensus/activation.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
 import type { SignatureCache } from '../consensus/signature-cache.js';
 import { RuleError } from '../protocol/errors.js';
-import { genesisBlock, keyBlockId } from '../protocol/key-block.js';
+import { decodeKeyBlock, genesisBlock, keyBlockId } from '../protocol/key-block.js';
+import { decodeMicroblockHeader, encodeMicroblockHeader, microblockId } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
 import { stateDigest } from '../state/digest.js';
 import { OverlayState } from '../state/view.js';
-import type { Storage } from '../storage/db.js';
+import type { Storage, Table, Tables, WritableTable } from '../storage/db.js';
+import {
+  appendIndexRecord,
+  decodeIndexRecord,
+  indexSize,
+  type IndexRecord,
+} from '../storage/index-record.js';
 import { META_TIP } from '../storage/layout.js';
 import { toHex } from '../util/bytes.js';
 import type { Logger } from '../util/logger.js';
@@ -38,12 +46,15 @@ export { MAX_ORPHANS } from './orphans.js';
 const IGNORE = { gossip: 'ignore' } as const;
 const DESCENDS_FROM_INVALID: Failure = { code: 'bad-prev', gossip: 'ignore' };
 const TIP_KEY = new TextEncoder().encode(META_TIP);
+/** How often a long load of the block index reports its progress. */
+const LOAD_REPORT_MS = 2000;
 
 export type AddResult = 'connected' | 'reorged' | 'side' | 'orphan' | 'duplicate';
 
+/** Block events carry the block itself: a microblock's body is not kept in the index. */
 export interface ChainEvents {
-  connected: [Entry];
-  disconnected: [Entry];
+  connected: [Entry, AnyBlock];
+  disconnected: [Entry, AnyBlock];
   reorged: [
     { readonly from: Entry; readonly to: Entry; readonly disconnected: number; readonly connected: number },
   ];
@@ -110,11 +121,11 @@ export class Chain extends EventEmitter<ChainEvents> {
         const view = new OverlayState(tables.state);
         applyGenesis(view, options.params);
         view.writeTo(tables.state);
-        tables.blocks.put(id, encodeStoredBlock({ kind: 'key', block }));
+        store(tables, genesis, encodeStoredBlock({ kind: 'key', block }));
         tables.meta.put(TIP_KEY, id);
       });
     } else {
-      chain.reload();
+      chain.load();
     }
     return chain;
   }
@@ -142,6 +153,19 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.index.epochBlocks(height);
   }
 
+  /** The whole block of an index entry: a microblock's body is read from LMDB. */
+  blockOf(entry: Entry): AnyBlock {
+    return entry.kind === 'key' ? { kind: 'key', block: entry.block } : storedBody(this.storage.read, entry);
+  }
+
+  /** The block as stored: kind u8 (0 key, 1 micro) ‖ its encoding, the §10.3 block message body. */
+  storedBytes(entry: Entry): Uint8Array {
+    const bytes = this.storage.read.blocks.get(entry.id);
+    if (bytes === undefined)
+      throw new Error(`block ${entry.hex} is indexed but not stored: resync into a new data directory`);
+    return bytes;
+  }
+
   /** Where a transaction sits on the best chain, from the transaction index. */
   txLocation(
     id: Uint8Array,
@@ -150,7 +174,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (stored === undefined) return undefined;
     const { blockId: at, position } = decodeTxLocation(stored);
     const block = this.get(at);
-    const tx = block?.kind === 'micro' ? block.block.txs[position] : undefined;
+    const body = block === undefined ? undefined : this.blockOf(block);
+    const tx = body?.kind === 'micro' ? body.block.txs[position] : undefined;
     return block === undefined || tx === undefined ? undefined : { block, position, tx };
   }
 
@@ -217,7 +242,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (error instanceof RuleError) this.remember(key, error);
       throw error;
     }
-    const result = this.place(entry, encoded);
+    const result = this.place(entry, incoming, encoded);
     this.adoptOrphans(entry);
     return result;
   }
@@ -248,11 +273,11 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Fork choice (§3.4): more work wins; equal work only by extending the tip; otherwise the first seen stays. */
-  private place(entry: Entry, encoded: Uint8Array): AddResult {
+  private place(entry: Entry, incoming: AnyBlock, encoded: Uint8Array): AddResult {
     const becomesTip =
       entry.chainWork > this.tip.chainWork ||
       (entry.chainWork === this.tip.chainWork && entry.parent === this.tip);
-    if (!becomesTip) return this.storeSide(entry, encoded);
+    if (!becomesTip) return this.storeSide(entry, incoming, encoded);
     const from = this.tip;
     const plan = planReorg(from, entry);
     const keyBlocksUndone = plan.disconnect.filter((e) => e.kind === 'key').length;
@@ -260,13 +285,21 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw new RuleError('reorg-too-deep', { keyBlocks: keyBlocksUndone }, IGNORE);
     }
     let connecting: Entry | undefined;
+    const disconnected: AnyBlock[] = [];
+    const connected: AnyBlock[] = [];
     try {
       this.storage.commit((tables) => {
-        tables.blocks.put(entry.id, encoded);
-        for (const e of plan.disconnect) disconnectBlock(tables, e);
+        store(tables, entry, encoded);
+        for (const e of plan.disconnect) {
+          const body = storedBody(tables, e);
+          disconnectBlock(tables, e, body);
+          disconnected.push(body);
+        }
         for (const e of plan.connect) {
           connecting = e;
-          connectBlock(tables, e, this.transition);
+          const body = e === entry ? incoming : storedBody(tables, e);
+          connectBlock(tables, e, body, this.transition);
+          connected.push(body);
         }
         tables.meta.put(TIP_KEY, entry.id);
       });
@@ -279,8 +312,8 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     this.index.add(entry);
     this.index.setTip(entry);
-    for (const e of plan.disconnect) this.emit('disconnected', e);
-    for (const e of plan.connect) this.emit('connected', e);
+    plan.disconnect.forEach((e, i) => this.emit('disconnected', e, disconnected[i]!));
+    plan.connect.forEach((e, i) => this.emit('connected', e, connected[i]!));
     if (plan.disconnect.length > 0) {
       this.emit('reorged', {
         from,
@@ -298,17 +331,17 @@ export class Chain extends EventEmitter<ChainEvents> {
    * §3.3 rules 1–4, which is all §10.2 asks before relaying it; its body is stored only if it also
    * binds to the header (rule 6), so a relayed alteration never takes the place of the real body.
    */
-  private storeSide(entry: Entry, encoded: Uint8Array): AddResult {
-    if (entry.kind === 'micro') {
+  private storeSide(entry: Entry, incoming: AnyBlock, encoded: Uint8Array): AddResult {
+    if (incoming.kind === 'micro') {
       try {
-        checkMicroblockTxBinding(entry.block);
+        checkMicroblockTxBinding(incoming.block);
       } catch (error) {
         if (error instanceof RuleError) return 'side';
         throw error;
       }
     }
     this.storage.commit((tables) => {
-      tables.blocks.put(entry.id, encoded);
+      store(tables, entry, encoded);
     });
     this.index.add(entry);
     return 'side';
@@ -335,30 +368,106 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
-  /** Rebuilds the index from the stored blocks: parents before children, then the stored tip. */
-  private reload(): void {
-    const pending: AnyBlock[] = [];
-    for (const { value } of this.storage.read.blocks.range()) {
-      const block = decodeStoredBlock(value);
-      if (block.kind === 'micro' || block.block.body.height !== 0n) pending.push(block);
-    }
-    let progress = true;
-    while (pending.length > 0 && progress) {
-      progress = false;
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const item = pending[i]!;
-        const parent = this.index.get(item.block.header.prev);
-        if (parent === undefined) continue;
-        // Stored blocks were checked on arrival; their times stay acceptable whatever the clock says now.
-        this.index.add(checkContext(item, blockId(item), parent, Number.MAX_SAFE_INTEGER, this.params));
-        pending.splice(i, 1);
-        progress = true;
+  /**
+   * Rebuilds the in-memory index from the stored index records, in one pass: they are numbered in
+   * the order stored, so every parent comes before its children. Nothing is validated again (it was
+   * on arrival) and no block body is read; the node's log shows the progress of a long load.
+   */
+  private load(): void {
+    const total = indexSize(this.storage.read.meta);
+    const started = performance.now();
+    let reported = started;
+    let loaded = 0;
+    for (const { value } of this.storage.read.index.range()) {
+      const entry = this.entryOf(decodeIndexRecord(value));
+      if (entry !== undefined) this.index.add(entry);
+      loaded++;
+      if (performance.now() - reported > LOAD_REPORT_MS) {
+        reported = performance.now();
+        this.logger?.info({ loaded, total }, `loading the block index: ${loaded} of ${total} blocks`);
       }
     }
     const tip = this.storage.read.meta.get(TIP_KEY);
     const entry = tip === undefined ? undefined : this.index.get(tip);
     if (entry === undefined)
-      throw new Error('the stored tip is not among the stored blocks: resync into a new data directory');
+      throw new Error('the stored tip is not among the indexed blocks: resync into a new data directory');
     this.index.setTip(entry);
+    this.logger?.info(
+      { blocks: loaded, height: Number(entry.keyHeight), ms: Math.round(performance.now() - started) },
+      'block index loaded',
+    );
   }
+
+  /** The index entry of a stored record; undefined for genesis, which the index starts with. */
+  private entryOf(record: IndexRecord): Entry | undefined {
+    if (record.kind === 'key') {
+      const block = decodeKeyBlock(record.bytes);
+      if (block.body.height === 0n) return undefined;
+      const parent = this.requireParent(block.header.prev);
+      const id = keyBlockId(block.header);
+      const entry: KeyEntry = {
+        kind: 'key',
+        id,
+        hex: toHex(id),
+        parent,
+        keyHeight: block.body.height,
+        chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, this.params)),
+        timeMs: BigInt(block.header.time) * 1000n,
+        get epochKey() {
+          return entry;
+        },
+        block,
+        activation: activationOf(record.activation),
+      };
+      return entry;
+    }
+    const header = decodeMicroblockHeader(record.bytes);
+    const parent = this.requireParent(header.prev);
+    const id = microblockId(header);
+    return {
+      kind: 'micro',
+      id,
+      hex: toHex(id),
+      parent,
+      keyHeight: header.keyHeight,
+      seq: header.seq,
+      chainWork: parent.chainWork,
+      timeMs: header.timeMs,
+      epochKey: parent.epochKey,
+      header,
+    };
+  }
+
+  private requireParent(prev: Uint8Array): Entry {
+    const parent = this.index.get(prev);
+    if (parent === undefined)
+      throw new Error(
+        `block index record before its parent ${toHex(prev)}: resync into a new data directory`,
+      );
+    return parent;
+  }
+}
+
+/** Writes a block and its index record (in the caller's transaction). */
+function store(tables: Tables<WritableTable>, entry: Entry, encoded: Uint8Array): void {
+  tables.blocks.put(entry.id, encoded);
+  appendIndexRecord(tables.meta, tables.index, {
+    kind: entry.kind,
+    activation: entry.kind === 'key' ? entry.activation : 0,
+    bytes: entry.kind === 'key' ? encoded.subarray(1) : encodeMicroblockHeader(entry.header),
+  });
+}
+
+/** A stored block's body, as of `tables`. */
+function storedBody(tables: Tables<Table>, entry: Entry): AnyBlock {
+  const bytes = tables.blocks.get(entry.id);
+  if (bytes === undefined)
+    throw new Error(`block ${entry.hex} is indexed but not stored: resync into a new data directory`);
+  return decodeStoredBlock(bytes);
+}
+
+function activationOf(value: number): Activation {
+  if (value !== 0 && value !== 1 && value !== 2)
+    throw new Error(`bad activation ${value} in the block index`);
+  return value;
 }

@@ -103,6 +103,6 @@ export function checkContext(
     chainWork: parent.chainWork,
     timeMs: block.header.timeMs,
     epochKey,
-    block,
+    header: block.header,
   };
 }

@@ -1,7 +1,9 @@
-// The in-memory block index: one entry per valid block, linked to its parent.
+// The in-memory block index: one entry per stored block, linked to its parent. A
+// key block keeps its 184 bytes (its time, bits and leader key are read often); a
+// microblock keeps its header.
 import type { Activation } from '../consensus/activation.js';
 import type { KeyBlock } from '../protocol/key-block.js';
-import type { Microblock } from '../protocol/microblock.js';
+import type { MicroblockHeader } from '../protocol/microblock.js';
 
 interface EntryBase {
   readonly id: Uint8Array;
@@ -24,13 +26,19 @@ export interface KeyEntry extends EntryBase {
   readonly activation: Activation;
 }
 
+/** A microblock's header only: its body stays in LMDB (Chain.blockOf), so the index grows with headers. */
 export interface MicroEntry extends EntryBase {
   readonly kind: 'micro';
-  readonly block: Microblock;
+  readonly header: MicroblockHeader;
   readonly seq: number;
 }
 
 export type Entry = KeyEntry | MicroEntry;
+
+/** The block's `prev` field (genesis: 32 zero bytes). */
+export function prevOf(entry: Entry): Uint8Array {
+  return entry.kind === 'key' ? entry.block.header.prev : entry.header.prev;
+}
 
 /** The last `count` key blocks of the chain ending at `entry`'s epoch, oldest first. */
 export function keyAncestors(entry: Entry, count: number): KeyEntry[] {

@@ -12,6 +12,7 @@ import { keyConnect } from '../state/key-connect.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Tables, WritableTable } from '../storage/db.js';
+import type { AnyBlock } from './block-store.js';
 import type { Entry } from './index-entry.js';
 
 export interface TransitionContext {
@@ -20,8 +21,13 @@ export interface TransitionContext {
   readonly alreadyVerified: (tx: Tx) => boolean;
 }
 
-/** Applies `entry` on the state its parent left; throws a RuleError if it does not apply. */
-export function connectBlock(tables: Tables<WritableTable>, entry: Entry, context: TransitionContext): void {
+/** Applies `entry` (with its body) on the state its parent left; throws a RuleError if it does not apply. */
+export function connectBlock(
+  tables: Tables<WritableTable>,
+  entry: Entry,
+  body: AnyBlock,
+  context: TransitionContext,
+): void {
   const { params } = context;
   const view = new OverlayState(tables.state);
   if (entry.kind === 'key') {
@@ -38,7 +44,8 @@ export function connectBlock(tables: Tables<WritableTable>, entry: Entry, contex
       params,
     );
   } else {
-    const { block } = entry;
+    if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);
+    const { block } = body;
     checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
     checkMicroblockTxBinding(block); // rule 6
     // Rule 7: the transactions, their signatures batch-verified first.
@@ -52,14 +59,14 @@ export function connectBlock(tables: Tables<WritableTable>, entry: Entry, contex
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
 }
 
-/** Undoes `entry`, which must be the tip of the state in `tables`. */
-export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry): void {
+/** Undoes `entry` (with its body), which must be the tip of the state in `tables`. */
+export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry, body: AnyBlock): void {
   const undo = tables.undo.get(entry.id);
   if (undo === undefined)
     throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
   applyUndo(tables.state, decodeUndo(undo));
   tables.undo.remove(entry.id);
-  if (entry.kind === 'micro') for (const tx of entry.block.txs) tables.txindex.remove(txId(tx));
+  if (body.kind === 'micro') for (const tx of body.block.txs) tables.txindex.remove(txId(tx));
 }
 
 /** txindex value: block id [32] ‖ position u32 LE. */

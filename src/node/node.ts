@@ -244,11 +244,11 @@ export class AltostreamNode {
   private wire(): void {
     const { chain, mempool, leader } = this;
     // Within a reorg the chain reports disconnections, then connections, then the reorg itself.
-    chain.on('disconnected', (entry) => {
-      if (entry.kind === 'micro') mempool.onBlockDisconnected(entry.block.txs);
+    chain.on('disconnected', (_entry, body) => {
+      if (body.kind === 'micro') mempool.onBlockDisconnected(body.block.txs);
     });
-    chain.on('connected', (entry: Entry) => {
-      mempool.onBlockConnected(entry.kind === 'micro' ? entry.block.txs : []);
+    chain.on('connected', (entry: Entry, body) => {
+      mempool.onBlockConnected(body.kind === 'micro' ? body.block.txs : []);
       if (entry.kind === 'key') {
         mempool.expire();
         // A key block that came by sync is not gossiped: the status tells peers what to fetch.

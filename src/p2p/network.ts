@@ -31,7 +31,7 @@ export interface NetworkOptions {
 }
 
 export interface NetworkModules {
-  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks'>;
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes'>;
   readonly genesisId: Uint8Array;
   readonly addBlock: (block: AnyBlock) => AddResult;
   readonly addTx: (tx: Tx) => unknown;

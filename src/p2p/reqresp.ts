@@ -5,10 +5,7 @@
 import type { Stream } from '@libp2p/interface';
 import { byteStream } from 'it-byte-stream';
 import type { Chain } from '../chain/chain.js';
-import type { Entry } from '../chain/index-entry.js';
 import { RuleError } from '../protocol/errors.js';
-import { encodeKeyBlock } from '../protocol/key-block.js';
-import { encodeMicroblock } from '../protocol/microblock.js';
 import type { NetworkName } from '../protocol/params.js';
 import type { Logger } from '../util/logger.js';
 import type { Host } from './host.js';
@@ -47,7 +44,7 @@ export function protocolName(
 export interface ReqRespModules {
   readonly host: Host;
   readonly network: NetworkName;
-  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks'>;
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes'>;
   readonly genesisId: Uint8Array;
   readonly logger: Logger;
   /** A peer's status arrived (on either side of the handshake). */
@@ -67,12 +64,6 @@ export function ourStatus(chain: Pick<Chain, 'tip'>, genesisId: Uint8Array): Sta
   };
 }
 
-function encodeEntry(entry: Entry): Uint8Array {
-  return entry.kind === 'key'
-    ? encodeBlockMessage({ kind: 'key', bytes: encodeKeyBlock(entry.block) })
-    : encodeBlockMessage({ kind: 'micro', bytes: encodeMicroblock(entry.block) });
-}
-
 /** Best-chain blocks from (key height, start index), at most `maxEpochs` epochs, within the response cap. */
 export function rangeResponse(chain: ReqRespModules['chain'], request: RangeRequest): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -82,7 +73,7 @@ export function rangeResponse(chain: ReqRespModules['chain'], request: RangeRequ
     if (epoch.length === 0) break;
     const from = h === request.keyHeight ? request.startIndex : 0;
     for (const entry of epoch.slice(from)) {
-      const message = encodeEntry(entry);
+      const message = chain.storedBytes(entry); // kind ‖ encoding: the §10.3 block message as stored
       // At least one block; past the cap only to finish a key block and its activation microblock.
       const finishing = entry.kind === 'micro' && entry.seq === 0 && out.length > 0;
       if (out.length > 0 && bytes + message.length > MAX_RESPONSE_BYTES && !finishing) return out;
@@ -142,7 +133,10 @@ export class ReqResp {
         let sent = 0;
         for (const id of decodeIdsRequest(message)) {
           const entry = this.mods.chain.get(id);
-          const block = entry === undefined ? encodeBlockMessage({ kind: 'unknown' }) : encodeEntry(entry);
+          const block =
+            entry === undefined
+              ? encodeBlockMessage({ kind: 'unknown' })
+              : this.mods.chain.storedBytes(entry);
           if (sent > 0 && sent + block.length > MAX_RESPONSE_BYTES) break;
           await bytes.write(frame(block), { signal });
           sent += block.length;

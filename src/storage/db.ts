@@ -2,7 +2,17 @@
 // through commit(), one synchronous transaction: everything in it lands, or
 // nothing does (PROTOCOL.md §9.2). No await may sit inside a commit.
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { DB_BLOCKS, DB_META, DB_STATE, DB_TXINDEX, DB_UNDO, META_VERSION, SCHEMA_VERSION } from './layout.js';
+import {
+  DB_BLOCKS,
+  DB_INDEX,
+  DB_META,
+  DB_STATE,
+  DB_TXINDEX,
+  DB_UNDO,
+  META_VERSION,
+  SCHEMA_VERSION,
+} from './layout.js';
+import { migrateToIndex } from './migrate.js';
 
 export type Bytes = Uint8Array;
 
@@ -25,6 +35,7 @@ export interface Tables<T> {
   readonly blocks: T;
   readonly undo: T;
   readonly txindex: T;
+  readonly index: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -64,6 +75,7 @@ export class Storage {
       blocks: sub(DB_BLOCKS),
       undo: sub(DB_UNDO),
       txindex: sub(DB_TXINDEX),
+      index: sub(DB_INDEX),
     };
   }
 
@@ -75,6 +87,12 @@ export class Storage {
     const stored = storage.tables.meta.get(key);
     if (stored === undefined) {
       storage.commit((t) => {
+        t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
+      });
+    } else if (stored[0] === 1) {
+      // Schema 1 had no block index: build it once, in one transaction with the new version.
+      storage.commit((t) => {
+        migrateToIndex(t);
         t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
       });
     } else if (stored[0] !== SCHEMA_VERSION) {

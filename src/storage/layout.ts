@@ -6,7 +6,13 @@
  *   meta    'tip'                  -> id of the best chain's tip block [32]
  *   state   prefix ‖ parts         -> the consensus state of PROTOCOL.md §9.1, keys and values
  *                                     byte-exact as the protocol defines them (prefixes 0x01–0x14)
+ *   meta    'index-next'           -> how many index records there are (u64 BE): the next one's number
  *   blocks  id [32]                -> kind u8 (0 key block, 1 microblock) ‖ encoding
+ *   index   number u64 BE          -> one record per stored block, numbered in the order stored, so a
+ *                                     parent always comes before its children (schema 2):
+ *                                     kind u8 (0 key, 1 micro) ‖ activation u8 (key blocks; 0 for
+ *                                     micro) ‖ the key block's 184 bytes, or the microblock's
+ *                                     124-byte unsigned header
  *   undo    id [32]                -> undo record of the block (state/undo.ts)
  *   txindex txid [32]              -> id [32] of the best-chain microblock holding it ‖ position u32 LE;
  *                                     written and removed with the block's connect and disconnect
@@ -14,13 +20,16 @@
  * The state sub-database holds nothing but §9.1 entries, so the state digest
  * (§9.3) is one ordered scan of it.
  */
-export const SCHEMA_VERSION = 1;
+/** 2: the block index sub-database (1 had none: the index was rebuilt from every block at start). */
+export const SCHEMA_VERSION = 2;
 
 export const DB_META = 'meta';
 export const DB_STATE = 'state';
 export const DB_BLOCKS = 'blocks';
 export const DB_UNDO = 'undo';
 export const DB_TXINDEX = 'txindex';
+export const DB_INDEX = 'index';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';
+export const META_INDEX_NEXT = 'index-next';

@@ -212,6 +212,7 @@ test('a fault injected between any two writes of a reorg leaves the database as 
           blocks: guard(tables.blocks),
           undo: guard(tables.undo),
           txindex: guard(tables.txindex),
+          index: guard(tables.index),
         });
       });
     h.storage.commit = faulty as typeof h.storage.commit;

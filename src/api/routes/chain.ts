@@ -84,7 +84,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
       const { id } = request.params as { id: string };
       const entry = chain.get(fromHex(id));
       if (entry === undefined) throw new NotFoundError('unknown-block', `no block ${id}`);
-      return blockView(entry, onBestChain(entry), params);
+      return blockView(entry, chain.blockOf(entry), onBestChain(entry), params);
     },
   );
 
@@ -117,8 +117,8 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
       if (key === undefined) throw new NotFoundError('unknown-block', `no key block at height ${h}`);
       return {
         height: h,
-        keyBlock: blockView(key, true, params),
-        microblocks: micro.map((m) => blockView(m, true, params)),
+        keyBlock: blockView(key, chain.blockOf(key), true, params),
+        microblocks: micro.map((m) => blockView(m, chain.blockOf(m), true, params)),
       };
     },
   );

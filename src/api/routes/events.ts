@@ -8,7 +8,7 @@
 // taken in the same tick as the subscription, so none falls in between.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ChainEvents } from '../../chain/chain.js';
-import { planReorg, type Entry } from '../../chain/index-entry.js';
+import { planReorg, prevOf, type Entry } from '../../chain/index-entry.js';
 import { NotFoundError } from '../errors.js';
 import { errorResponses, height } from '../../api-schema/fragments.js';
 import type { MempoolEntry } from '../../mempool/mempool.js';
@@ -55,7 +55,7 @@ function disconnected(entry: Entry): SseEvent {
   };
 }
 
-const prevHex = (entry: Entry): string => toHex(entry.block.header.prev);
+const prevHex = (entry: Entry): string => toHex(prevOf(entry));
 
 function format(e: SseEvent): string {
   return `${e.id === undefined ? '' : `id: ${e.id}\n`}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
