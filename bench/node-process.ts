@@ -10,6 +10,7 @@ const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 export interface BenchNode {
   readonly url: string;
+  readonly pid: number;
   readonly token: string;
   stop(): Promise<void>;
 }
@@ -35,6 +36,7 @@ export async function startNode(
   });
   return {
     url,
+    pid: child.pid!,
     token: readFileSync(join(datadir, 'api-token'), 'utf8').trim(),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));

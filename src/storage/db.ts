@@ -79,9 +79,13 @@ export class Storage {
     };
   }
 
-  /** Opens (creating if needed) the environment at `path` and checks its schema version. */
-  static open(path: string): Storage {
-    const root = open({ path, maxDbs: 8, compression: false });
+  /**
+   * Opens (creating if needed) the environment at `path` and checks its schema version. With
+   * `durable: false` commits are not synced to disk: only for building test and bench data, where a
+   * crash may lose the last commits.
+   */
+  static open(path: string, options: { readonly durable?: boolean } = {}): Storage {
+    const root = open({ path, maxDbs: 8, compression: false, noSync: options.durable === false });
     const storage = new Storage(root);
     const key = new TextEncoder().encode(META_VERSION);
     const stored = storage.tables.meta.get(key);
