@@ -8,94 +8,16 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chain } from '../src/chain/chain.js';
-import { microblockSigningMessage } from '../src/consensus/microblock-rules.js';
-import { targetBytes, targetFromBits } from '../src/consensus/difficulty.js';
-import { getPublicKey, sign } from '../src/crypto/ed25519.js';
-import { sha256, sha256d } from '../src/crypto/hash.js';
-import { scanNonces } from '../src/crypto/pow.js';
-import { encodeKeyBlockHeader, keyBlockRoot, type KeyBlock } from '../src/protocol/key-block.js';
-import { encodeActivation, merkleRoot, type Microblock } from '../src/protocol/microblock.js';
 import { REGTEST } from '../src/protocol/params.js';
-import { txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
 import { Storage } from '../src/storage/db.js';
 import { CHAIN_DIR } from '../src/node/node.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 import { startNode } from './node-process.js';
+import { DEFAULT_SHAPE, growChain } from '../test/helpers/long-chain.js';
 
 const params = REGTEST;
-const BLOCKS_PER_EPOCH = 20;
 const STARTS = 3;
 const CACHE = fileURLToPath(new URL('./.build/startup/', import.meta.url));
-const faucetSeed = sha256(new TextEncoder().encode('ALTO regtest faucet'));
-const leaderSeed = new Uint8Array(32).fill(0x1e);
-const recipient = new Uint8Array(20).fill(0x77);
-
-/** Extends the chain by key blocks and microblocks until it holds `target` blocks besides genesis. */
-function grow(chain: Chain, target: number, have: number, log: (line: string) => void): void {
-  const sender = getPublicKey(faucetSeed);
-  const leaderKey = getPublicKey(leaderSeed);
-  let nonce = BigInt(Math.floor(have / BLOCKS_PER_EPOCH) * (BLOCKS_PER_EPOCH - 1));
-  let reported = performance.now();
-  for (let count = have; count < target; count++) {
-    const tip = chain.tip;
-    if (count % BLOCKS_PER_EPOCH === 0) {
-      const height = tip.keyHeight + 1n;
-      const body = {
-        magic: params.magic,
-        height,
-        leaderKey,
-        payout: new Uint8Array(20).fill(9),
-        extranonce: new Uint8Array(8),
-        aux: new Uint8Array(32),
-      };
-      const header = {
-        version: 1,
-        prev: tip.id,
-        root: keyBlockRoot(body),
-        time: params.genesis.time + 60 * Number(height),
-        bits: params.powLimitBits,
-        nonce: 0,
-      };
-      const hit = scanNonces(
-        encodeKeyBlockHeader(header),
-        targetBytes(targetFromBits(header.bits)),
-        0,
-        10_000,
-      );
-      if (hit === null) throw new Error('no nonce');
-      const block: KeyBlock = { header: { ...header, nonce: hit.nonce }, body };
-      chain.add({ kind: 'key', block });
-    } else {
-      const unsigned = {
-        version: 1 as const,
-        sender,
-        nonce,
-        fee: 1n,
-        validUntil: 0n,
-        payload: { type: 1 as const, to: recipient, amount: 1n, memo: new Uint8Array() },
-      };
-      nonce++;
-      const tx: Tx = { ...unsigned, signature: sign(txSigningMessage(unsigned, params), faucetSeed) };
-      const header = {
-        version: 1,
-        prev: tip.id,
-        keyHeight: tip.keyHeight,
-        seq: tip.kind === 'key' ? 0 : tip.seq + 1,
-        timeMs: tip.timeMs + 100n,
-        txRoot: merkleRoot([txId(tx)]),
-        txCount: 1,
-        actHash: sha256d(encodeActivation([])),
-      };
-      const leaderSig = sign(microblockSigningMessage(tip.epochKey.id, header, params), leaderSeed);
-      const block: Microblock = { header, leaderSig, activation: [], txs: [tx] };
-      chain.add({ kind: 'micro', block });
-    }
-    if (performance.now() - reported > 10_000) {
-      reported = performance.now();
-      log(`[startup] building: ${count + 1} of ${target} blocks`);
-    }
-  }
-}
 
 /** bench/.build/startup/<n>: a data dir of n blocks, built (from the next smaller one) if missing. */
 function dataDir(n: number, smaller: number | undefined, log: (line: string) => void): string {
@@ -108,7 +30,12 @@ function dataDir(n: number, smaller: number | undefined, log: (line: string) => 
   const storage = Storage.open(join(dir, CHAIN_DIR), { durable: false });
   const chain = Chain.open(storage, { params, now: () => Date.now() + 10 * 365 * 86_400_000 });
   const started = performance.now();
-  grow(chain, n, smaller ?? 0, log);
+  let reported = performance.now();
+  growChain(chain, n, smaller ?? 0, DEFAULT_SHAPE, (built) => {
+    if (performance.now() - reported < 10_000) return;
+    reported = performance.now();
+    log(`[startup] building: ${built} of ${n} blocks`);
+  });
   void storage.close();
   log(`[startup] built ${n} blocks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   writeFileSync(join(dir, 'complete'), `${n}\n`);

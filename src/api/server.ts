@@ -24,6 +24,7 @@ import type { SubmitResult } from '../miner/submit.js';
 import type { Logger } from '../util/logger.js';
 import { errorResponses } from '../api-schema/fragments.js';
 import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
+import { DEFAULT_EVENT_HUB_OPTIONS, EventHub, type EventHubOptions } from './event-hub.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';
 import { miningRoutes } from './routes/mining.js';
@@ -70,6 +71,8 @@ export interface ApiModules {
   readonly params: NetworkParams;
   /** null: P2P is off (devnet). */
   readonly network: ApiNetwork | null;
+  /** Limits of GET /events (DEFAULT_EVENT_HUB_OPTIONS where left out). */
+  readonly eventStreams?: Partial<EventHubOptions>;
   /** The bearer token of the write routes other than POST /txs. */
   readonly token: string;
   /** Unix milliseconds. */
@@ -118,7 +121,14 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   chainRoutes(app, mods);
   txRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
-  eventRoutes(app, mods);
+  const hub = new EventHub(
+    { ...DEFAULT_EVENT_HUB_OPTIONS, ...mods.eventStreams },
+    { chain: mods.chain, mempool: mods.mempool, logger: mods.logger },
+  );
+  app.addHook('onClose', () => {
+    hub.stop();
+  });
+  eventRoutes(app, mods, hub);
   peerRoutes(app, mods, requireToken);
   app.get(
     '/openapi.json',

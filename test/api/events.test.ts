@@ -43,7 +43,10 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   const c2 = keyOn(keyBlockId(c1.header), 2n, 0xc2);
   const c3 = keyOn(keyBlockId(c2.header), 3n, 0xc3);
   const id = (b: KeyBlock): string => hex(keyBlockId(b.header));
-  for (const block of [b1, b2, c1, c2]) node.chain.add({ kind: 'key', block });
+  for (const block of [b1, b2]) node.chain.add({ kind: 'key', block });
+  // A stream tells its client the chain as it finds it when it writes: let the live one see b2 first.
+  await live.wait((m) => m.length >= 3);
+  for (const block of [c1, c2]) node.chain.add({ kind: 'key', block });
   t.equal(node.chain.add({ kind: 'key', block: c3 }), 'reorged');
 
   await live.wait((m) => m.some((e) => e.event === 'reorg'));
@@ -81,16 +84,21 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   t.teardown(() => {
     resumed.close();
   });
-  await resumed.wait((m) => m.length >= 5);
-  t.same(summary(resumed.messages), [`-${id(b2)}`, `-${id(b1)}`, `+${id(c1)}`, `+${id(c2)}`, `+${id(c3)}`]);
+  await resumed.wait((m) => m.length >= 6);
+  t.same(
+    summary(resumed.messages),
+    [`-${id(b2)}`, `-${id(b1)}`, `+${id(c1)}`, `+${id(c2)}`, `+${id(c3)}`, 'reorg'],
+    'the way back and forth, then the reorg it amounts to for this client',
+  );
+  t.match(resumed.messages[5]?.data, { from: { id: id(b2) }, to: { id: id(c3) }, disconnected: 2, connected: 3 });
 
   // Live events follow the replay with nothing missed or repeated.
   const c4 = keyOn(keyBlockId(c3.header), 4n, 0xc4);
   node.chain.add({ kind: 'key', block: c4 });
   await fromOne.wait((m) => m.length >= 4);
-  await resumed.wait((m) => m.length >= 6);
+  await resumed.wait((m) => m.length >= 7);
   t.same(summary(fromOne.messages).slice(3), [`+${id(c4)}`]);
-  t.same(summary(resumed.messages).slice(5), [`+${id(c4)}`]);
+  t.same(summary(resumed.messages).slice(6), [`+${id(c4)}`]);
 
   const unknown = await fetch(`${url}/events`, { headers: { 'last-event-id': 'ab'.repeat(32) } });
   t.equal(unknown.status, 404);
