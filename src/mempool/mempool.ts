@@ -43,11 +43,14 @@ import { toHex } from '../util/bytes.js';
 export type { MempoolEntry, TxOrigin } from './sender.js';
 export type { SelectLimits } from './select.js';
 
+/** What the pool reads of the chain; `Chain` is one. */
 export interface MempoolChain {
   /** keyHeight: the epoch of the best tip, the key height c a tx would be included at. */
   readonly tip: { readonly keyHeight: bigint };
   /** A read view of the state at the tip. */
   state(): StateView;
+  /** Where the best chain holds the transaction with this id (the transaction index), if it does. */
+  txLocation(id: Uint8Array): object | undefined;
 }
 
 export interface MempoolOptions {
@@ -158,12 +161,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   nextNonce(account: Uint8Array): bigint | undefined {
     const state = this.mods.chain.state().account(account);
     if (state === undefined) return undefined;
-    let next = state.nonce;
-    for (const e of this.senders.get(toHex(account))?.entries ?? []) {
-      if (e.tx.nonce === next) next++;
-      else if (e.tx.nonce > next) break;
-    }
-    return next;
+    return this.senders.get(toHex(account))?.nextNonce(state.nonce) ?? state.nonce;
   }
 
   /** Throws a RuleError with the rule's code; emits 'accepted' with `origin` on success. */
@@ -203,7 +201,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   /**
    * After a reorg's commit, once per disconnected microblock, tip first: its
    * txs come back (§4.14) without a second signature check and without the
-   * rolling minimum. Those the new branch holds fail (bad-nonce) and are dropped.
+   * rolling minimum. Those the new branch holds fail (txn-already-known) and are dropped.
    */
   onBlockDisconnected(txs: readonly Tx[]): void {
     const touched = new Set<string>();
@@ -257,7 +255,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const reAdd = origin === 'reorg';
     const id = txId(tx);
     const idHex = toHex(id);
-    if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex });
+    if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex, status: 'pending' });
     // A disconnected block's txs were verified when it connected.
     if (!reAdd) checkTxSanity(tx, this.mods.params);
     this.mods.signatures?.add(id);
@@ -280,6 +278,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       this.emitRemoved(this.settle(sender, state, view), 'invalid'); // the chain moved under it
       sender = this.senders.get(key);
     }
+    // A confirmed tx's nonce is below its sender's state nonce, so only such a tx costs an index read;
+    // resubmitting one is a known tx, not a stale nonce.
+    if (state !== undefined && tx.nonce < state.nonce && this.mods.chain.txLocation(id) !== undefined) {
+      throw policyError('txn-already-known', { id: idHex, status: 'confirmed' });
+    }
     // §4.14: a chained tx is checked against what it will find once the sender's earlier pooled txs ran.
     const projected =
       state === undefined ? undefined : projectedAccount(sender?.entries ?? [], state, tx.nonce);
@@ -290,6 +293,17 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const { maxPerSender } = this.opts;
     const replaced = sender?.find(tx.nonce);
     if (tx.nonce >= state.nonce + BigInt(maxPerSender)) {
+      // Past the window: with nonces missing before it, the sender has to send those first (a gap);
+      // without, the sender has maxPerSender txs queued and has to wait for blocks.
+      const expected = sender?.nextNonce(state.nonce) ?? state.nonce;
+      if (tx.nonce > expected) {
+        throw policyError('nonce-gap', {
+          nonce: tx.nonce,
+          expected,
+          missing: tx.nonce - expected,
+          maxPerSender,
+        });
+      }
       throw policyError('too-many-pending', { nonce: tx.nonce, stateNonce: state.nonce, maxPerSender });
     }
     if (replaced === undefined && sender !== undefined && sender.entries.length >= maxPerSender) {

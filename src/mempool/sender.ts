@@ -70,6 +70,16 @@ export class SenderPool {
     return first?.ready === true ? first : undefined;
   }
 
+  /** The first nonce from `stateNonce` on that no pooled tx holds: what the sender sends next. */
+  nextNonce(stateNonce: bigint): bigint {
+    let next = stateNonce;
+    for (const e of this.entries) {
+      if (e.tx.nonce === next) next++;
+      else if (e.tx.nonce > next) break;
+    }
+    return next;
+  }
+
   find(nonce: bigint): PoolEntry | undefined {
     return this.entries.find((e) => e.tx.nonce === nonce);
   }

@@ -65,6 +65,7 @@ export type RuleCode =
   | 'mempool-min-fee-not-met'
   | 'mempool-full'
   | 'too-many-pending'
+  | 'nonce-gap'
   | 'replacement-fee-too-low';
 
 export type GossipAction = 'reject' | 'ignore';

@@ -13,7 +13,7 @@ import {
 } from '../../src/mempool/mempool.js';
 import { accountId } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { txEncodedLength, type Tx } from '../../src/protocol/tx.js';
+import { txEncodedLength, txId, type Tx } from '../../src/protocol/tx.js';
 import { EMPTY_COUNTERS } from '../../src/state/entries.js';
 import { signedTx } from './txs.js';
 
@@ -43,6 +43,8 @@ export const SINK = new Uint8Array(20).fill(0x51);
 export class FakeChain implements MempoolChain {
   tip = { keyHeight: 1n };
   private readonly accounts = new Map<string, Account>();
+  /** The transaction index: the ids of the connected transactions. */
+  private readonly confirmed = new Map<string, Tx>();
 
   state(): StateView {
     return {
@@ -60,6 +62,11 @@ export class FakeChain implements MempoolChain {
     return this.accounts.get(hex(account));
   }
 
+  txLocation(id: Uint8Array): { readonly tx: Tx } | undefined {
+    const tx = this.confirmed.get(hex(id));
+    return tx === undefined ? undefined : { tx };
+  }
+
   /** Runs transfers as a block would: the sender pays fee and amount and moves its nonce on; `to` is credited. */
   connect(txs: readonly Tx[]): void {
     for (const tx of txs) {
@@ -67,6 +74,7 @@ export class FakeChain implements MempoolChain {
       const a = this.account(from);
       if (a === undefined || a.nonce !== tx.nonce) throw new Error('the fake chain got a tx it cannot apply');
       this.set(from, a.balance - tx.fee - txDebit(tx), a.nonce + 1n);
+      this.confirmed.set(hex(txId(tx)), tx);
       if (tx.payload.type === 1) {
         const to = this.account(tx.payload.to);
         this.set(tx.payload.to, (to?.balance ?? 0n) + tx.payload.amount, to?.nonce ?? 0n);
@@ -81,6 +89,7 @@ export class FakeChain implements MempoolChain {
       const a = this.account(from);
       if (a === undefined) throw new Error('the fake chain cannot undo a tx of an unknown sender');
       this.set(from, a.balance + tx.fee + txDebit(tx), a.nonce - 1n);
+      this.confirmed.delete(hex(txId(tx)));
       if (tx.payload.type === 1) {
         const to = this.account(tx.payload.to);
         if (to !== undefined) this.set(tx.payload.to, to.balance - tx.payload.amount, to.nonce);

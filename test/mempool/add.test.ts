@@ -45,7 +45,11 @@ test('txn-already-known: the same tx twice', async (t) => {
   h.chain.set(alice.account, RICH);
   const tx = pay(alice);
   h.pool.add(tx, 'local');
-  t.throws(() => h.pool.add(tx, 'local'), { code: 'txn-already-known', ...IGNORE });
+  t.throws(() => h.pool.add(tx, 'local'), {
+    code: 'txn-already-known',
+    details: { id: hex(txId(tx)), status: 'pending' },
+    ...IGNORE,
+  });
   t.equal(h.pool.count, 1);
 });
 
@@ -137,19 +141,36 @@ test('mempool-full: a large tx that would go once the cheaper ones are out is re
   t.equal(h.pool.select({ maxBytes: 10 * SIZE, maxTxs: 10 }).length, 3, 'the pool still selects all three');
 });
 
-test('too-many-pending: nonces at or past stateNonce + maxPerSender', async (t) => {
+test('too-many-pending: the sender already holds maxPerSender txs in a row from the state nonce', async (t) => {
   const h = poolHarness({ maxPerSender: 4 });
   h.chain.set(alice.account, RICH, 7n);
   for (let n = 7n; n < 11n; n++) h.pool.add(pay(alice, { nonce: n }), 'local');
-  t.throws(() => h.pool.add(pay(alice, { nonce: 11n }), 'local'), { code: 'too-many-pending', ...IGNORE });
+  t.throws(() => h.pool.add(pay(alice, { nonce: 11n }), 'local'), {
+    code: 'too-many-pending',
+    details: { nonce: 11n, stateNonce: 7n, maxPerSender: 4 },
+    ...IGNORE,
+  });
+  t.equal(h.pool.count, 4);
+});
+
+test('nonce-gap: a nonce past stateNonce + maxPerSender with nonces missing before it names the gap', async (t) => {
+  const h = poolHarness({ maxPerSender: 4 });
+  h.chain.set(alice.account, RICH, 2n);
+  t.throws(
+    () => h.pool.add(pay(alice, { nonce: 9n }), 'local'),
+    { code: 'nonce-gap', details: { nonce: 9n, expected: 2n, missing: 7n, maxPerSender: 4 }, ...IGNORE },
+    'nothing pending: the gap runs from the state nonce',
+  );
   const bob = wallet(2);
   h.chain.set(bob.account, RICH, 7n);
+  t.equal(h.pool.add(pay(bob, { nonce: 7n }), 'local').ready, true);
   t.equal(h.pool.add(pay(bob, { nonce: 10n }), 'local').ready, false, 'a gap within the window waits');
   t.throws(
     () => h.pool.add(pay(bob, { nonce: 11n }), 'local'),
-    { code: 'too-many-pending' },
-    'a gap past it is refused',
+    { code: 'nonce-gap', details: { nonce: 11n, expected: 8n, missing: 3n } },
+    'past the window: the gap runs from the first nonce neither confirmed nor pooled',
   );
+  t.equal(h.pool.count, 2);
 });
 
 test('replacement-fee-too-low: the same sender and nonce needs at least 110% of the fee', async (t) => {
@@ -171,6 +192,26 @@ test('bad-nonce: a nonce below the state nonce', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH, 5n);
   t.throws(() => h.pool.add(pay(alice, { nonce: 4n }), 'local'), { code: 'bad-nonce' });
+  t.equal(h.pool.count, 0);
+});
+
+test('txn-already-known: a tx confirmed on the best chain (in the transaction index) is known, not bad-nonce', async (t) => {
+  const h = poolHarness();
+  h.chain.set(alice.account, RICH, 2n);
+  const tx = pay(alice, { nonce: 2n });
+  h.pool.add(tx, 'local');
+  h.chain.connect([tx]);
+  h.pool.onBlockConnected([tx]);
+  t.throws(() => h.pool.add(tx, 'local'), {
+    code: 'txn-already-known',
+    details: { id: hex(txId(tx)), status: 'confirmed' },
+    ...IGNORE,
+  });
+  t.throws(
+    () => h.pool.add(pay(alice, { nonce: 2n, amount: 2n }), 'local'),
+    { code: 'bad-nonce' },
+    'another tx with a spent nonce is still bad-nonce',
+  );
   t.equal(h.pool.count, 0);
 });
 
