@@ -19,6 +19,7 @@ import {
   parseSecondsFlag,
 } from '../node/config.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { WalletError } from '../wallet/errors.js';
 import { LOG_LEVELS, createLogger } from '../util/logger.js';
 import type { CommandIo } from './io.js';
 
@@ -97,7 +98,14 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     if (!devnet) {
       throw new InvalidArgumentError('bad-flag', '--mine needs --payout <address> off the devnet');
     }
-    payout = await devnetPayout(datadir, network);
+    try {
+      payout = await devnetPayout(datadir, network);
+    } catch (error) {
+      // The wallet file is the operator's to fix: say which and how, without a stack trace.
+      if (!(error instanceof WalletError)) throw error;
+      io.err(`altostream node: ${error.message}`);
+      return 1;
+    }
   }
   const config: NodeConfig = {
     network,

@@ -16,7 +16,7 @@ import {
 import { WalletError } from '../wallet/errors.js';
 import {
   addKey,
-  checkLabel,
+  checkNewLabel,
   createKey,
   emptyWallet,
   findKey,
@@ -209,7 +209,7 @@ async function loadOrEmpty(path: string, params: NetworkParams): Promise<Wallet>
 async function newKey(ctx: Context): Promise<number> {
   let wallet = await loadOrEmpty(ctx.path, ctx.params);
   const label = ctx.values.label ?? nextLabel(wallet);
-  checkLabel(label);
+  checkNewLabel(label);
   if (wallet.keys.some((k) => k.label === label)) {
     throw new InvalidArgumentError('duplicate-key', `--label '${label}' is taken: pick another label`);
   }

@@ -9,7 +9,8 @@ export type WalletErrorCode =
   | 'wallet-wrong-network'
   | 'wallet-bad-seed'
   | 'wallet-address-mismatch'
-  | 'duplicate-key';
+  | 'duplicate-key'
+  | 'reserved-label';
 
 export class WalletError extends Error {
   override readonly name = 'WalletError';

@@ -51,6 +51,21 @@ export function checkLabel(label: string): void {
   }
 }
 
+/**
+ * A label for a key the user adds: valid, and not 'faucet', which names the
+ * network's public faucet key (§1.3) wherever a wallet holds it. 'default' is
+ * free to take: it is the label `wallet new` gives a wallet's first key anyway.
+ */
+export function checkNewLabel(label: string): void {
+  checkLabel(label);
+  if (label === FAUCET_LABEL) {
+    throw new InvalidArgumentError(
+      'reserved-label',
+      `--label '${label}' is reserved for the network's public faucet key (PROTOCOL.md §1.3): pick another label`,
+    );
+  }
+}
+
 export function addressOfSeed(seed: Uint8Array, params: NetworkParams): string {
   return encodeAddress(params.hrp, accountId(getPublicKey(seed)));
 }
@@ -257,6 +272,12 @@ export async function ensureDevnetWallet(
   }
   const faucet = faucetKey(params);
   if (faucet !== undefined && findKey(wallet, faucet.address) === undefined) {
+    if (wallet.keys.some((k) => k.label === FAUCET_LABEL)) {
+      throw new WalletError(
+        'reserved-label',
+        `${path}: the key labelled '${FAUCET_LABEL}' is not the ${params.name} faucet key (PROTOCOL.md §1.3): give it another label in that file, then start the node again`,
+      );
+    }
     wallet = addKey(wallet, faucet);
     changed = true;
   }

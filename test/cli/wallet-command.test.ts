@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { test } from 'tap';
 import { captureIo } from '../helpers/io.js';
 import { walletCommand } from '../../src/cli/wallet-command.js';
@@ -277,6 +277,15 @@ test('new creates a 0600 wallet and prints the address; address lists label and 
     3,
     'failed attempts add nothing',
   );
+});
+
+test("reserved-label: new --label faucet exits 2, the label being the network faucet key's (§1.3)", async (t) => {
+  const datadir = ownTempDir(t);
+  const c = capture();
+  t.equal(await walletCommand(['new', '--label', 'faucet', '--datadir', datadir], c.io), 2);
+  t.match(c.err.join('\n'), /--label 'faucet' is reserved for the network's public faucet key/);
+  t.same(c.out, []);
+  t.notOk(existsSync(walletPath(datadir)), 'no wallet was written');
 });
 
 test('wallet-wrong-network: a regtest wallet used with --network testnet exits 1', async (t) => {

@@ -171,3 +171,26 @@ test('ensureDevnetWallet refuses a wallet of another network', async (t) => {
   await saveWallet(walletPath(dir), addKey(emptyWallet(TESTNET), createKey('default', TESTNET)));
   await t.rejects(ensureDevnetWallet(dir, REGTEST), { code: 'wallet-wrong-network' });
 });
+
+test('reserved-label: a devnet wallet holding another key labelled faucet is refused, naming the file', async (t) => {
+  // Such a wallet was written by `wallet new --label faucet` before the label was reserved.
+  const dir = ownTempDir(t);
+  const impostor = createKey('faucet', REGTEST, seededRandom(6));
+  await saveWallet(walletPath(dir), addKey(emptyWallet(REGTEST), impostor));
+  await t.rejects(ensureDevnetWallet(dir, REGTEST), {
+    code: 'reserved-label',
+    message: new RegExp(`${walletPath(dir)}: the key labelled 'faucet' is not the regtest faucet key`),
+  });
+});
+
+test('a key the user labelled default is the devnet payout: default is not reserved', async (t) => {
+  const dir = ownTempDir(t);
+  const mine = createKey('default', REGTEST, seededRandom(7));
+  await saveWallet(walletPath(dir), addKey(emptyWallet(REGTEST), mine));
+  const wallet = await ensureDevnetWallet(dir, REGTEST);
+  t.same(
+    wallet.keys.map((k) => k.label),
+    ['default', 'faucet'],
+  );
+  t.equal(findKey(wallet, 'default')?.address, mine.address);
+});
