@@ -1,6 +1,5 @@
 // The composition root: builds each part with (opts, modules), wires their
 // events, and starts and stops them in order. No rules live here.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApi, type ApiMining } from '../api/server.js';
 import { Chain } from '../chain/chain.js';
@@ -18,6 +17,7 @@ import { decodeAddress, encodeAddress } from '../protocol/address.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
+import { prepareDataDir } from './datadir.js';
 import { lockDataDir } from './lock.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
@@ -82,7 +82,7 @@ export class AltostreamNode {
     const params = NETWORKS[config.network];
     const now = mods.now ?? Date.now;
     const logger = mods.logger;
-    mkdirSync(config.datadir, { recursive: true, mode: 0o700 });
+    prepareDataDir(config.datadir);
     const releaseLock = lockDataDir(config.datadir);
     const cleanup: (() => Promise<void> | void)[] = [releaseLock];
     try {
