@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runBenchmark, SelfTestError, type BenchResult } from '../node/bench.js';
 import { MAX_MINER_THREADS, defaultThreads, parseIntegerFlag, parseSecondsFlag } from '../node/config.js';
+import { joinNegativeValues } from './args.js';
 import type { CommandIo } from './io.js';
 
 export const BENCH_USAGE = `Usage: altostream bench [options]
@@ -17,15 +18,17 @@ Options:
 
 const INTERVAL_S = 5;
 
+const OPTIONS = {
+  threads: { type: 'string' },
+  'time-limit': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 export async function benchCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
-    args: [...args],
-    options: {
-      threads: { type: 'string' },
-      'time-limit': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    args: joinNegativeValues(args, OPTIONS),
+    options: OPTIONS,
     strict: true,
     allowPositionals: false,
   });

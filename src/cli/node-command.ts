@@ -4,8 +4,10 @@
 // key, with the regtest faucet key in that wallet.
 import { parseArgs } from 'node:util';
 import { AltostreamNode, type NodeConfig, type P2pConfig } from '../node/node.js';
+import { prepareDataDir } from '../node/datadir.js';
 import {
   MAX_MINER_THREADS,
+  checkApiHost,
   DEFAULT_BAN_MS,
   STALL_MS,
   defaultApiPort,
@@ -16,11 +18,13 @@ import {
   devnetPayout,
   parseIntegerFlag,
   parseNetworkFlag,
+  parsePayoutFlag,
   parseSecondsFlag,
 } from '../node/config.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { WalletError } from '../wallet/errors.js';
 import { LOG_LEVELS, createLogger } from '../util/logger.js';
+import { joinNegativeValues } from './args.js';
 import type { CommandIo } from './io.js';
 
 export const NODE_USAGE = `Usage: altostream node [options]
@@ -47,31 +51,37 @@ Options:
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help
 
-The API token for the mining routes is in <datadir>/api-token.`;
+The API token for the mining routes is in <datadir>/api-token.
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 failed while starting (the API port
+in use, another node on the data dir, the wallet file to fix); 2 bad usage: a flag
+this machine cannot run with, found before anything is made.`;
 
 const STATUS_INTERVAL_MS = 10_000;
 type NetworkName = Parameters<typeof defaultListen>[0];
 
+const OPTIONS = {
+  network: { type: 'string' },
+  datadir: { type: 'string' },
+  mine: { type: 'boolean' },
+  threads: { type: 'string' },
+  payout: { type: 'string' },
+  'block-interval': { type: 'string' },
+  'microblock-interval': { type: 'string' },
+  listen: { type: 'string', multiple: true },
+  bootstrap: { type: 'string', multiple: true },
+  'max-peers': { type: 'string' },
+  'api-host': { type: 'string' },
+  'api-port': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 export async function nodeCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
-    args: [...args],
-    options: {
-      network: { type: 'string' },
-      datadir: { type: 'string' },
-      mine: { type: 'boolean' },
-      threads: { type: 'string' },
-      payout: { type: 'string' },
-      'block-interval': { type: 'string' },
-      'microblock-interval': { type: 'string' },
-      listen: { type: 'string', multiple: true },
-      bootstrap: { type: 'string', multiple: true },
-      'max-peers': { type: 'string' },
-      'api-host': { type: 'string' },
-      'api-port': { type: 'string' },
-      'log-level': { type: 'string' },
-      'log-format': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    args: joinNegativeValues(args, OPTIONS),
+    options: OPTIONS,
     strict: true,
     allowPositionals: false,
     allowNegative: true,
@@ -80,6 +90,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     io.out(NODE_USAGE);
     return 0;
   }
+  // Every flag is checked before anything is made on disk or the network.
   const network = parseNetworkFlag(values.network ?? 'regtest');
   const devnet = network === 'regtest';
   const datadir = values.datadir ?? defaultDataDir(network);
@@ -93,11 +104,36 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     name: 'altostream',
     pretty: format === 'pretty',
   });
-  let payout = values.payout;
+  let payout = values.payout === undefined ? undefined : parsePayoutFlag(values.payout, network);
+  if (mine && payout === undefined && !devnet) {
+    throw new InvalidArgumentError('bad-flag', '--mine needs --payout <address> off the devnet');
+  }
+  const threads =
+    values.threads === undefined
+      ? devnet
+        ? 1
+        : defaultThreads()
+      : parseIntegerFlag('threads', values.threads, 1, MAX_MINER_THREADS);
+  const blockIntervalMs =
+    values['block-interval'] === undefined
+      ? devnet
+        ? 10_000
+        : 0
+      : Math.round(parseSecondsOrZero('block-interval', values['block-interval']) * 1000);
+  const microblockIntervalMs =
+    values['microblock-interval'] === undefined
+      ? 500
+      : Math.round(parseSecondsOrZero('microblock-interval', values['microblock-interval']) * 1000);
+  const apiHost = values['api-host'] ?? '127.0.0.1';
+  const apiPort =
+    values['api-port'] === undefined
+      ? defaultApiPort(network)
+      : parseIntegerFlag('api-port', values['api-port'], 0, 65535);
+  const p2p = p2pConfig(values, network, devnet);
+  await checkApiHost(apiHost);
+  prepareDataDir(datadir);
+
   if (mine && payout === undefined) {
-    if (!devnet) {
-      throw new InvalidArgumentError('bad-flag', '--mine needs --payout <address> off the devnet');
-    }
     try {
       payout = await devnetPayout(datadir, network);
     } catch (error) {
@@ -111,31 +147,15 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     network,
     datadir,
     mine,
-    threads:
-      values.threads === undefined
-        ? devnet
-          ? 1
-          : defaultThreads()
-        : parseIntegerFlag('threads', values.threads, 1, MAX_MINER_THREADS),
+    threads,
     payout,
-    blockIntervalMs:
-      values['block-interval'] === undefined
-        ? devnet
-          ? 10_000
-          : 0
-        : Math.round(parseSecondsOrZero('block-interval', values['block-interval']) * 1000),
-    microblockIntervalMs:
-      values['microblock-interval'] === undefined
-        ? 500
-        : Math.round(parseSecondsOrZero('microblock-interval', values['microblock-interval']) * 1000),
-    apiHost: values['api-host'] ?? '127.0.0.1',
-    apiPort:
-      values['api-port'] === undefined
-        ? defaultApiPort(network)
-        : parseIntegerFlag('api-port', values['api-port'], 0, 65535),
+    blockIntervalMs,
+    microblockIntervalMs,
+    apiHost,
+    apiPort,
     statusIntervalMs: STATUS_INTERVAL_MS,
     mempool: {},
-    p2p: p2pConfig(values, network, devnet),
+    p2p,
   };
 
   let node: AltostreamNode;

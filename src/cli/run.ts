@@ -1,5 +1,7 @@
 // Dispatches `altostream <command> …` and maps errors to exit codes:
 // 0 success, 1 failure, 2 bad usage (unknown command or flag, bad value).
+// A bad value is one line, since its message names the flag and what to pass;
+// a command line of the wrong shape (unknown flag, missing value) gets the usage too.
 import { InvalidArgumentError } from '../util/errors.js';
 import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { NODE_USAGE, nodeCommand } from './node-command.js';
@@ -45,7 +47,11 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof InvalidArgumentError || isParseArgsError(error)) {
+    if (error instanceof InvalidArgumentError) {
+      io.err(`altostream ${name}: ${error.message}`);
+      return 2;
+    }
+    if (isParseArgsError(error)) {
       io.err(`altostream ${name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }

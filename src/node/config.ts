@@ -1,11 +1,13 @@
 // Validation of values that come from a user (CLI flags, config files):
 // each failure is an InvalidArgumentError whose message says what to pass instead.
+import { createServer } from 'node:net';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { parseAddressArg } from '../wallet/values.js';
 
 export const MAX_MINER_THREADS = 256;
 /** How long a peer that sent an invalid message stays banned. */
@@ -84,4 +86,50 @@ export function parseMultiaddrFlag(flag: string, raw: string): string {
 /** The default P2P listen address: every interface on the network's port (§12). */
 export function defaultListen(network: NetworkName): string {
   return `/ip4/0.0.0.0/tcp/${NETWORKS[network].ports.p2p}`;
+}
+
+/** Parses --payout: an address of `network`, lowercased. */
+export function parsePayoutFlag(raw: string, network: NetworkName): string {
+  return parseAddressArg('--payout', raw, NETWORKS[network]);
+}
+
+/**
+ * Checks --api-host by listening on it (port 0) and closing again: only the
+ * operating system knows which addresses are this machine's, and asking it
+ * before the chain is opened turns a wrong host into one line, not a failed start.
+ */
+export async function checkApiHost(host: string): Promise<void> {
+  if (host === '') {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      '--api-host is empty: pass 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+    );
+  }
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: 0 }, resolve);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') {
+      throw new InvalidArgumentError(
+        'bad-flag',
+        `--api-host ${host} is not an address of this machine: pass 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`,
+      );
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+      throw new InvalidArgumentError(
+        'bad-flag',
+        `--api-host ${host} does not resolve to an address: pass an IP address or a name of this machine`,
+      );
+    }
+    throw error;
+  }
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 }
