@@ -67,11 +67,15 @@ export class NodeProcess {
   }
 }
 
-/** Runs `altostream <args>` to completion. */
+/** Runs `altostream <args>` to completion; past `killAfterMs` it is SIGKILLed (code null). */
 export async function runCli(
   args: readonly string[],
+  opts: { readonly killAfterMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.killAfterMs === undefined ? {} : { timeout: opts.killAfterMs, killSignal: 'SIGKILL' as const }),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

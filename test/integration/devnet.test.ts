@@ -1,7 +1,7 @@
 // The README's first command, walked end to end through the CLI and the HTTP
 // API only: a devnet node mines, the wallet sends a transfer to a second
 // address, and the transfer is confirmed in a microblock.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'tap';
 import { NodeProcess, runCli } from '../helpers/node-process.js';
@@ -111,4 +111,27 @@ test('one node per data dir: a second exits 1 saying which pid holds it; the sec
   t.match(bad.stderr, /--threads/);
   proc.kill('SIGTERM');
   t.equal((await proc.exited).code, 0);
+});
+
+test('bad-datadir, bad-address, bad-flag: bad node flags exit 2 with one line, and /proc/x/y does not spin', async (t) => {
+  const dir = tempDir((fn) => {
+    t.teardown(fn);
+  });
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'not a directory\n');
+  const cases: string[][] = [
+    ['--datadir', file],
+    ['--datadir', ''],
+    ['--datadir', join(dir, 'node'), '--payout', 'notanaddress'],
+    ['--datadir', join(dir, 'node'), '--api-host', '8.8.8.8'],
+    ['--datadir', join(dir, 'node'), '--threads', '-1'],
+  ];
+  if (process.platform === 'linux') cases.push(['--datadir', '/proc/x/y']);
+  for (const args of cases) {
+    // Before the data dir was checked, /proc/x/y spun in mkdir until killed.
+    const result = await runCli(['node', '--api-port', '0', ...args], { killAfterMs: 20_000 });
+    const what = args.join(' ');
+    t.equal(result.code, 2, what);
+    t.match(result.stderr, /^altostream node: --(datadir|payout|api-host|threads)\b[^\n]*\n$/, what);
+  }
 });
