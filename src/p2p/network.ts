@@ -50,12 +50,33 @@ export interface PeerInfo {
 const REDIAL_MS = 5000;
 const ANNOUNCE_MS = 1000;
 const ORPHAN_HANDSHAKE_MS = 1000;
+/** A bootstrap address that keeps failing is warned about again after this many redials (5 min). */
+const REWARN_FAILURES = 60;
+
+/** The peer a multiaddr names: its last /p2p/<id> component, or null if it names none. */
+export function peerIdOfAddress(address: string): string | null {
+  return (
+    multiaddr(address)
+      .getComponents()
+      .filter((c) => c.name === 'p2p')
+      .at(-1)?.value ?? null
+  );
+}
+
+interface Connected {
+  readonly direction: 'inbound' | 'outbound';
+  readonly address: string;
+  readonly sinceMs: number;
+}
 
 export class P2pNetwork {
   private readonly statuses = new Map<string, Status>();
   private redialTimer: NodeJS.Timeout | null = null;
   private announceTimer: NodeJS.Timeout | null = null;
   private readonly lastOrphanHandshake = new Map<string, number>();
+  private readonly connected = new Map<string, Connected>();
+  /** Consecutive failed dials of each bootstrap address, reset when one succeeds. */
+  private readonly dialFailures = new Map<string, number>();
 
   private constructor(
     private readonly opts: NetworkOptions,
@@ -123,9 +144,11 @@ export class P2pNetwork {
     await reqresp.start();
     gossip.start();
     host.addEventListener('peer:connect', (event) => {
+      network.logConnect(event.detail);
       void network.handshake(event.detail);
     });
     host.addEventListener('peer:disconnect', (event) => {
+      network.logDisconnect(event.detail);
       network.statuses.delete(event.detail.toString());
       network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
@@ -222,17 +245,70 @@ export class P2pNetwork {
   private dialBootstrap(): void {
     const connected = new Set(this.host.getPeers().map((p) => p.toString()));
     for (const address of this.opts.bootstrap) {
-      // The last /p2p/<id> component names the peer to dial.
-      const peer =
-        multiaddr(address)
-          .getComponents()
-          .filter((c) => c.name === 'p2p')
-          .at(-1)?.value ?? null;
+      const peer = peerIdOfAddress(address);
       if (peer !== null && (connected.has(peer) || this.bans.isBanned(peer))) continue;
-      this.host.dial(multiaddr(address)).catch((error: unknown) => {
-        this.mods.logger.debug({ err: error, address }, 'bootstrap dial failed');
-      });
+      this.host.dial(multiaddr(address)).then(
+        () => {
+          this.dialFailures.delete(address);
+        },
+        (error: unknown) => {
+          this.onDialFailed(address, error);
+        },
+      );
     }
+  }
+
+  /**
+   * The first failed dial of a bootstrap address is a warning (nothing listening,
+   * a wrong peer id), repeated every 5 minutes while it keeps failing; the redials
+   * in between are at debug level.
+   */
+  private onDialFailed(address: string, error: unknown): void {
+    const failures = (this.dialFailures.get(address) ?? 0) + 1;
+    this.dialFailures.set(address, failures);
+    const reason = error instanceof Error ? error.message : String(error);
+    if (failures === 1 || failures % REWARN_FAILURES === 0) {
+      this.mods.logger.warn(
+        { address, failures, reason, retryS: REDIAL_MS / 1000 },
+        'cannot reach a bootstrap peer: is a node listening there, with this peer id? Retrying',
+      );
+    } else {
+      this.mods.logger.debug({ address, failures, reason }, 'bootstrap dial failed');
+    }
+  }
+
+  private logConnect(peer: PeerId): void {
+    const id = peer.toString();
+    const connection = this.host.getConnections(peer)[0];
+    const info: Connected = {
+      direction: connection?.direction ?? 'outbound',
+      address: connection?.remoteAddr.toString() ?? '',
+      sinceMs: this.mods.now(),
+    };
+    this.connected.set(id, info);
+    for (const address of this.opts.bootstrap) {
+      if (peerIdOfAddress(address) === id) this.dialFailures.delete(address);
+    }
+    this.mods.logger.info(
+      { peer: id, direction: info.direction, address: info.address, peers: this.peerCount() },
+      'peer connected',
+    );
+  }
+
+  private logDisconnect(peer: PeerId): void {
+    const id = peer.toString();
+    const info = this.connected.get(id);
+    this.connected.delete(id);
+    this.mods.logger.info(
+      {
+        peer: id,
+        direction: info?.direction,
+        address: info?.address,
+        connectedS: info === undefined ? undefined : Math.round((this.mods.now() - info.sinceMs) / 1000),
+        peers: this.peerCount(),
+      },
+      'peer disconnected',
+    );
   }
 
   /**

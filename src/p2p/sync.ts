@@ -55,6 +55,8 @@ export class Syncer {
   private running: Promise<void> | null = null;
   private stopped = false;
   private started = { atMs: 0, height: 0 };
+  /** Blocks this sync connected (best chain or side branch). */
+  private added = 0;
 
   constructor(
     private readonly opts: SyncOptions,
@@ -97,13 +99,29 @@ export class Syncer {
   }
 
   private kick(): void {
-    if (this.running !== null || this.stopped || this.bestPeers().length === 0) return;
+    const peers = this.bestPeers();
+    if (this.running !== null || this.stopped || peers.length === 0) return;
     this.started = { atMs: this.mods.now(), height: Number(this.mods.chain.tip.keyHeight) };
+    this.added = 0;
+    // An operator sees a sync begin and end at info level: heights, peers, duration.
+    this.mods.logger.info(
+      { height: this.started.height, target: this.progress().target, peers: peers.length, from: peers[0] },
+      'sync started',
+    );
     this.running = this.run()
       .catch((error: unknown) => {
         this.mods.logger.error({ err: error }, 'sync failed');
       })
       .finally(() => {
+        this.mods.logger.info(
+          {
+            from: this.started.height,
+            height: Number(this.mods.chain.tip.keyHeight),
+            blocks: this.added,
+            durationMs: Math.round(this.mods.now() - this.started.atMs),
+          },
+          'sync ended',
+        );
         this.running = null;
         // News may have come in while the last round finished.
         if (!this.stopped && this.bestPeers().length > 0) {
@@ -231,7 +249,10 @@ export class Syncer {
       if (!progressed && this.mods.chain.get(block.block.header.prev) === undefined) return 'fork';
       try {
         const result = this.mods.addBlock(block);
-        if (result === 'connected' || result === 'reorged' || result === 'side') progressed = true;
+        if (result === 'connected' || result === 'reorged' || result === 'side') {
+          progressed = true;
+          this.added++;
+        }
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
         if (error.gossip === 'reject') {
