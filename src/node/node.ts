@@ -21,8 +21,9 @@ import { prepareDataDir } from './datadir.js';
 import { lockDataDir } from './lock.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
-import { P2pNetwork } from '../p2p/network.js';
+import { P2pNetwork, peerIdOfAddress } from '../p2p/network.js';
 import { fromHex, toHex } from '../util/bytes.js';
+import { InvalidArgumentError } from '../util/errors.js';
 
 export interface NodeConfig {
   readonly network: NetworkName;
@@ -58,6 +59,20 @@ export interface NodeModules {
 
 export const CHAIN_DIR = 'chain';
 
+/**
+ * Every bootstrap address must name its peer (/p2p/<id>): the handshake then
+ * proves we reached that node, and a connected peer is not dialled again.
+ */
+function checkBootstrap(addresses: readonly string[]): void {
+  for (const address of addresses) {
+    if (peerIdOfAddress(address) !== null) continue;
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--bootstrap ${address} does not name the peer: append /p2p/<peer id>, as in the addresses the other node lists as "listen" in its "node started" line and its GET /status`,
+    );
+  }
+}
+
 export class AltostreamNode {
   private statusTimer: NodeJS.Timeout | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
@@ -82,6 +97,7 @@ export class AltostreamNode {
     const params = NETWORKS[config.network];
     const now = mods.now ?? Date.now;
     const logger = mods.logger;
+    checkBootstrap(config.p2p?.bootstrap ?? []);
     prepareDataDir(config.datadir);
     const releaseLock = lockDataDir(config.datadir);
     const cleanup: (() => Promise<void> | void)[] = [releaseLock];
@@ -225,6 +241,8 @@ export class AltostreamNode {
           mining: config.mine
             ? { payout: encodeAddress(params.hrp, payout!), threads: config.threads }
             : false,
+          // What another node passes to --bootstrap to reach this one.
+          p2p: network === null ? false : { peerId: network.peerId, listen: network.listenAddresses() },
         },
         'node started',
       );
