@@ -25,6 +25,7 @@ export const statusBody = {
     'mempool',
     'mining',
     'hashRate',
+    'pacedForS',
     'syncing',
     'lastBlockAgeS',
   ],
@@ -61,7 +62,10 @@ export const statusBody = {
       },
     },
     mining: { type: 'boolean' },
+    /** Hashes per second while the built-in miner hashes (not averaged over its paced waits). */
     hashRate: { type: 'number' },
+    /** Seconds until the paced miner (--block-interval) hashes again; null while it hashes or when not mining. */
+    pacedForS: { type: ['number', 'null'] },
     syncing: { type: 'boolean' },
     lastBlockAgeS: { type: 'number' },
   },

@@ -37,7 +37,10 @@ export interface ApiMining {
   /** A template paying `payout`, or the node's own payout when left out (undefined if it has none). */
   template(payout?: Uint8Array): KeyBlockTemplate | undefined;
   submit(block: KeyBlock): SubmitResult;
+  /** Hashes per second while hashing. */
   hashRate(): number;
+  /** Milliseconds until the paced miner hashes again; null while it hashes or when not mining. */
+  pausedForMs(): number | null;
   readonly active: boolean;
 }
 

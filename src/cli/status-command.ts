@@ -1,14 +1,16 @@
 // `altostream status [--network N] [--api URL] [--json]`: one GET /status, summarised.
 import { parseArgs } from 'node:util';
 import { parseNetworkFlag } from '../node/config.js';
+import { formatMining } from '../node/status-line.js';
 import { ApiError, NodeClient, NodeUnreachableError, type NodeStatus } from '../wallet/client.js';
 import { defaultApiUrl, networkParams, parseApiUrlArg, toJson } from '../wallet/values.js';
 import type { CommandIo } from './io.js';
 
 export const STATUS_USAGE = `Usage: altostream status [options]
 
-Asks a running node for its state: network, tip, peers, mempool, hash rate
-and the age of the last block.
+Asks a running node for its state: network, tip, peers, mempool, the
+miner's hash rate while it hashes (and, when paced by --block-interval, how
+long until it mines again) and the age of the last block.
 
 Options:
   --network N   mainnet, testnet, regtest or devnet (= regtest): picks the
@@ -66,21 +68,10 @@ export function summarize(s: NodeStatus): string[] {
       'mempool',
       `${s.mempool.count} tx${s.mempool.count === 1 ? '' : 's'}, ${s.mempool.bytes} bytes, min fee rate ${s.mempool.minFeeRate} base units/byte`,
     ],
-    ['hash rate', formatHashRate(s.hashRate)],
+    ['hash rate', formatMining(s)],
     ['last block', `${formatAge(s.lastBlockAgeS)} ago`],
   ];
   return rows.map(([name, value]) => `${name.padEnd(10)}  ${value}`);
-}
-
-function formatHashRate(hs: number): string {
-  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s'];
-  let value = hs;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 100 ? 1 : 0)} ${units[unit]!}`;
 }
 
 function formatAge(seconds: number): string {

@@ -2,6 +2,9 @@
 // over templates of the best tip. A tip change re-templates at once, so the
 // threads drop stale work within one ~20 ms scan chunk. With a block interval
 // (devnet) it waits that long after each key block before mining the next.
+// Its hash rate is the rate while hashing: a paced devnet miner hashes for a
+// few milliseconds per block, so an average over wall time would say nothing
+// about the machine.
 import type { Chain } from '../chain/chain.js';
 import { CpuMiner, type HashReport, type Solution } from '../crypto/cpu-miner.js';
 import { encodeKeyBlockHeader, type KeyBlock } from '../protocol/key-block.js';
@@ -41,7 +44,9 @@ export class KeyMiner {
   private epochSeenAtMs = 0;
   private waitTimer: NodeJS.Timeout | null = null;
   private retemplateTimer: NodeJS.Timeout | null = null;
-  private readonly reports: { atMs: number; hashes: number }[] = [];
+  private readonly reports: { atMs: number; thread: number; hashes: number; elapsedMs: number }[] = [];
+  /** While paced: when hashing starts again (Unix ms). */
+  private resumeAtMs: number | null = null;
   private stopped = false;
 
   private constructor(
@@ -91,18 +96,35 @@ export class KeyMiner {
     this.mineNow();
   }
 
-  /** Hashes per second over the last 10 s. */
+  /**
+   * Hashes per second while hashing: each thread's hashes over the time it
+   * spent hashing, summed over the threads, from the reports of the 10 s up to
+   * the last one. A paced miner keeps showing the rate of its last search.
+   */
   hashRate(): number {
-    const now = this.mods.now();
-    while (this.reports.length > 0 && this.reports[0]!.atMs < now - RATE_WINDOW_MS) this.reports.shift();
-    const hashes = this.reports.reduce((sum, r) => sum + r.hashes, 0);
-    return hashes / (RATE_WINDOW_MS / 1000);
+    this.dropOldReports();
+    const perThread = new Map<number, { hashes: number; ms: number }>();
+    for (const r of this.reports) {
+      const sum = perThread.get(r.thread) ?? { hashes: 0, ms: 0 };
+      sum.hashes += r.hashes;
+      sum.ms += r.elapsedMs;
+      perThread.set(r.thread, sum);
+    }
+    let rate = 0;
+    for (const { hashes, ms } of perThread.values()) if (ms > 0) rate += (hashes * 1000) / ms;
+    return rate;
+  }
+
+  /** Milliseconds until the paced miner hashes again; null while it hashes. */
+  pausedForMs(): number | null {
+    return this.resumeAtMs === null ? null : Math.max(0, this.resumeAtMs - this.mods.now());
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
+    this.resumeAtMs = null;
     await this.cpu.stop();
     await this.cpu.close();
   }
@@ -111,6 +133,7 @@ export class KeyMiner {
     this.clearTimers();
     this.template = null;
     void this.cpu.stop();
+    this.resumeAtMs = this.mods.now() + waitMs;
     this.waitTimer = setTimeout(() => {
       this.waitTimer = null;
       this.mods.beforeTemplate?.();
@@ -121,6 +144,7 @@ export class KeyMiner {
   private mineNow(): void {
     if (this.stopped) return;
     this.clearTimers();
+    this.resumeAtMs = null;
     const extranonce = new Uint8Array(8);
     new DataView(extranonce.buffer).setUint32(4, this.extranonce, true);
     const template = keyBlockTemplate(
@@ -141,7 +165,14 @@ export class KeyMiner {
   }
 
   private onHashes(report: HashReport): void {
-    this.reports.push({ atMs: this.mods.now(), hashes: report.hashes });
+    this.reports.push({ atMs: this.mods.now(), ...report });
+    this.dropOldReports();
+  }
+
+  private dropOldReports(): void {
+    const last = this.reports.at(-1);
+    if (last === undefined) return;
+    while (this.reports[0]!.atMs < last.atMs - RATE_WINDOW_MS) this.reports.shift();
   }
 
   private onFound(solution: Solution): void {

@@ -10,7 +10,6 @@ import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
 import { Leader } from '../miner/leader.js';
 import { submitKeyBlock, type SubmitResult } from '../miner/submit.js';
-import type { SyncProgress } from '../p2p/sync.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import { keyBlockTemplate } from '../miner/template.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
@@ -19,6 +18,7 @@ import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
 import { prepareDataDir } from './datadir.js';
 import { lockDataDir } from './lock.js';
+import { formatStatusLine, type NodeSummary } from './status-line.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { P2pNetwork, peerIdOfAddress } from '../p2p/network.js';
@@ -179,6 +179,7 @@ export class AltostreamNode {
         },
         submit: submitKey,
         hashRate: () => miner?.hashRate() ?? 0,
+        pausedForMs: () => miner?.pausedForMs() ?? null,
         get active() {
           return miner !== null;
         },
@@ -314,18 +315,14 @@ export class AltostreamNode {
     });
   }
 
-  status(): {
-    height: number;
-    hashRate: number;
-    peers: number;
-    mempool: number;
-    lastBlockAgeS: number;
-    sync: SyncProgress | null;
-  } {
+  status(): NodeSummary {
     const tip = this.chain.tip;
+    const pausedMs = this.miner?.pausedForMs() ?? null;
     return {
       height: Number(tip.keyHeight),
+      mining: this.miner !== null,
       hashRate: this.miner?.hashRate() ?? 0,
+      pacedForS: pausedMs === null ? null : pausedMs / 1000,
       peers: this.network?.peerCount() ?? 0,
       mempool: this.mempool.count,
       lastBlockAgeS: Math.max(0, Math.round((Date.now() - Number(tip.timeMs)) / 1000)),
@@ -334,12 +331,7 @@ export class AltostreamNode {
   }
 
   statusLine(): string {
-    const s = this.status();
-    const syncing =
-      s.sync?.syncing === true
-        ? ` · syncing ${s.sync.height}/${s.sync.target}${s.sync.etaS === null ? '' : `, ETA ${Math.ceil(s.sync.etaS)} s`}`
-        : '';
-    return `height ${s.height} · ${s.hashRate.toFixed(1)} H/s · ${s.peers} peers · mempool ${s.mempool} · last block ${s.lastBlockAgeS} s ago${syncing}`;
+    return formatStatusLine(this.status());
   }
 
   /** Stops in reverse order of start; resolves once LMDB is flushed and closed. */

@@ -76,3 +76,15 @@ test('bad status flags throw the errors the dispatcher maps to exit 2', async (t
   t.equal(await statusCommand(['--help'], c.io), 0);
   t.match(c.out.join('\n'), /Usage: altostream status/);
 });
+
+test('hash-rate-while-hashing: status shows the rate while hashing and when a paced miner mines again', async (t) => {
+  const stub = await StubNode.start(t);
+  stub.status = { ...stubStatus(), hashRate: 151.8, pacedForS: 6.4 };
+  const c = capture();
+  t.equal(await statusCommand(['--api', stub.url], c.io), 0);
+  t.ok(c.out.includes('hash rate   152 H/s (paced: mining again in 7 s)'), c.out.join('\n'));
+  stub.status = { ...stubStatus(), mining: false, hashRate: 0 };
+  const off = capture();
+  t.equal(await statusCommand(['--api', stub.url], off.io), 0);
+  t.ok(off.out.includes('hash rate   not mining'), off.out.join('\n'));
+});

@@ -101,3 +101,27 @@ test('devnet pacing: at least the block interval between our key blocks', async 
     t.ok(gap >= 295, `block ${i}: ${gap} ms after the previous one`);
   }
 });
+
+test('hash-rate-while-hashing: a paced miner reports the rate of its hashing, not an average over its waits, and how long it waits', async (t) => {
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  let wake = (): void => undefined;
+  const { miner } = await startMiner(t, h, 1000, (m) => {
+    if (m.length === 3) wake();
+  });
+  await new Promise<void>((resolve) => (wake = resolve));
+  // On regtest a block takes a handful of hashes: a few ms of hashing per 1 s wait.
+  const rate = miner.hashRate();
+  t.ok(rate > 20, `${rate.toFixed(1)} H/s while hashing (one yespower thread does ~150)`);
+  const paused = miner.pausedForMs();
+  t.ok(paused !== null && paused > 0 && paused <= 1000, `paced: mining again in ${paused} ms`);
+});
+
+test('hash-rate-while-hashing: a miner that is not paced says so', async (t) => {
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  const { miner } = await startMiner(t, h, 0, () => undefined);
+  t.equal(miner.pausedForMs(), null);
+});

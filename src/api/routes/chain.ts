@@ -19,6 +19,8 @@ import { accountBody, statusBody, type AccountBody, type StatusBody } from '../.
 import type { ApiModules } from '../server.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 
+const pacedForS = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+
 export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, params } = mods;
 
@@ -64,6 +66,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         },
         mining: mods.mining.active,
         hashRate: mods.mining.hashRate(),
+        pacedForS: pacedForS(mods.mining.pausedForMs()),
         syncing: mods.network?.syncProgress().syncing ?? false,
         lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
       };
