@@ -90,7 +90,12 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
     [`-${id(b2)}`, `-${id(b1)}`, `+${id(c1)}`, `+${id(c2)}`, `+${id(c3)}`, 'reorg'],
     'the way back and forth, then the reorg it amounts to for this client',
   );
-  t.match(resumed.messages[5]?.data, { from: { id: id(b2) }, to: { id: id(c3) }, disconnected: 2, connected: 3 });
+  t.match(resumed.messages[5]?.data, {
+    from: { id: id(b2) },
+    to: { id: id(c3) },
+    disconnected: 2,
+    connected: 3,
+  });
 
   // Live events follow the replay with nothing missed or repeated.
   const c4 = keyOn(keyBlockId(c3.header), 4n, 0xc4);
