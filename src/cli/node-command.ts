@@ -8,6 +8,7 @@ import { prepareDataDir } from '../node/datadir.js';
 import {
   MAX_MINER_THREADS,
   checkApiHost,
+  DEFAULT_API_MAX_STREAMS,
   DEFAULT_BAN_MS,
   STALL_MS,
   defaultApiPort,
@@ -47,6 +48,7 @@ Options:
   --max-peers N           most connections (default 50)
   --api-host HOST         HTTP API address (default 127.0.0.1)
   --api-port PORT         HTTP API port (default: the network's, 27371 on regtest; 0 picks a free one)
+  --api-max-streams N     most GET /events streams open at once (default 100; more get 503)
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help
@@ -73,6 +75,7 @@ const OPTIONS = {
   'max-peers': { type: 'string' },
   'api-host': { type: 'string' },
   'api-port': { type: 'string' },
+  'api-max-streams': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -129,6 +132,10 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     values['api-port'] === undefined
       ? defaultApiPort(network)
       : parseIntegerFlag('api-port', values['api-port'], 0, 65535);
+  const apiMaxStreams =
+    values['api-max-streams'] === undefined
+      ? DEFAULT_API_MAX_STREAMS
+      : parseIntegerFlag('api-max-streams', values['api-max-streams'], 1, 10_000);
   const p2p = p2pConfig(values, network, devnet);
   await checkApiHost(apiHost);
   prepareDataDir(datadir);
@@ -153,6 +160,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     microblockIntervalMs,
     apiHost,
     apiPort,
+    apiMaxStreams,
     statusIntervalMs: STATUS_INTERVAL_MS,
     mempool: {},
     p2p,

@@ -8,6 +8,7 @@ import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { parseAddressArg } from '../wallet/values.js';
+import { DEFAULT_EVENT_HUB_OPTIONS } from '../api/event-hub.js';
 
 export const MAX_MINER_THREADS = 256;
 /** How long a peer that sent an invalid message stays banned. */
@@ -133,3 +134,6 @@ export async function checkApiHost(host: string): Promise<void> {
     }),
   );
 }
+
+/** GET /events streams a node serves at once unless told otherwise (--api-max-streams). */
+export const DEFAULT_API_MAX_STREAMS = DEFAULT_EVENT_HUB_OPTIONS.maxStreams;

@@ -37,6 +37,8 @@ export interface NodeConfig {
   readonly microblockIntervalMs: number;
   readonly apiHost: string;
   readonly apiPort: number;
+  /** Most GET /events streams open at once (the API's default when left out). */
+  readonly apiMaxStreams?: number;
   readonly statusIntervalMs: number;
   readonly mempool: Partial<MempoolOptions>;
   /** null: no P2P (devnet). */
@@ -195,6 +197,7 @@ export class AltostreamNode {
           token,
           now,
           logger: logger.child({ module: 'api' }),
+          eventStreams: config.apiMaxStreams === undefined ? {} : { maxStreams: config.apiMaxStreams },
         },
       );
       cleanup.unshift(() => api.close());

@@ -132,3 +132,11 @@ test('an unknown flag still exits 2 with the usage after the message', async (t)
   t.equal(result.code, 2);
   t.match(result.err.join('\n'), /Unknown option '--frobnicate'[\s\S]*Usage: altostream node/);
 });
+
+test('bad-flag: --api-max-streams must be a whole number from 1 to 10000', async (t) => {
+  for (const value of ['0', 'many', '10001']) {
+    const result = await node('--datadir', join(ownTempDir(t), 'new'), '--api-max-streams', value);
+    t.equal(result.code, 2, value);
+    t.match(result.err.join('\n'), /--api-max-streams/, value);
+  }
+});

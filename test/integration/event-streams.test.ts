@@ -1,6 +1,6 @@
 // GET /events at scale against a real node process: 200 clients open a replay
 // from genesis of a 10,000-block chain and never read. The node holds at most
-// its stream cap (100) and refuses the rest with 503 too-many-streams; its
+// its stream cap (--api-max-streams 50) and refuses the rest with 503 too-many-streams; its
 // memory stays bounded, other clients are served promptly, and a client that
 // does read receives the whole replay, in order.
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const BLOCKS = 10_000;
 const IDLE_CLIENTS = 200;
-const MAX_STREAMS = 100; // DEFAULT_EVENT_HUB_OPTIONS
+const MAX_STREAMS = 50; // --api-max-streams
 /** What 200 idle streams may add to the node's resident memory (decision in docs/decisions.md). */
 const RSS_BOUND_MIB = 256;
 
@@ -50,7 +50,13 @@ test(`event streams: ${IDLE_CLIENTS} never-reading replays of a ${BLOCKS}-block 
   const tip = chain.tip.hex;
   await storage.close();
 
-  const { proc, url } = await NodeProcess.start(['--datadir', datadir, '--no-mine']);
+  const { proc, url } = await NodeProcess.start([
+    '--datadir',
+    datadir,
+    '--no-mine',
+    '--api-max-streams',
+    String(MAX_STREAMS),
+  ]);
   t.teardown(async () => {
     proc.kill('SIGTERM');
     await proc.exited;
