@@ -108,3 +108,31 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   const unknown = await fetch(`${url}/events`, { headers: { 'last-event-id': 'ab'.repeat(32) } });
   t.equal(unknown.status, 404);
 });
+
+test('MaxListenersExceededWarning: a dozen event streams add no listener to the chain or the mempool', async (t) => {
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  const before = {
+    connected: node.chain.listenerCount('connected'),
+    accepted: node.mempool.listenerCount('accepted'),
+  };
+  const clients = await Promise.all(Array.from({ length: 12 }, () => SseClient.open(`${url}/events?from=0`)));
+  t.teardown(() => {
+    for (const c of clients) c.close();
+  });
+  await Promise.all(clients.map((c) => c.wait((m) => m.length >= 1)));
+  t.equal(node.chain.listenerCount('connected'), before.connected, 'the chain has the listeners it had');
+  t.ok(node.mempool.listenerCount('accepted') <= before.accepted + 1, 'the mempool at most one more');
+  t.same(
+    warnings.filter((w) => w === 'MaxListenersExceededWarning'),
+    [],
+    'no warning',
+  );
+});
