@@ -20,6 +20,7 @@ import {
 import { txEncodedLength, txId, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { Heap } from './heap.js';
+import { feeRatePage, type PageCursor } from './pages.js';
 import { selectFromHeads, type SelectLimits } from './select.js';
 import {
   decayedRollingMinimum,
@@ -42,6 +43,7 @@ import { toHex } from '../util/bytes.js';
 
 export type { MempoolEntry, TxOrigin } from './sender.js';
 export type { SelectLimits } from './select.js';
+export type { PageCursor } from './pages.js';
 
 /** What the pool reads of the chain; `Chain` is one. */
 export interface MempoolChain {
@@ -155,6 +157,14 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   entries(): Iterable<MempoolEntry> {
     return this.byId.values();
+  }
+
+  /** Up to `limit` entries by fee rate, highest first, after `after` (mempool/pages.ts). */
+  page(
+    limit: number,
+    after?: PageCursor,
+  ): { readonly entries: MempoolEntry[]; readonly next: PageCursor | null } {
+    return feeRatePage(this.byId.values(), limit, after);
   }
 
   /** The state nonce plus the sender's contiguous pooled txs: a wallet's pending nonce. */
