@@ -1,5 +1,5 @@
-// Errors the API maps to HTTP statuses in one place (server.ts): the body is
-// always `{ code, message }`, with the code shared by logs, clients and tests.
+// Errors the API maps to HTTP statuses in one place (refusals.ts): the body is
+// always `{ code, message, field? }`, with the code shared by logs, clients and tests.
 
 /** The thing asked for does not exist (404). */
 export class NotFoundError extends Error {
@@ -18,12 +18,16 @@ export class UnauthorizedError extends Error {
   readonly code = 'unauthorized';
 }
 
-/** A well-formed request the node cannot serve as asked (400), e.g. a template with no payout to name. */
+/**
+ * A request the node cannot serve as asked (400): one its schema refuses, or a
+ * template with no payout to name. `field` names the part of the request at fault.
+ */
 export class BadRequestError extends Error {
   override readonly name = 'BadRequestError';
   constructor(
     readonly code: string,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
   }

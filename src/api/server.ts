@@ -30,6 +30,7 @@ import { eventRoutes } from './routes/events.js';
 import { miningRoutes } from './routes/mining.js';
 import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
+import { requestValidator } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -111,6 +112,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     },
   });
   app.addHook('onRoute', requireSchemas);
+  app.setValidatorCompiler(requestValidator());
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = errorResponse(error);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');
@@ -174,15 +176,8 @@ function errorResponse(error: FastifyError): {
     return { status: 401, body: { code: error.code, message: error.message } };
   }
   if (error instanceof BadRequestError) {
-    return { status: 400, body: { code: error.code, message: error.message } };
-  }
-  if (error.validation !== undefined) {
-    const first = error.validation[0];
-    const field = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || missingField(first?.params);
-    return {
-      status: 400,
-      body: { code: 'bad-request', message: error.message, ...(field ? { field } : {}) },
-    };
+    const { code, message, field } = error;
+    return { status: 400, body: field === undefined ? { code, message } : { code, message, field } };
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return {
@@ -195,13 +190,6 @@ function errorResponse(error: FastifyError): {
     return { status: error.statusCode, body: { code: 'bad-request', message: error.message } };
   }
   return { status: 500, body: { code: 'internal', message: 'internal error; see the node log' } };
-}
-
-function missingField(params: unknown): string | undefined {
-  if (typeof params === 'object' && params !== null && 'missingProperty' in params) {
-    return String(params.missingProperty);
-  }
-  return undefined;
 }
 
 /** A preHandler that admits only `Authorization: Bearer <token>`, compared in constant time. */
