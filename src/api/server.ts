@@ -113,6 +113,12 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   });
   app.addHook('onRoute', requireSchemas);
   app.setValidatorCompiler(requestValidator());
+  // A transaction saved to a file and sent as `curl --data-binary @tx.hex` ends in a newline, and
+  // the schema's hex pattern runs before any handler: trim here, where the body is read.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, (typeof body === 'string' ? body : body.toString('utf8')).trim());
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = errorResponse(error);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');

@@ -1,7 +1,7 @@
 // Request schemas are enforced as written: an unknown property is refused and
-// named, and a JSON body is never coerced.
+// named, a JSON body is never coerced, and text/plain may end in a newline.
 import { test } from 'tap';
-import { encodeTx } from '../../src/protocol/tx.js';
+import { encodeTx, txId } from '../../src/protocol/tx.js';
 import { startTestNode } from '../helpers/node.js';
 import { transfer } from '../helpers/txs.js';
 
@@ -94,4 +94,31 @@ test('bad-request: a JSON body is checked as sent, never coerced to the schema t
   response = await postJson(url, '/txs', true);
   t.equal(response.status, 400);
   t.match(await json(response), { code: 'bad-request' });
+});
+
+test('text/plain: a submitted transaction may end in a newline (as `curl --data-binary @file` sends it)', async (t) => {
+  const { url } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  const sent = [0n, 1n].map((nonce) => transfer(new Uint8Array(20).fill(0x55), 1n, { fee: FEE, nonce }));
+  const [first, second] = sent.map((tx) => hex(encodeTx(tx)));
+  for (const [body, tx] of [
+    [`${first}\n`, sent[0]!],
+    [`${second}\r\n`, sent[1]!],
+  ] as const) {
+    const response = await fetch(`${url}/txs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    t.equal(response.status, 200, JSON.stringify(body.slice(-2)));
+    t.match(await json(response), { id: hex(txId(tx)), status: 'pending' });
+  }
+  const inner = await fetch(`${url}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: `${first!.slice(0, 10)}\n${first!.slice(10)}`,
+  });
+  t.equal(inner.status, 400, 'whitespace inside the hex is still malformed');
+  t.match(await json(inner), { code: 'bad-request' });
 });

@@ -45,7 +45,7 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
     },
     (request): TxSubmittedBody => {
       const body = request.body as { hex: string } | string;
-      const hex = (typeof body === 'string' ? body : body.hex).trim();
+      const hex = typeof body === 'string' ? body : body.hex; // text/plain arrives trimmed (server.ts)
       const entry = mempool.add(decodeTx(fromHex(hex)), 'local');
       return { id: entry.idHex, status: 'pending' };
     },
