@@ -96,6 +96,15 @@ test('bad-request: a JSON body is checked as sent, never coerced to the schema t
   t.match(await json(response), { code: 'bad-request' });
 });
 
+test('bad-request: POST /txs without a body is refused (it was a 500)', async (t) => {
+  const { url } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  const response = await fetch(`${url}/txs`, { method: 'POST' });
+  t.equal(response.status, 400);
+  t.match(await json(response), { code: 'bad-request', field: 'hex' });
+});
+
 test('text/plain: a submitted transaction may end in a newline (as `curl --data-binary @file` sends it)', async (t) => {
   const { url } = await startTestNode((fn) => {
     t.teardown(fn);

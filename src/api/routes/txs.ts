@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { accountId, encodeAddress } from '../../protocol/address.js';
 import { decodeTx } from '../../protocol/tx.js';
-import { NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery } from '../../api-schema/fragments.js';
 import {
   txStatusBody,
@@ -44,7 +44,15 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
       },
     },
     (request): TxSubmittedBody => {
-      const body = request.body as { hex: string } | string;
+      // No body and no content type reaches here unchecked: the schema is chosen by content type.
+      const body = request.body as { hex: string } | string | undefined;
+      if (body === undefined) {
+        throw new BadRequestError(
+          'bad-request',
+          'send {"hex": …} as application/json or the hex as text/plain',
+          'hex',
+        );
+      }
       const hex = typeof body === 'string' ? body : body.hex; // text/plain arrives trimmed (server.ts)
       const entry = mempool.add(decodeTx(fromHex(hex)), 'local');
       return { id: entry.idHex, status: 'pending' };
