@@ -1,9 +1,10 @@
 // The HTTP API (fastify), bound to 127.0.0.1 unless told otherwise. Every
 // route declares request and response schemas; @fastify/swagger turns them
-// into the OpenAPI 3 document at /openapi.json. Errors become
-// `{ code, message }` here and nowhere else: a RuleError or a schema failure
-// is the caller's (400), an unknown id 404, an oversized body 413, a missing
-// token 401; anything else is our bug (500, logged at error).
+// into the OpenAPI 3 document at /openapi.json. Requests are checked against
+// them in validation.ts; every refusal is `{ code, message, field? }`, shaped
+// in refusals.ts: a RuleError or a schema failure is the caller's (400), an
+// unknown id 404, an oversized body 413, a missing token 401; anything else is
+// our bug (500, logged at error).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, {
@@ -18,12 +19,19 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { RuleError } from '../protocol/errors.js';
 import type { KeyBlockTemplate } from '../miner/template.js';
 import type { SubmitResult } from '../miner/submit.js';
 import type { Logger } from '../util/logger.js';
 import { errorResponses } from '../api-schema/fragments.js';
-import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
+import { UnauthorizedError } from './errors.js';
+import {
+  clientError,
+  errorResponse,
+  frameworkError,
+  MAX_PARAM_LENGTH,
+  notFound,
+  RouteMethods,
+} from './refusals.js';
 import { DEFAULT_EVENT_HUB_OPTIONS, EventHub, type EventHubOptions } from './event-hub.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';
@@ -101,6 +109,10 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     keepAliveTimeout: 30_000,
     // Event streams never go idle: close() must end them, or it would wait forever.
     forceCloseConnections: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Refusals made before a route runs get the same shape as the rest (refusals.ts).
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError(mods.logger),
   });
   await app.register(swagger, {
     openapi: {
@@ -112,6 +124,8 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     },
   });
   app.addHook('onRoute', requireSchemas);
+  const routes = new RouteMethods();
+  app.addHook('onRoute', routes.add);
   app.setValidatorCompiler(requestValidator());
   // A transaction saved to a file and sent as `curl --data-binary @tx.hex` ends in a newline, and
   // the schema's hex pattern runs before any handler: trim here, where the body is read.
@@ -120,14 +134,12 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     done(null, (typeof body === 'string' ? body : body.toString('utf8')).trim());
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { status, body } = errorResponse(error);
+    const { status, body } = errorResponse(error, BODY_LIMIT);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');
     else request.log.debug({ code: body.code, url: request.url }, 'API request refused');
     void reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ code: 'not-found', message: `no route ${request.method} ${request.url}` });
-  });
+  app.setNotFoundHandler(notFound(routes));
   const requireToken = tokenCheck(mods.token);
   chainRoutes(app, mods);
   txRoutes(app, mods);
@@ -169,33 +181,6 @@ export function requireSchemas(route: RouteOptions): void {
     const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
     throw new Error(`${methods} ${route.url} must declare a request and a response schema`);
   }
-}
-
-function errorResponse(error: FastifyError): {
-  status: number;
-  body: { code: string; message: string; field?: string };
-} {
-  if (error instanceof RuleError) return { status: 400, body: { code: error.code, message: error.message } };
-  if (error instanceof NotFoundError)
-    return { status: 404, body: { code: error.code, message: error.message } };
-  if (error instanceof UnauthorizedError) {
-    return { status: 401, body: { code: error.code, message: error.message } };
-  }
-  if (error instanceof BadRequestError) {
-    const { code, message, field } = error;
-    return { status: 400, body: field === undefined ? { code, message } : { code, message, field } };
-  }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return {
-      status: 413,
-      body: { code: 'body-too-large', message: `bodies are limited to ${BODY_LIMIT} bytes` },
-    };
-  }
-  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    // fastify's own refusals: bad JSON, a wrong content type, an empty body.
-    return { status: error.statusCode, body: { code: 'bad-request', message: error.message } };
-  }
-  return { status: 500, body: { code: 'internal', message: 'internal error; see the node log' } };
 }
 
 /** A preHandler that admits only `Authorization: Bearer <token>`, compared in constant time. */

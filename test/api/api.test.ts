@@ -113,7 +113,7 @@ test('errors: malformed JSON names the field, oversized bodies get 413, unknown 
 
   response = await post('{"hex": ');
   t.equal(response.status, 400);
-  t.match(await json(response), { code: 'bad-request' });
+  t.match(await json(response), { code: 'bad-json' });
 
   response = await post(JSON.stringify({ hex: 'ab'.repeat(600_000) }));
   t.equal(response.status, 413);
