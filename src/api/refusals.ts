@@ -90,8 +90,10 @@ export class RouteMethods {
   readonly add = (route: RouteOptions): void => {
     const known = this.paths.get(route.url);
     const entry = known ?? { pattern: pathPattern(route.url), methods: new Set<string>() };
-    for (const method of Array.isArray(route.method) ? route.method : [route.method])
-      entry.methods.add(method);
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      // refuseHeadOfStream answers HEAD of a stream: Allow must not offer it.
+      if (method !== 'HEAD' || !answersEventStream(route.schema?.response)) entry.methods.add(method);
+    }
     this.paths.set(route.url, entry);
   };
 
@@ -128,6 +130,36 @@ export function notFound(routes: RouteMethods): (request: FastifyRequest, reply:
       .status(404)
       .send({ code: 'not-found', message: 'no such route; GET /openapi.json lists them' });
   };
+}
+
+/**
+ * An `onRequest` hook: HEAD of a route that answers an event stream is 405.
+ * fastify serves HEAD for every GET by running the GET handler, but a stream's
+ * headers go out with its first event, and Node drops a HEAD response's body:
+ * the client would wait for headers that never come, holding a stream open.
+ */
+export function refuseHeadOfStream(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (request.method === 'HEAD' && answersEventStream(request.routeOptions.schema?.response)) {
+    void reply
+      .status(405)
+      .header('allow', 'GET')
+      .send({ code: 'method-not-allowed', message: 'an event stream is read with GET' });
+    return;
+  }
+  done();
+}
+
+function answersEventStream(responses: unknown): boolean {
+  if (typeof responses !== 'object' || responses === null || !('200' in responses)) return false;
+  const ok: unknown = responses['200'];
+  return (
+    typeof ok === 'object' &&
+    ok !== null &&
+    'content' in ok &&
+    typeof ok.content === 'object' &&
+    ok.content !== null &&
+    'text/event-stream' in ok.content
+  );
 }
 
 /**

@@ -30,6 +30,7 @@ import {
   frameworkError,
   MAX_PARAM_LENGTH,
   notFound,
+  refuseHeadOfStream,
   RouteMethods,
 } from './refusals.js';
 import { DEFAULT_EVENT_HUB_OPTIONS, EventHub, type EventHubOptions } from './event-hub.js';
@@ -126,6 +127,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   app.addHook('onRoute', requireSchemas);
   const routes = new RouteMethods();
   app.addHook('onRoute', routes.add);
+  app.addHook('onRequest', refuseHeadOfStream);
   app.setValidatorCompiler(requestValidator());
   // A transaction saved to a file and sent as `curl --data-binary @tx.hex` ends in a newline, and
   // the schema's hex pattern runs before any handler: trim here, where the body is read.

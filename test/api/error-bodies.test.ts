@@ -133,3 +133,22 @@ test('headers-too-large and bad-http: what Node refuses before fastify is answer
   checkShape(t, answer.body, 'unparsable request');
   t.match(answer.body, { code: 'bad-http' });
 });
+
+test('method-not-allowed: HEAD of an event stream is 405 at once, not headers that never come', async (t) => {
+  const { url } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  // A stream's headers go out with its first event, which a HEAD response never carries: without
+  // the refusal this request waits until the signal gives up.
+  const response = await fetch(`${url}/events?from=0`, {
+    method: 'HEAD',
+    signal: AbortSignal.timeout(5_000),
+  });
+  t.equal(response.status, 405);
+  t.equal(response.headers.get('allow'), 'GET');
+  const post = await fetch(`${url}/events`, { method: 'POST' });
+  t.equal(post.status, 405);
+  t.equal(post.headers.get('allow'), 'GET', 'a wrong method is not told to try HEAD');
+  const status = await fetch(`${url}/status`, { method: 'HEAD' });
+  t.equal(status.status, 200, 'HEAD of other routes is served as before');
+});
