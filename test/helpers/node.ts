@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AltostreamNode, type NodeConfig } from '../../src/node/node.js';
-import { createLogger } from '../../src/util/logger.js';
+import { createLogger, type Logger } from '../../src/util/logger.js';
 import { tempDir } from './temp-dir.js';
 
 export type Teardown = (fn: () => unknown) => void;
@@ -14,7 +14,12 @@ export interface TestNode {
   readonly datadir: string;
 }
 
-export async function startTestNode(teardown: Teardown, config: Partial<NodeConfig> = {}): Promise<TestNode> {
+/** `logger` is silent unless a test reads the node's log (e.g. to assert that nothing reached error level). */
+export async function startTestNode(
+  teardown: Teardown,
+  config: Partial<NodeConfig> = {},
+  logger: Logger = createLogger({ level: 'silent' }),
+): Promise<TestNode> {
   const datadir = config.datadir ?? tempDir(teardown);
   const node = await AltostreamNode.start(
     {
@@ -32,7 +37,7 @@ export async function startTestNode(teardown: Teardown, config: Partial<NodeConf
       p2p: null,
       ...config,
     },
-    { logger: createLogger({ level: 'silent' }) },
+    { logger },
   );
   teardown(() => node.stop());
   return {
