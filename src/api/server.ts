@@ -78,7 +78,7 @@ export interface ApiModules {
   /** What the API reads of the mempool, and POST /txs adds to it. */
   readonly mempool: Pick<
     Mempool,
-    'add' | 'get' | 'entries' | 'count' | 'bytes' | 'minFeeRate' | 'nextNonce' | 'on' | 'off'
+    'add' | 'get' | 'page' | 'count' | 'bytes' | 'minFeeRate' | 'nextNonce' | 'on' | 'off'
   >;
   readonly mining: ApiMining;
   readonly params: NetworkParams;

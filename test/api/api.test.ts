@@ -233,3 +233,37 @@ test("accounts: the next nonce counts the sender's pending transactions", async 
   t.equal(rejected.status, 400);
   t.match(await json(rejected), { code: 'min-relay-fee-not-met' });
 });
+
+test('GET /mempool pages: ?limit= and the cursor in `next` walk the whole pool by fee rate, highest first; a bad cursor is 400', async (t) => {
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  // Seven transfers with fees rising with the nonce: the pool lists them highest fee rate first.
+  for (let nonce = 0n; nonce < 7n; nonce++) {
+    node.mempool.add(
+      transfer(new Uint8Array(20).fill(0x55), 1n, { fee: FEE * (nonce + 1n), nonce }),
+      'local',
+    );
+  }
+  const expected = [...node.mempool.entries()]
+    .sort((a, b) => (a.tx.fee > b.tx.fee ? -1 : 1))
+    .map((e) => e.idHex);
+  const walked: string[] = [];
+  let next: string | null = null;
+  let pages = 0;
+  do {
+    const page = (await json(
+      await fetch(`${url}/mempool?limit=3${next === null ? '' : `&after=${next}`}`),
+    )) as { count: number; next: string | null; txs: { id: string }[] };
+    t.equal(page.count, 7);
+    t.ok(page.txs.length <= 3);
+    walked.push(...page.txs.map((tx) => tx.id));
+    next = page.next;
+    pages++;
+  } while (next !== null && pages < 10);
+  t.equal(pages, 3, '3 + 3 + 1');
+  t.same(walked, expected);
+  const bad = await fetch(`${url}/mempool?after=nonsense`);
+  t.equal(bad.status, 400);
+  t.match(await json(bad), { code: 'bad-request', field: 'after' });
+});

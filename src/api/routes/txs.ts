@@ -10,11 +10,24 @@ import {
   type TxStatusBody,
   type TxSubmittedBody,
 } from '../../api-schema/responses.js';
+import type { PageCursor } from '../../mempool/mempool.js';
 import type { ApiModules } from '../server.js';
 import { txView } from '../views.js';
 import { fromHex } from '../../util/bytes.js';
 
 const MAX_TX_HEX = 400_000;
+
+/** A GET /mempool cursor: the fee, size and id of a page's last transaction (mempool/pages.ts). */
+const CURSOR_PATTERN = '^(0|[1-9][0-9]{0,38})-[1-9][0-9]{0,6}-[0-9a-f]{64}$';
+
+function encodeCursor(c: PageCursor): string {
+  return `${c.fee}-${c.size}-${c.idHex}`;
+}
+
+function decodeCursor(text: string): PageCursor {
+  const [fee, size, idHex] = text.split('-') as [string, string, string];
+  return { fee: BigInt(fee), size: Number(size), idHex };
+}
 
 export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, mempool, params } = mods;
@@ -108,15 +121,21 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
         summary: 'Pending transactions, highest fee rate first',
         querystring: {
           type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
+            /** The `next` of the page before: where this page starts. */
+            after: { type: 'string', pattern: CURSOR_PATTERN, maxLength: 160 },
+          },
           additionalProperties: false,
         },
         response: {
           200: {
             type: 'object',
-            required: ['count', 'bytes', 'minFeeRate', 'txs'],
+            required: ['count', 'bytes', 'minFeeRate', 'txs', 'next'],
             properties: {
               count: { type: 'integer' },
+              /** Pass as ?after= for the next page; null on the last. */
+              next: { type: ['string', 'null'] },
               bytes: { type: 'integer' },
               minFeeRate: decimal,
               txs: {
@@ -142,18 +161,14 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
       },
     },
     (request) => {
-      const { limit } = request.query as { limit: number };
-      const entries = [...mempool.entries()]
-        .sort((a, b) => {
-          const left = a.tx.fee * BigInt(b.size);
-          const right = b.tx.fee * BigInt(a.size);
-          return left > right ? -1 : left < right ? 1 : 0;
-        })
-        .slice(0, limit);
+      const { limit, after } = request.query as { limit: number; after?: string };
+      const page = mempool.page(limit, after === undefined ? undefined : decodeCursor(after));
+      const entries = page.entries;
       return {
         count: mempool.count,
         bytes: mempool.bytes,
         minFeeRate: mempool.minFeeRate.toString(),
+        next: page.next === null ? null : encodeCursor(page.next),
         txs: entries.map((e) => ({
           id: e.idHex,
           from: encodeAddress(params.hrp, accountId(e.tx.sender)),
