@@ -75,7 +75,7 @@ export async function run(): Promise<MeasurementResult[]> {
   process.stdout.write('blocks    API ready   per 10 k blocks   RSS after start\n');
   for (const r of rows) {
     process.stdout.write(
-      `${String(r.blocks).padEnd(9)} ${`${(r.medianMs / 1000).toFixed(2)} s`.padEnd(11)} ${`${((r.medianMs / r.blocks) * 10).toFixed(0)} ms`.padEnd(17)} ${r.rssMiB.toFixed(0)} MiB\n`,
+      `${String(r.blocks).padEnd(9)} ${`${(r.medianMs / 1000).toFixed(2)} s`.padEnd(11)} ${`${((r.medianMs / r.blocks) * 10_000).toFixed(0)} ms`.padEnd(17)} ${r.rssMiB.toFixed(0)} MiB\n`,
     );
   }
   return [
