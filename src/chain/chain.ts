@@ -33,7 +33,7 @@ import { toHex } from '../util/bytes.js';
 import type { Logger } from '../util/logger.js';
 import { BlockIndex } from './block-index.js';
 import { blockId, decodeStoredBlock, encodeStoredBlock, type AnyBlock } from './block-store.js';
-import { checkContext, nextKeyBlock, type NextKeyBlock } from './context.js';
+import { checkContext, keyEntry, microEntry, nextKeyBlock, type NextKeyBlock } from './context.js';
 import { planReorg, type Entry, type KeyEntry } from './index-entry.js';
 import { Failures, type Failure } from './failures.js';
 import { OrphanPool } from './orphans.js';
@@ -404,38 +404,11 @@ export class Chain extends EventEmitter<ChainEvents> {
       const block = decodeKeyBlock(record.bytes);
       if (block.body.height === 0n) return undefined;
       const parent = this.requireParent(block.header.prev);
-      const id = keyBlockId(block.header);
-      const entry: KeyEntry = {
-        kind: 'key',
-        id,
-        hex: toHex(id),
-        parent,
-        keyHeight: block.body.height,
-        chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, this.params)),
-        timeMs: BigInt(block.header.time) * 1000n,
-        get epochKey() {
-          return entry;
-        },
-        block,
-        activation: activationOf(record.activation),
-      };
-      return entry;
+      return keyEntry(block, keyBlockId(block.header), parent, activationOf(record.activation), this.params);
     }
     const header = decodeMicroblockHeader(record.bytes);
     const parent = this.requireParent(header.prev);
-    const id = microblockId(header);
-    return {
-      kind: 'micro',
-      id,
-      hex: toHex(id),
-      parent,
-      keyHeight: header.keyHeight,
-      seq: header.seq,
-      chainWork: parent.chainWork,
-      timeMs: header.timeMs,
-      epochKey: parent.epochKey,
-      header,
-    };
+    return microEntry(header, microblockId(header), parent);
   }
 
   private requireParent(prev: Uint8Array): Entry {

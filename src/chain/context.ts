@@ -1,13 +1,15 @@
 // A block's context stage (PROTOCOL.md §3.5 rules 3–5, §3.3 rules 2–4): what it
 // must carry given its parent in the index, and the index entry it becomes.
-import { keyBlockActivation, mayBuildOnKeyBlock } from '../consensus/activation.js';
+import { keyBlockActivation, mayBuildOnKeyBlock, type Activation } from '../consensus/activation.js';
 import { checkedTarget, nextBits, workOf } from '../consensus/difficulty.js';
 import { checkKeyBlockContext, medianTimePast } from '../consensus/key-block-rules.js';
 import { checkMicroblockContext } from '../consensus/microblock-rules.js';
+import type { KeyBlock } from '../protocol/key-block.js';
+import type { MicroblockHeader } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { toHex } from '../util/bytes.js';
 import type { AnyBlock } from './block-store.js';
-import { keyAncestors, type Entry, type KeyEntry } from './index-entry.js';
+import { keyAncestors, type Entry, type KeyEntry, type MicroEntry } from './index-entry.js';
 
 export interface NextKeyBlock {
   readonly prev: Entry;
@@ -61,24 +63,10 @@ export function checkContext(
       },
       params,
     );
-    const entry: KeyEntry = {
-      kind: 'key',
-      id,
-      hex: toHex(id),
-      parent,
-      keyHeight: block.body.height,
-      chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, params)),
-      timeMs: BigInt(block.header.time) * 1000n,
-      get epochKey() {
-        return entry;
-      },
-      block,
-      activation: keyBlockActivation(),
-    };
-    return entry;
+    return keyEntry(block, id, parent, keyBlockActivation(), params);
   }
   const block = incoming.block;
-  const epochKey = parent.epochKey;
+  const { epochKey } = parent;
   checkMicroblockContext(
     block,
     {
@@ -93,16 +81,46 @@ export function checkContext(
     },
     params,
   );
+  return microEntry(block.header, id, parent);
+}
+
+/** The index entry of a key block on `parent`: its work adds to the parent's chain work (§3.4). */
+export function keyEntry(
+  block: KeyBlock,
+  id: Uint8Array,
+  parent: Entry,
+  activation: Activation,
+  params: NetworkParams,
+): KeyEntry {
+  const entry: KeyEntry = {
+    kind: 'key',
+    id,
+    hex: toHex(id),
+    parent,
+    keyHeight: block.body.height,
+    chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, params)),
+    timeMs: BigInt(block.header.time) * 1000n,
+    get epochKey() {
+      return entry;
+    },
+    block,
+    activation,
+  };
+  return entry;
+}
+
+/** The index entry of a microblock on `parent`: microblocks have no weight (§3.3). */
+export function microEntry(header: MicroblockHeader, id: Uint8Array, parent: Entry): MicroEntry {
   return {
     kind: 'micro',
     id,
     hex: toHex(id),
     parent,
-    keyHeight: block.header.keyHeight,
-    seq: block.header.seq,
+    keyHeight: header.keyHeight,
+    seq: header.seq,
     chainWork: parent.chainWork,
-    timeMs: block.header.timeMs,
-    epochKey,
-    header: block.header,
+    timeMs: header.timeMs,
+    epochKey: parent.epochKey,
+    header,
   };
 }
