@@ -6,10 +6,11 @@ import { test, type Test } from 'tap';
 import { Chain } from '../../src/chain/chain.js';
 import type { Entry } from '../../src/chain/index-entry.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { Storage, type Tables, type WritableTable } from '../../src/storage/db.js';
+import { Storage } from '../../src/storage/db.js';
 import { indexSize } from '../../src/storage/index-record.js';
 import { META_INDEX_NEXT, META_VERSION } from '../../src/storage/layout.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
+import { failCommitsAt } from '../helpers/faults.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { transfer } from '../helpers/txs.js';
 
@@ -97,32 +98,9 @@ test('a fault at any write of a block leaves an index that reloads to the chain 
   const c3 = builder.blocks.get('c3')!;
   const ids = [...names.map((n) => h.entry(n).id), builder.entry('c3').id];
   const before = summary(h.chain, ids);
-  const commit = h.storage.commit.bind(h.storage);
   let faults = 0;
   for (let failAt = 1; ; failAt++) {
-    let writes = 0;
-    h.storage.commit = ((write: (tables: Tables<WritableTable>) => unknown) =>
-      commit((tables) => {
-        const guard = (table: WritableTable): WritableTable => ({
-          ...table,
-          put: (key, value) => {
-            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
-            table.put(key, value);
-          },
-          remove: (key) => {
-            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
-            table.remove(key);
-          },
-        });
-        return write({
-          meta: guard(tables.meta),
-          state: guard(tables.state),
-          blocks: guard(tables.blocks),
-          undo: guard(tables.undo),
-          txindex: guard(tables.txindex),
-          index: guard(tables.index),
-        });
-      })) as typeof h.storage.commit;
+    const restore = failCommitsAt(h.storage, failAt);
     let done = false;
     try {
       h.chain.add(c3);
@@ -130,7 +108,7 @@ test('a fault at any write of a block leaves an index that reloads to the chain 
     } catch {
       faults++;
     } finally {
-      h.storage.commit = commit;
+      restore();
     }
     if (done) break;
   }

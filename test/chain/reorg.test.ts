@@ -1,8 +1,8 @@
 import { test } from 'tap';
 import { FAUCET_ACCOUNT, transfer } from '../helpers/txs.js';
+import { failCommitsAt } from '../helpers/faults.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import type { Tables, WritableTable } from '../../src/storage/db.js';
 import { keyBlockId } from '../../src/protocol/key-block.js';
 
 const ALTO = 10n ** 18n;
@@ -189,33 +189,9 @@ test('a fault injected between any two writes of a reorg leaves the database as 
   builder.key('c3', 'c2', 0xc3);
   const c3 = builder.blocks.get('c3')!;
   const before = h.digest();
-  const commit = h.storage.commit.bind(h.storage);
   let failures = 0;
   for (let failAt = 1; ; failAt++) {
-    let writes = 0;
-    const faulty = (write: (tables: Tables<WritableTable>) => unknown) =>
-      commit((tables) => {
-        const guard = (table: WritableTable): WritableTable => ({
-          ...table,
-          put: (key, value) => {
-            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
-            table.put(key, value);
-          },
-          remove: (key) => {
-            if (++writes === failAt) throw new Error(`fault at write ${failAt}`);
-            table.remove(key);
-          },
-        });
-        return write({
-          meta: guard(tables.meta),
-          state: guard(tables.state),
-          blocks: guard(tables.blocks),
-          undo: guard(tables.undo),
-          txindex: guard(tables.txindex),
-          index: guard(tables.index),
-        });
-      });
-    h.storage.commit = faulty as typeof h.storage.commit;
+    const restore = failCommitsAt(h.storage, failAt);
     try {
       const result = h.chain.add(c3);
       t.equal(result, 'reorged', `with the fault set past the last write (${failAt}), the reorg completes`);
@@ -225,7 +201,7 @@ test('a fault injected between any two writes of a reorg leaves the database as 
       if (h.digest() !== before || h.tipName() !== 'b2')
         t.fail(`state changed after a fault at write ${failAt}`);
     } finally {
-      h.storage.commit = commit;
+      restore();
     }
   }
   t.ok(failures > 5, `a fault before each of ${failures} writes left nothing behind`);

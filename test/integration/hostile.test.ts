@@ -11,7 +11,6 @@ import { checkKeyBlockSanity } from '../../src/consensus/key-block-rules.js';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { meetsTarget, yespower } from '../../src/crypto/pow.js';
 import { TOPIC_MAX_BYTES } from '../../src/p2p/topics.js';
-import { RuleError } from '../../src/protocol/errors.js';
 import {
   decodeKeyBlock,
   encodeKeyBlock,
@@ -43,20 +42,10 @@ import {
   startTestPeer,
   type TestPeer,
 } from '../helpers/test-peer.js';
+import { ruleCode } from '../helpers/rule-code.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const MB = 1024 * 1024;
-
-/** The code of the RuleError `fn` throws; undefined if it throws none. */
-function ruleCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    if (error instanceof RuleError) return error.code;
-    throw error;
-  }
-}
 
 /** An honest node, and a victim following it that a hostile test peer has dialled. */
 async function victimWithHostilePeer(

@@ -6,7 +6,6 @@
 // neither be stored nor condemn the id that the genuine body carries.
 import { test } from 'tap';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../../src/consensus/microblock-rules.js';
-import { RuleError } from '../../src/protocol/errors.js';
 import { encodeKeyBlock, keyBlockId, type KeyBlock } from '../../src/protocol/key-block.js';
 import { encodeMicroblock, microblockId, type Microblock } from '../../src/protocol/microblock.js';
 import { txId } from '../../src/protocol/tx.js';
@@ -14,19 +13,9 @@ import { buildMicroblock, mineKeyBlock } from '../helpers/blocks.js';
 import { converged, digest, getJson, mineOn, startNetNode, until, type NetNode } from '../helpers/network.js';
 import { dialNode, peersOf, startTestPeer, type GossipCounts } from '../helpers/test-peer.js';
 import { transfer } from '../helpers/txs.js';
+import { ruleCode } from '../helpers/rule-code.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-/** The code of the RuleError `fn` throws; undefined if it throws none. */
-function ruleCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    if (error instanceof RuleError) return error.code;
-    throw error;
-  }
-}
 
 /** GET /blocks/<id> as far as this test reads it. */
 interface BlockView {
