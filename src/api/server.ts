@@ -66,6 +66,8 @@ export interface ApiNetwork {
     direction: string;
     tipKeyHeight: number | null;
     chainWork: string | null;
+    /** Gossip topics in whose mesh the peer is. */
+    mesh: string[];
   }[];
   syncProgress(): { syncing: boolean; height: number; target: number; rate: number; etaS: number | null };
   banned(): { peer: string; until: number; reason: string }[];

@@ -13,10 +13,11 @@ import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { BanList } from './bans.js';
 import { GossipRelay } from './gossip.js';
-import { createHost, stopHost, type Host } from './host.js';
+import { createHost, pubsubOf, stopHost, type Host } from './host.js';
 import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
+import { TOPIC_KINDS, topicName, type TopicKind } from './topics.js';
 import type { Status } from './wire.js';
 import { equalBytes } from '../util/bytes.js';
 
@@ -45,6 +46,12 @@ export interface PeerInfo {
   readonly direction: 'inbound' | 'outbound';
   readonly tipKeyHeight: number | null;
   readonly chainWork: string | null;
+  /**
+   * The gossip topics in whose mesh the peer is: what we forward reaches only
+   * these (our own messages go to every peer), and a new peer joins at the next
+   * heartbeat, within a second.
+   */
+  readonly mesh: TopicKind[];
 }
 
 const REDIAL_MS = 5000;
@@ -135,10 +142,8 @@ export class P2pNetwork {
       addTx: mods.addTx,
       logger: mods.logger,
       onInvalid,
-      // Fetching an orphan's parents by id (parents.ts) stays unwired: with it, a four-node line
-      // lost a gossip link for good (test/integration/network.test.ts). The status handshake it is.
-      onOrphan: (peer) => {
-        holder.network?.orphanFrom(peer);
+      onOrphan: (peer, block) => {
+        parents.onOrphan(peer, block);
       },
     });
     const network = new P2pNetwork(opts, mods, host, bans, gossip, reqresp, sync, parents);
@@ -178,6 +183,10 @@ export class P2pNetwork {
   }
 
   peers(): PeerInfo[] {
+    const pubsub = pubsubOf(this.host);
+    const meshes = new Map(
+      TOPIC_KINDS.map((kind) => [kind, new Set(pubsub.getMeshPeers(topicName(this.opts.network, kind)))]),
+    );
     return this.host.getConnections().map((connection) => {
       const id = connection.remotePeer.toString();
       const status = this.statuses.get(id);
@@ -187,6 +196,7 @@ export class P2pNetwork {
         direction: connection.direction,
         tipKeyHeight: status === undefined ? null : Number(status.tipKeyHeight),
         chainWork: status === undefined ? null : status.chainWork.toString(),
+        mesh: TOPIC_KINDS.filter((kind) => meshes.get(kind)!.has(id)),
       };
     });
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { scanNonces } from '../../src/crypto/pow.js';
 import { encodeAddress } from '../../src/protocol/address.js';
+import { TOPIC_KINDS } from '../../src/p2p/topics.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { NodeProcess } from './node-process.js';
 import { tempDir } from './temp-dir.js';
@@ -127,6 +128,25 @@ export async function until(ms: number, what: string, check: () => Promise<boole
 export async function converged(nodes: readonly NetNode[]): Promise<boolean> {
   const digests = await Promise.all(nodes.map(digest));
   return digests.every((d) => d.digest === digests[0]!.digest && d.tip.id === digests[0]!.tip.id);
+}
+
+/**
+ * Whether both ends of every link have each other in their gossip mesh of every
+ * topic. A forwarded message reaches mesh peers only, and gossipsub grafts a new
+ * peer at its next heartbeat: a transaction relayed before then skips that peer.
+ */
+export async function meshed(links: readonly (readonly [NetNode, NetNode])[]): Promise<boolean> {
+  for (const [a, b] of links) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const { peers } = await getJson<{ peers: { id: string; mesh: string[] }[] }>(`${from.url}/peers`);
+      const mesh = peers.find((p) => p.id === to.peerId)?.mesh ?? [];
+      if (!TOPIC_KINDS.every((kind) => mesh.includes(kind))) return false;
+    }
+  }
+  return true;
 }
 
 /** Whether `node` has block `id` on its best chain. */

@@ -39,6 +39,7 @@ export interface PeersView {
     readonly direction: string;
     readonly tipKeyHeight: number | null;
     readonly chainWork: string | null;
+    readonly mesh: readonly string[];
   }[];
   readonly banned: readonly { readonly peer: string; readonly until: number; readonly reason: string }[];
   readonly gossip: Readonly<Record<TopicKind, GossipCounts>>;

@@ -86,6 +86,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
                     direction: { type: 'string' },
                     tipKeyHeight: { type: ['integer', 'null'] },
                     chainWork: { type: ['string', 'null'] },
+                    mesh: { type: 'array', items: { type: 'string' } },
                   },
                 },
               },
