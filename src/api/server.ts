@@ -68,7 +68,10 @@ export interface ApiNetwork {
     chainWork: string | null;
     /** Gossip topics in whose mesh the peer is. */
     mesh: string[];
+    score: number;
   }[];
+  /** The last disconnects the node chose, and why. */
+  disconnected(): readonly { peer: string; atMs: number; reason: string; detail: string | null }[];
   syncProgress(): { syncing: boolean; height: number; target: number; rate: number; etaS: number | null };
   banned(): { peer: string; until: number; reason: string }[];
   /** Per gossip topic: messages accepted, ignored, rejected, and dropped from a full validation queue. */

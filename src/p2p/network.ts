@@ -12,6 +12,7 @@ import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { BanList } from './bans.js';
+import { DisconnectLog, type Disconnect } from './disconnects.js';
 import { GossipRelay } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
 import { ParentFetcher } from './parents.js';
@@ -52,6 +53,8 @@ export interface PeerInfo {
    * heartbeat, within a second.
    */
   readonly mesh: TopicKind[];
+  /** Its gossipsub score: below 0 it leaves our meshes, below the graylist threshold we ignore it. */
+  readonly score: number;
 }
 
 const REDIAL_MS = 5000;
@@ -84,6 +87,7 @@ export class P2pNetwork {
   private readonly connected = new Map<string, Connected>();
   /** Consecutive failed dials of each bootstrap address, reset when one succeeds. */
   private readonly dialFailures = new Map<string, number>();
+  private readonly disconnects: DisconnectLog;
 
   private constructor(
     private readonly opts: NetworkOptions,
@@ -94,7 +98,9 @@ export class P2pNetwork {
     readonly reqresp: ReqResp,
     readonly sync: Syncer,
     readonly parents: ParentFetcher,
-  ) {}
+  ) {
+    this.disconnects = new DisconnectLog({ now: mods.now });
+  }
 
   static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
     const bans = new BanList({ durationMs: opts.banMs }, { now: mods.now });
@@ -197,6 +203,7 @@ export class P2pNetwork {
         tipKeyHeight: status === undefined ? null : Number(status.tipKeyHeight),
         chainWork: status === undefined ? null : status.chainWork.toString(),
         mesh: TOPIC_KINDS.filter((kind) => meshes.get(kind)!.has(id)),
+        score: pubsub.getScore(id),
       };
     });
   }
@@ -210,6 +217,17 @@ export class P2pNetwork {
 
   banned(): { peer: string; until: number; reason: string }[] {
     return this.bans.list();
+  }
+
+  /** The last disconnects we chose, with why, newest last. */
+  disconnected(): readonly Disconnect[] {
+    return this.disconnects.list();
+  }
+
+  /** Hangs up on `peer` and remembers why (GET /peers). */
+  disconnect(peer: string, reason: string, detail: string | null = null): void {
+    this.disconnects.record(peer, reason, detail);
+    void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
   gossipCounters(): Record<string, { accepted: number; ignored: number; rejected: number; dropped: number }> {
@@ -345,7 +363,7 @@ export class P2pNetwork {
   private onStatus(peer: string, status: Status): void {
     if (!equalBytes(status.genesisId, this.mods.genesisId)) {
       this.mods.logger.info({ peer }, 'peer is on another chain (different genesis): disconnecting');
-      void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
+      this.disconnect(peer, 'other-genesis');
       return;
     }
     this.statuses.set(peer, status);
@@ -359,6 +377,6 @@ export class P2pNetwork {
     this.mods.logger.warn({ peer, code }, 'banned a peer for an invalid message');
     this.statuses.delete(peer);
     this.sync.removePeer(peer);
-    void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
+    this.disconnect(peer, 'banned', code);
   }
 }

@@ -40,6 +40,13 @@ export interface PeersView {
     readonly tipKeyHeight: number | null;
     readonly chainWork: string | null;
     readonly mesh: readonly string[];
+    readonly score: number;
+  }[];
+  readonly disconnected: readonly {
+    readonly peer: string;
+    readonly atMs: number;
+    readonly reason: string;
+    readonly detail: string | null;
   }[];
   readonly banned: readonly { readonly peer: string; readonly until: number; readonly reason: string }[];
   readonly gossip: Readonly<Record<TopicKind, GossipCounts>>;
@@ -47,13 +54,19 @@ export interface PeersView {
 
 export const peersOf = (node: NetNode): Promise<PeersView> => getJson<PeersView>(`${node.url}/peers`);
 
-/** Polls until `node` lists `peer` as banned and no longer connected; the ban and the time it took. */
+/**
+ * Polls until `node` lists `peer` as banned, no longer connected, and among the
+ * disconnects it chose for that reason; the ban and the time it took.
+ */
 export async function banOf(node: NetNode, peer: string): Promise<{ reason: string; ms: number }> {
   let reason = '';
   const ms = await until(5000, `${peer} is banned and hung up`, async () => {
     const view = await peersOf(node);
     reason = view.banned.find((b) => b.peer === peer)?.reason ?? '';
-    return reason !== '' && !view.peers.some((p) => p.id === peer);
+    const logged = view.disconnected.some(
+      (d) => d.peer === peer && d.reason === 'banned' && d.detail === reason,
+    );
+    return reason !== '' && logged && !view.peers.some((p) => p.id === peer);
   });
   return { reason, ms };
 }

@@ -333,4 +333,9 @@ test('status handshake: a peer on another chain (different genesis) is disconnec
     (await peersOf(node)).banned.some((b) => b.peer === stranger.id),
     'another chain is not misbehaviour: no ban',
   );
+  t.match(
+    (await peersOf(node)).disconnected,
+    [{ peer: stranger.id, reason: 'other-genesis', detail: null }],
+    'GET /peers says why it hung up',
+  );
 });

@@ -46,13 +46,26 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
     '/peers',
     {
       schema: {
-        summary: 'Connected and banned peers, and gossip verdicts per topic',
+        summary:
+          'Connected and banned peers, the disconnects we chose and why, and gossip verdicts per topic',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['peers', 'banned', 'gossip'],
+            required: ['peers', 'banned', 'disconnected', 'gossip'],
             properties: {
+              disconnected: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    peer: { type: 'string' },
+                    atMs: { type: 'integer' },
+                    reason: { type: 'string' },
+                    detail: { type: ['string', 'null'] },
+                  },
+                },
+              },
               banned: {
                 type: 'array',
                 items: {
@@ -87,6 +100,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
                     tipKeyHeight: { type: ['integer', 'null'] },
                     chainWork: { type: ['string', 'null'] },
                     mesh: { type: 'array', items: { type: 'string' } },
+                    score: { type: 'number' },
                   },
                 },
               },
@@ -99,6 +113,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
     () => ({
       peers: mods.network?.peers() ?? [],
       banned: mods.network?.banned() ?? [],
+      disconnected: mods.network?.disconnected() ?? [],
       gossip: mods.network?.gossipCounters() ?? {},
     }),
   );
