@@ -15,7 +15,12 @@ import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/micr
 import type { SignatureCache } from '../consensus/signature-cache.js';
 import { RuleError } from '../protocol/errors.js';
 import { decodeKeyBlock, genesisBlock, keyBlockId } from '../protocol/key-block.js';
-import { decodeMicroblockHeader, encodeMicroblockHeader, microblockId } from '../protocol/microblock.js';
+import {
+  decodeMicroblockHeader,
+  encodeMicroblockHeader,
+  microblockId,
+  type Microblock,
+} from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
@@ -35,13 +40,16 @@ import { BlockIndex } from './block-index.js';
 import { blockId, decodeStoredBlock, encodeStoredBlock, type AnyBlock } from './block-store.js';
 import { checkContext, keyEntry, microEntry, nextKeyBlock, type NextKeyBlock } from './context.js';
 import { planReorg, type Entry, type KeyEntry } from './index-entry.js';
+import { EquivocationLog, type Evidence, type Sighting } from './equivocations.js';
 import { Failures, type Failure } from './failures.js';
 import { OrphanPool } from './orphans.js';
+import { SideBodyBudget, type SideBodyLimits } from './side-bodies.js';
 import { connectBlock, decodeTxLocation, disconnectBlock, type TransitionContext } from './transition.js';
 
 export type { AnyBlock } from './block-store.js';
 export type { NextKeyBlock } from './context.js';
 export { MAX_ORPHANS } from './orphans.js';
+export type { Evidence } from './equivocations.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
 const DESCENDS_FROM_INVALID: Failure = { code: 'bad-prev', gossip: 'ignore' };
@@ -49,7 +57,20 @@ const TIP_KEY = new TextEncoder().encode(META_TIP);
 /** How often a long load of the block index reports its progress. */
 const LOAD_REPORT_MS = 2000;
 
-export type AddResult = 'connected' | 'reorged' | 'side' | 'orphan' | 'duplicate';
+/**
+ * `side`: stored on a side branch, or relayed as equivocation evidence (§10.2: relay it);
+ * `unkept`: a side-branch microblock past the side-branch budgets, neither stored nor to be relayed.
+ */
+export type AddResult = 'connected' | 'reorged' | 'side' | 'orphan' | 'duplicate' | 'unkept';
+
+export interface AddOptions {
+  /**
+   * It came unasked — by gossip, or fetched as an orphan's parent — rather than from our own
+   * leader, the API or a range sync of a heavier chain: a side-branch body then counts against
+   * the side-branch budgets (chain/side-bodies.ts).
+   */
+  readonly unsolicited?: boolean;
+}
 
 /** Block events carry the block itself: a microblock's body is not kept in the index. */
 export interface ChainEvents {
@@ -68,12 +89,16 @@ export interface ChainOptions {
   readonly signatures?: SignatureCache;
   /** For what the operator must act on (a heavier chain beyond UNDO_DEPTH, §3.4). */
   readonly logger?: Logger;
+  /** Side-branch budgets (chain/side-bodies.ts); tests pass small ones. */
+  readonly sideBodyLimits?: SideBodyLimits;
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
   private readonly index: BlockIndex;
   private readonly invalid = new Failures();
   private readonly orphans = new OrphanPool();
+  private readonly equivocations = new EquivocationLog();
+  private readonly sideBodies: SideBodyBudget;
   private readonly params: NetworkParams;
   private readonly now: () => number;
   private readonly transition: TransitionContext;
@@ -94,6 +119,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     };
     this.logger = options.logger;
     this.index = new BlockIndex(genesis);
+    this.sideBodies = new SideBodyBudget(options.params.undoDepth, options.sideBodyLimits);
   }
 
   /** Opens the chain in `storage`, writing genesis on first use and reloading every stored block after. */
@@ -208,7 +234,13 @@ export class Chain extends EventEmitter<ChainEvents> {
     return new OverlayState(this.storage.read.state);
   }
 
-  add(incoming: AnyBlock): AddResult {
+  /** Leader equivocations seen (§3.9): both signed headers of each, for a Poison transaction. */
+  equivocationEvidence(): Evidence[] {
+    return this.equivocations.evidence();
+  }
+
+  add(incoming: AnyBlock, options: AddOptions = {}): AddResult {
+    const unsolicited = options.unsolicited ?? false;
     const id = blockId(incoming);
     const key = toHex(id);
     // Before the index: a side-branch block stays indexed after its branch failed to connect.
@@ -230,7 +262,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const parent = this.index.byHex(prev);
     if (parent === undefined) {
-      this.orphans.add(key, incoming);
+      this.orphans.add(key, { block: incoming, unsolicited });
       return 'orphan';
     }
     this.checkForkDepth(incoming, parent);
@@ -242,8 +274,11 @@ export class Chain extends EventEmitter<ChainEvents> {
       if (error instanceof RuleError) this.remember(key, error);
       throw error;
     }
-    const result = this.place(entry, incoming, encoded);
-    this.adoptOrphans(entry);
+    const sighting = incoming.kind === 'micro' ? this.noteMicroblock(entry, incoming.block) : 'first';
+    // A further copy of an equivocation already relayed is dropped, unless a heavier branch needs it.
+    if (sighting === 'known' && unsolicited && !this.heavierBelow(entry)) return 'duplicate';
+    const result = this.place(entry, incoming, encoded, { sighting, unsolicited });
+    if (result !== 'unkept') this.adoptOrphans(entry);
     return result;
   }
 
@@ -267,17 +302,34 @@ export class Chain extends EventEmitter<ChainEvents> {
     throw new RuleError('reorg-too-deep', { forkDepth }, IGNORE);
   }
 
+  /** A microblock that passed §3.3 rules 1–4, in the equivocation log; the second of a pair is logged. */
+  private noteMicroblock(entry: Entry, block: Microblock): Sighting {
+    const sighting = this.equivocations.note(entry.epochKey.hex, entry.hex, block);
+    if (sighting === 'evidence') {
+      this.logger?.warn(
+        { keyBlock: entry.epochKey.hex, seq: block.header.seq, id: entry.hex },
+        'a leader signed two microblocks with one seq: Poison evidence, relayed once',
+      );
+    }
+    return sighting;
+  }
+
   /** Remembers a failure that condemns the block for good (consensus/invalidity.ts). */
   private remember(key: string, error: RuleError): void {
     if (invalidates(error)) this.invalid.set(key, { code: error.code, gossip: error.gossip });
   }
 
   /** Fork choice (§3.4): more work wins; equal work only by extending the tip; otherwise the first seen stays. */
-  private place(entry: Entry, incoming: AnyBlock, encoded: Uint8Array): AddResult {
+  private place(
+    entry: Entry,
+    incoming: AnyBlock,
+    encoded: Uint8Array,
+    arrival: { readonly sighting: Sighting; readonly unsolicited: boolean },
+  ): AddResult {
     const becomesTip =
       entry.chainWork > this.tip.chainWork ||
       (entry.chainWork === this.tip.chainWork && entry.parent === this.tip);
-    if (!becomesTip) return this.storeSide(entry, incoming, encoded);
+    if (!becomesTip) return this.storeSide(entry, incoming, encoded, arrival);
     const from = this.tip;
     const plan = planReorg(from, entry);
     const keyBlocksUndone = plan.disconnect.filter((e) => e.kind === 'key').length;
@@ -330,8 +382,16 @@ export class Chain extends EventEmitter<ChainEvents> {
    * A block on a side branch is stored without its transition (decision 19). A microblock has passed
    * §3.3 rules 1–4, which is all §10.2 asks before relaying it; its body is stored only if it also
    * binds to the header (rule 6), so a relayed alteration never takes the place of the real body.
+   * One that came unasked is stored only if a waiting orphan makes its branch heavier, or if it is
+   * not the second of an equivocating pair (relayed, kept as evidence only) and the side-branch
+   * budgets allow it.
    */
-  private storeSide(entry: Entry, incoming: AnyBlock, encoded: Uint8Array): AddResult {
+  private storeSide(
+    entry: Entry,
+    incoming: AnyBlock,
+    encoded: Uint8Array,
+    arrival: { readonly sighting: Sighting; readonly unsolicited: boolean },
+  ): AddResult {
     if (incoming.kind === 'micro') {
       try {
         checkMicroblockTxBinding(incoming.block);
@@ -339,12 +399,25 @@ export class Chain extends EventEmitter<ChainEvents> {
         if (error instanceof RuleError) return 'side';
         throw error;
       }
+      if (arrival.unsolicited && !this.heavierBelow(entry)) {
+        if (arrival.sighting === 'evidence') return 'side';
+        const admitted = this.sideBodies.admit(entry.epochKey, encoded.length - 1, this.tip.keyHeight);
+        if (!admitted) return 'unkept';
+      }
     }
     this.storage.commit((tables) => {
       store(tables, entry, encoded);
     });
     this.index.add(entry);
     return 'side';
+  }
+
+  /** Whether orphans waiting on `entry` would make its branch heavier than the tip: then it is needed. */
+  private heavierBelow(entry: Entry): boolean {
+    const descent = this.orphans.heaviestDescent(entry.hex, (block) =>
+      workOf(checkedTarget(block.header.bits, this.params)),
+    );
+    return descent > 0n && entry.chainWork + descent > this.tip.chainWork;
   }
 
   /**
@@ -361,7 +434,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private adoptOrphans(parent: Entry): void {
     for (const orphan of this.orphans.takeChildren(parent.hex)) {
       try {
-        this.add(orphan);
+        this.add(orphan.block, { unsolicited: orphan.unsolicited });
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
       }

@@ -154,7 +154,7 @@ export class AltostreamNode {
           {
             chain,
             genesisId: fromHex(params.genesis.id),
-            addBlock: (block) => chain.add(block),
+            addBlock: (block, options) => chain.add(block, options),
             addTx: (tx) => mempool.add(tx, 'gossip'),
             logger: logger.child({ module: 'p2p' }),
             now,

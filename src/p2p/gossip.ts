@@ -5,7 +5,7 @@
 // bug. Validation runs from bounded per-topic queues, a quarter of each per
 // peer; what overflows is IGNOREd and counted.
 import { TopicValidatorResult } from '@libp2p/interface';
-import type { AddResult, AnyBlock } from '../chain/chain.js';
+import type { AddOptions, AddResult, AnyBlock } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
 import { decodeKeyBlock } from '../protocol/key-block.js';
 import { decodeMicroblock } from '../protocol/microblock.js';
@@ -35,7 +35,7 @@ const QUEUE_LIMITS: Readonly<Record<TopicKind, number>> = {
 export interface GossipModules {
   readonly host: Host;
   readonly network: NetworkName;
-  readonly addBlock: (block: AnyBlock) => AddResult;
+  readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly addTx: (tx: Tx) => unknown;
   readonly logger: Logger;
   /** A peer sent what consensus calls invalid. */
@@ -167,13 +167,15 @@ export class GossipRelay {
   }
 
   private block(block: AnyBlock, peer: string): [TopicValidatorResult, string | undefined] {
-    const result = this.mods.addBlock(block);
+    const result = this.mods.addBlock(block, { unsolicited: true });
     if (result === 'orphan') {
       // [IGNORE] Unknown parent: queued in the chain's orphan pool; fetch it by id from the sender (§10.2).
       this.mods.onOrphan(peer, block);
       return [TopicValidatorResult.Ignore, undefined];
     }
-    if (result === 'duplicate') return [TopicValidatorResult.Ignore, undefined];
+    // [IGNORE] A duplicate, incl. a further copy of an equivocation, or a side-branch microblock
+    // past the side-branch budgets: neither is relayed.
+    if (result === 'duplicate' || result === 'unkept') return [TopicValidatorResult.Ignore, undefined];
     return [TopicValidatorResult.Accept, undefined];
   }
 

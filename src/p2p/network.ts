@@ -5,7 +5,7 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
-import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
+import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
@@ -35,7 +35,7 @@ export interface NetworkOptions {
 export interface NetworkModules {
   readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes'>;
   readonly genesisId: Uint8Array;
-  readonly addBlock: (block: AnyBlock) => AddResult;
+  readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly addTx: (tx: Tx) => unknown;
   readonly logger: Logger;
   readonly now: () => number;

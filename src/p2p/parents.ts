@@ -7,7 +7,7 @@
 // depth, over the budget, or when the peer cannot answer, the status handshake
 // takes over and range sync fetches the rest from the peer, if it has more work.
 import type { PeerId } from '@libp2p/interface';
-import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
+import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
 import { blockId } from '../chain/block-store.js';
 import type { Logger } from '../util/logger.js';
@@ -23,7 +23,7 @@ export const FETCH_BUDGET: RateLimitOptions = { requests: 32, windowMs: RATE_LIM
 
 export interface ParentFetchModules {
   readonly chain: Pick<Chain, 'get'>;
-  readonly addBlock: (block: AnyBlock) => AddResult;
+  readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly reqresp: Pick<ReqResp, 'blocksById'>;
   readonly peerId: (peer: string) => PeerId;
   readonly logger: Logger;
@@ -129,8 +129,11 @@ export class ParentFetcher {
       return this.invalid(peer, 'bad-encoding');
     }
     try {
-      const result = this.mods.addBlock(block);
-      return result === 'orphan' ? { next: block.block.header.prev } : 'connected';
+      // Asked for, but chosen by the peer (it sent the orphan): side-branch budgets apply.
+      const result = this.mods.addBlock(block, { unsolicited: true });
+      if (result === 'orphan') return { next: block.block.header.prev };
+      // Past the side-branch budgets with nothing heavier waiting on it: the walk ends here.
+      return result === 'unkept' ? 'unanswered' : 'connected';
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       if (error.gossip === 'reject') return this.invalid(peer, error.code);

@@ -1,6 +1,12 @@
 // Builds chains of named blocks on regtest (PoW takes a few hashes), so a
 // test can draw its forks as ASCII and add blocks by name.
-import { Chain, type AddResult, type AnyBlock } from '../../src/chain/chain.js';
+import {
+  Chain,
+  type AddOptions,
+  type AddResult,
+  type AnyBlock,
+  type ChainOptions,
+} from '../../src/chain/chain.js';
 import type { Entry } from '../../src/chain/index-entry.js';
 import { keyBlockId } from '../../src/protocol/key-block.js';
 import { microblockId } from '../../src/protocol/microblock.js';
@@ -27,11 +33,16 @@ export class ChainHarness {
     this.ids.set('g', chain.tip.id);
   }
 
-  static open(teardown: Teardown, dir?: string, params: NetworkParams = REGTEST): ChainHarness {
+  static open(
+    teardown: Teardown,
+    dir?: string,
+    params: NetworkParams = REGTEST,
+    options: Pick<ChainOptions, 'sideBodyLimits'> = {},
+  ): ChainHarness {
     const path = dir ?? tempDir(teardown);
     const storage = Storage.open(path);
     teardown(() => storage.close());
-    return new ChainHarness(Chain.open(storage, { params, now: () => NOW_MS }), storage, path);
+    return new ChainHarness(Chain.open(storage, { ...options, params, now: () => NOW_MS }), storage, path);
   }
 
   entry(name: string): Entry {
@@ -77,13 +88,13 @@ export class ChainHarness {
   }
 
   /** Names a block built elsewhere (an altered copy, a hand-made microblock), then adds it. */
-  add(name: string, block: AnyBlock): AddResult {
+  add(name: string, block: AnyBlock, options?: AddOptions): AddResult {
     this.blocks.set(name, block);
     this.ids.set(
       name,
       block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header),
     );
-    return this.chain.add(block);
+    return this.chain.add(block, options);
   }
 
   /** Adds already-built blocks of another harness, by name and in order. */

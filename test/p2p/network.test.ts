@@ -32,7 +32,7 @@ async function startNetwork(
     {
       chain: h.chain,
       genesisId: fromHex(REGTEST.genesis.id),
-      addBlock: (block) => h.chain.add(block),
+      addBlock: (block, options) => h.chain.add(block, options),
       addTx: () => undefined,
       logger,
       now: () => Date.now(),

@@ -41,7 +41,7 @@ async function rig(t: Test, answer: (id: string) => BlockMessage): Promise<Rig> 
   const fallbacks: string[] = [];
   const fetcher = new ParentFetcher({
     chain: ours.chain,
-    addBlock: (block) => ours.chain.add(block),
+    addBlock: (block, options) => ours.chain.add(block, options),
     reqresp: {
       blocksById: (to, ids) => {
         t.equal(to.toString(), peer, 'asked of the peer that sent the orphan');
