@@ -48,7 +48,7 @@ import { connectBlock, decodeTxLocation, disconnectBlock, type TransitionContext
 
 export type { AnyBlock } from './block-store.js';
 export type { NextKeyBlock } from './context.js';
-export { MAX_ORPHANS } from './orphans.js';
+export { MAX_ORPHANS, MAX_ORPHAN_BYTES } from './orphans.js';
 export type { Evidence } from './equivocations.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
@@ -262,7 +262,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const parent = this.index.byHex(prev);
     if (parent === undefined) {
-      this.orphans.add(key, { block: incoming, unsolicited });
+      this.orphans.add(key, { block: incoming, unsolicited }, encoded.length);
       return 'orphan';
     }
     this.checkForkDepth(incoming, parent);

@@ -15,6 +15,7 @@ import { BanList } from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
 import { GossipRelay } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
+import { OrphanGate } from './orphan-gate.js';
 import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
@@ -141,8 +142,10 @@ export class P2pNetwork {
         holder.network?.orphanFrom(peer);
       },
     });
+    const orphanGate = new OrphanGate({ knows: (id) => mods.chain.get(id) !== undefined, now: mods.now });
     const gossip = new GossipRelay({
       host,
+      orphanGate,
       network: opts.network,
       addBlock: mods.addBlock,
       addTx: mods.addTx,
@@ -166,6 +169,7 @@ export class P2pNetwork {
       network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
       network.parents.removePeer(event.detail.toString());
+      orphanGate.removePeer(event.detail.toString());
     });
     await host.start();
     network.dialBootstrap();
