@@ -20,6 +20,7 @@ import {
   encodeMicroblockHeader,
   microblockId,
   type Microblock,
+  type MicroblockHeader,
 } from '../protocol/microblock.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
@@ -237,6 +238,29 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Leader equivocations seen (§3.9): both signed headers of each, for a Poison transaction. */
   equivocationEvidence(): Evidence[] {
     return this.equivocations.evidence();
+  }
+
+  /**
+   * Whether a microblock that arrived unasked is worth decoding, from its header and size alone
+   * (decision 90): not if we hold it, nor if its parent is known and it could only end up unkept on
+   * a side branch — past the budgets and not equivocation evidence, or a further copy of relayed
+   * evidence — with no waiting orphan making its branch heavier. The rest, orphans included, is
+   * decoded and added as usual.
+   */
+  worthDecoding(header: MicroblockHeader, encodedLength: number): boolean {
+    const id = toHex(microblockId(header));
+    if (this.index.has(id)) return false;
+    const parent = this.index.byHex(toHex(header.prev));
+    if (parent === undefined || parent === this.tip) return true;
+    const descent = this.orphans.heaviestDescent(id, (block) =>
+      workOf(checkedTarget(block.header.bits, this.params)),
+    );
+    if (descent > 0n && parent.chainWork + descent > this.tip.chainWork) return true;
+    const epochKey = parent.epochKey;
+    const sighting = this.equivocations.peek(epochKey.hex, header.seq, id);
+    // Evidence is relayed whatever the budgets (its body is not stored); a further copy never is.
+    if (sighting === 'evidence' || sighting === 'known') return sighting === 'evidence';
+    return this.sideBodies.allows(epochKey, encodedLength, this.tip.keyHeight);
   }
 
   add(incoming: AnyBlock, options: AddOptions = {}): AddResult {

@@ -35,18 +35,26 @@ export class EquivocationLog {
 
   /** Notes microblock `id` (hex) of key block `keyBlock` (hex), which passed §3.3 rules 1–4. */
   note(keyBlock: string, id: string, block: Microblock): Sighting {
-    const slot = `${keyBlock}:${block.header.seq}`;
-    if (this.pairs.has(slot)) return 'known';
-    const first = this.slots.get(slot);
-    if (first === undefined) {
+    const { seq } = block.header;
+    const slot = `${keyBlock}:${seq}`;
+    const sighting = this.peek(keyBlock, seq, id);
+    if (sighting === 'first') {
       if (this.slots.size >= EQUIVOCATION_SLOTS) this.slots.delete(this.slots.keys().next().value!);
       this.slots.set(slot, { id, signed: signedHeader(block) });
-      return 'first';
+    } else if (sighting === 'evidence') {
+      if (this.pairs.size >= EVIDENCE_KEPT) this.pairs.delete(this.pairs.keys().next().value!);
+      this.pairs.set(slot, { keyBlock, seq, a: this.slots.get(slot)!.signed, b: signedHeader(block) });
     }
-    if (first.id === id) return 'same';
-    if (this.pairs.size >= EVIDENCE_KEPT) this.pairs.delete(this.pairs.keys().next().value!);
-    this.pairs.set(slot, { keyBlock, seq: block.header.seq, a: first.signed, b: signedHeader(block) });
-    return 'evidence';
+    return sighting;
+  }
+
+  /** What microblock `id` (hex) with `seq` of key block `keyBlock` would be to the log; notes nothing. */
+  peek(keyBlock: string, seq: number, id: string): Sighting {
+    const slot = `${keyBlock}:${seq}`;
+    if (this.pairs.has(slot)) return 'known';
+    const first = this.slots.get(slot);
+    if (first === undefined) return 'first';
+    return first.id === id ? 'same' : 'evidence';
   }
 
   /** The evidence pairs held, oldest first: what a Poison transaction would carry. */

@@ -36,12 +36,18 @@ export class SideBodyBudget {
 
   /** Counts a side-branch body of `bytes` in epoch `key` and says yes, if both budgets still allow it. */
   admit(key: KeyEntry, bytes: number, tipKeyHeight: bigint): boolean {
-    this.forgetBelow(tipKeyHeight - BigInt(this.undoDepth));
+    if (!this.allows(key, bytes, tipKeyHeight)) return false;
     const spent = this.byKey.get(key.hex)?.bytes ?? 0;
-    if (spent + bytes > this.limits.perKeyBlock || this.total + bytes > this.limits.total) return false;
     this.byKey.set(key.hex, { keyHeight: key.keyHeight, bytes: spent + bytes });
     this.total += bytes;
     return true;
+  }
+
+  /** Whether a side-branch body of `bytes` in epoch `key` would be admitted now; counts nothing. */
+  allows(key: KeyEntry, bytes: number, tipKeyHeight: bigint): boolean {
+    this.forgetBelow(tipKeyHeight - BigInt(this.undoDepth));
+    const spent = this.byKey.get(key.hex)?.bytes ?? 0;
+    return spent + bytes <= this.limits.perKeyBlock && this.total + bytes <= this.limits.total;
   }
 
   /** Bytes admitted and still counted, for tests and the log. */

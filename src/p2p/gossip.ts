@@ -13,7 +13,7 @@ import type { NetworkName } from '../protocol/params.js';
 import { decodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { pubsubOf, type Host } from './host.js';
-import type { OrphanGate } from './orphan-gate.js';
+import type { DecodeGate } from './decode-gate.js';
 import { ValidationQueue, type QueuedMessage } from './queue.js';
 import {
   ENDORSEMENT_LENGTH,
@@ -41,8 +41,8 @@ export interface GossipModules {
   readonly logger: Logger;
   /** A peer sent what consensus calls invalid. */
   readonly onInvalid: (peer: string, code: string) => void;
-  /** Blocks on unknown parents past their sender's budget are IGNOREd undecoded. */
-  readonly orphanGate: Pick<OrphanGate, 'admits'>;
+  /** Blocks not worth decoding (decode-gate.ts) are IGNOREd undecoded. */
+  readonly decodeGate: Pick<DecodeGate, 'admits'>;
   /** The chain holds `block` as an orphan: the peer knows the ancestors we should fetch. */
   readonly onOrphan: (peer: string, block: AnyBlock) => void;
 }
@@ -145,10 +145,8 @@ export class GossipRelay {
     peer: string,
   ): [TopicValidatorResult, string | undefined] {
     try {
-      // [IGNORE] Unknown parent, and the sender's orphan budget is spent: not even decoded.
-      if ((kind === 'keyblock' || kind === 'microblock') && !this.mods.orphanGate.admits(peer, data)) {
-        return [TopicValidatorResult.Ignore, undefined];
-      }
+      // [IGNORE] An orphan past its sender's budget, or a microblock the chain would not keep.
+      if (!this.mods.decodeGate.admits(peer, kind, data)) return [TopicValidatorResult.Ignore, undefined];
       switch (kind) {
         case 'keyblock':
           return this.block({ kind: 'key', block: decodeKeyBlock(data) }, peer);

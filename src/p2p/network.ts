@@ -15,7 +15,7 @@ import { BanList } from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
 import { GossipRelay } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
-import { OrphanGate } from './orphan-gate.js';
+import { DecodeGate } from './decode-gate.js';
 import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
@@ -34,7 +34,7 @@ export interface NetworkOptions {
 }
 
 export interface NetworkModules {
-  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes'>;
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes' | 'worthDecoding'>;
   readonly genesisId: Uint8Array;
   readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly addTx: (tx: Tx) => unknown;
@@ -142,10 +142,14 @@ export class P2pNetwork {
         holder.network?.orphanFrom(peer);
       },
     });
-    const orphanGate = new OrphanGate({ knows: (id) => mods.chain.get(id) !== undefined, now: mods.now });
+    const decodeGate = new DecodeGate({
+      knows: (id) => mods.chain.get(id) !== undefined,
+      worthDecoding: (header, length) => mods.chain.worthDecoding(header, length),
+      now: mods.now,
+    });
     const gossip = new GossipRelay({
       host,
-      orphanGate,
+      decodeGate,
       network: opts.network,
       addBlock: mods.addBlock,
       addTx: mods.addTx,
@@ -169,7 +173,7 @@ export class P2pNetwork {
       network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
       network.parents.removePeer(event.detail.toString());
-      orphanGate.removePeer(event.detail.toString());
+      decodeGate.removePeer(event.detail.toString());
     });
     await host.start();
     network.dialBootstrap();

@@ -176,3 +176,32 @@ function typicalSize(t: Test): number {
   h.key('k1', 'g');
   return size(micro(h, 'k1', 'k1', 0, 0));
 }
+
+test('worthDecoding: from the header and size alone, the microblocks the chain would keep', (t) => {
+  const one = typicalSize(t);
+  const h = forked(t, 2 * one + 10, 1_000_000);
+  const header = (block: AnyBlock): Parameters<typeof microblockId>[0] => blockHeader(block);
+  const onTip = micro(h, 'k1', 'k1', 0, 1, 0);
+  t.ok(h.chain.worthDecoding(header(onTip), size(onTip)), 'one extending the tip');
+  t.equal(h.add('a', onTip), 'connected');
+  t.notOk(h.chain.worthDecoding(header(onTip), size(onTip)), 'one the chain holds');
+  const m0 = micro(h, 'x1', 'x1', 0, 2);
+  t.ok(h.chain.worthDecoding(header(m0), size(m0)), 'a side-branch one within the budget');
+  t.equal(h.add('m0', m0, UNASKED), 'side');
+  const copy = micro(h, 'x1', 'x1', 0, 3);
+  t.ok(h.chain.worthDecoding(header(copy), size(copy)), 'equivocation evidence');
+  t.equal(h.add('copy', copy, UNASKED), 'side', 'the equivocation is relayed');
+  const third = micro(h, 'x1', 'x1', 0, 4);
+  t.notOk(h.chain.worthDecoding(header(third), size(third)), 'a further copy of it');
+  t.equal(h.add('m1', micro(h, 'x1', 'm0', 1, 5), UNASKED), 'side');
+  const m2 = micro(h, 'x1', 'm1', 2, 6);
+  t.notOk(h.chain.worthDecoding(header(m2), size(m2)), 'one past the budget of x1');
+  const m1copy = micro(h, 'x1', 'm0', 1, 8);
+  t.ok(h.chain.worthDecoding(header(m1copy), size(m1copy)), 'but evidence is, past the budget too');
+  const orphan = micro(h, 'x1', 'm1', 2, 7);
+  t.ok(
+    h.chain.worthDecoding({ ...header(orphan), prev: new Uint8Array(32).fill(3) }, size(orphan)),
+    'one on an unknown parent: the orphan budget decides',
+  );
+  t.end();
+});
