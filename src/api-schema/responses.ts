@@ -25,6 +25,7 @@ export const statusBody = {
     'mempool',
     'mining',
     'hashRate',
+    'hashes',
     'pacedForS',
     'syncing',
     'lastBlockAgeS',
@@ -64,6 +65,8 @@ export const statusBody = {
     mining: { type: 'boolean' },
     /** Hashes per second while the built-in miner hashes (not averaged over its paced waits). */
     hashRate: { type: 'number' },
+    /** Hashes the built-in miner did since the node started: a counter, for a rate over any window. */
+    hashes: { type: 'integer' },
     /** Seconds until the paced miner (--block-interval) hashes again; null while it hashes or when not mining. */
     pacedForS: { type: ['number', 'null'] },
     syncing: { type: 'boolean' },

@@ -49,6 +49,8 @@ export interface ApiMining {
   submit(block: KeyBlock): SubmitResult;
   /** Hashes per second while hashing. */
   hashRate(): number;
+  /** Hashes done since the node started. */
+  hashes(): number;
   /** Milliseconds until the paced miner hashes again; null while it hashes or when not mining. */
   pausedForMs(): number | null;
   readonly active: boolean;

@@ -20,6 +20,11 @@ function signatureCheck(tx: Tx, params: NetworkParams): SignatureCheck {
 /** Context-free checks of one transaction, its signature included (§2.3: `bad-signature`). */
 export function checkTxSanity(tx: Tx, params: NetworkParams): void {
   checkTxFields(tx, params);
+  checkTxSignature(tx, params);
+}
+
+/** [REJECT] The transaction's signature (§2.3): the dear part of sanity, which a caller may run last. */
+export function checkTxSignature(tx: Tx, params: NetworkParams): void {
   checkSignature(signatureCheck(tx, params), 'bad-signature');
 }
 
@@ -44,7 +49,7 @@ export function checkTxsSanity(
 }
 
 /** [REJECT] The rules of the transaction's type that need neither state nor time (§4.2–§4.12). */
-function checkTxFields(tx: Tx, params: NetworkParams): void {
+export function checkTxFields(tx: Tx, params: NetworkParams): void {
   rulesOf(tx).sanity(tx.payload, params);
 }
 

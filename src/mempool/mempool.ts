@@ -1,12 +1,13 @@
 // The transaction pool (PROTOCOL.md §4.14: policy, not consensus). add() runs
-// a tx through sanity, the fee policy and its context against the tip, where
-// the sender's pooled txs with lower nonces have already run; then it joins
+// a tx through its fields, the fee policy, its context against the tip (where
+// the sender's pooled txs with lower nonces have already run) and only then its
+// signature, the dear check a flood of stale txs should not buy; then it joins
 // its sender's nonce chain and the pool is trimmed to its byte cap. The node
 // calls the onBlock* hooks after each commit, so the pool follows the tip.
 import { EventEmitter } from 'node:events';
 import type { SignatureCache } from '../consensus/signature-cache.js';
 import type { Account, StateView } from '../consensus/state-view.js';
-import { checkTxContext, checkTxSanity, txDebit } from '../consensus/tx-rules.js';
+import { checkTxContext, checkTxFields, checkTxSignature, txDebit } from '../consensus/tx-rules.js';
 import { accountId } from '../protocol/address.js';
 import { RuleError, type RuleCode } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
@@ -267,8 +268,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     const idHex = toHex(id);
     if (this.byId.has(idHex)) throw policyError('txn-already-known', { id: idHex, status: 'pending' });
     // A disconnected block's txs were verified when it connected.
-    if (!reAdd) checkTxSanity(tx, this.mods.params);
-    this.mods.signatures?.add(id);
+    if (!reAdd) checkTxFields(tx, this.mods.params);
     const size = txEncodedLength(tx);
     const { minRelayFeeRate } = this.opts;
     if (!paysFeeRate(tx.fee, size, minRelayFeeRate)) {
@@ -327,6 +327,10 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       });
     }
 
+    // Last of all (Bitcoin Core checks inputs before scripts): a tx that fails on state or policy
+    // costs no signature check, and is IGNOREd whatever its signature, as such failures are (§10.2).
+    if (!reAdd) checkTxSignature(tx, this.mods.params);
+    this.mods.signatures?.add(id);
     sender ??= new SenderPool(key, account, state.nonce);
     const entry = new PoolEntry(id, idHex, tx, size, this.mods.now(), tx.fee + txDebit(tx), sender);
     return this.insertAndTrim(entry, origin, replaced, state, view);

@@ -45,6 +45,8 @@ export class KeyMiner {
   private waitTimer: NodeJS.Timeout | null = null;
   private retemplateTimer: NodeJS.Timeout | null = null;
   private readonly reports: { atMs: number; thread: number; hashes: number; elapsedMs: number }[] = [];
+  /** Every hash the threads reported since start: a counter, for rates over any window. */
+  private hashesTotal = 0;
   /** While paced: when hashing starts again (Unix ms). */
   private resumeAtMs: number | null = null;
   private stopped = false;
@@ -164,7 +166,13 @@ export class KeyMiner {
     }, RETEMPLATE_MS);
   }
 
+  /** Hashes done since the node started. */
+  hashes(): number {
+    return this.hashesTotal;
+  }
+
   private onHashes(report: HashReport): void {
+    this.hashesTotal += report.hashes;
     this.reports.push({ atMs: this.mods.now(), ...report });
     this.dropOldReports();
   }

@@ -181,6 +181,7 @@ export class AltostreamNode {
         },
         submit: submitKey,
         hashRate: () => miner?.hashRate() ?? 0,
+        hashes: () => miner?.hashes() ?? 0,
         pausedForMs: () => miner?.pausedForMs() ?? null,
         get active() {
           return miner !== null;

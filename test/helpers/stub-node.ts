@@ -34,6 +34,7 @@ export function stubStatus(): StatusBody {
     mempool: { count: 4, bytes: 1234, minFeeRate: '100000000000' },
     mining: true,
     hashRate: 1530.5,
+    hashes: 0,
     pacedForS: null,
     syncing: false,
     lastBlockAgeS: 7,

@@ -53,11 +53,25 @@ test('txn-already-known: the same tx twice', async (t) => {
   t.equal(h.pool.count, 1);
 });
 
-test('bad-signature: a flipped signature bit fails sanity, before any state is read', async (t) => {
+test('bad-signature: a flipped signature bit is REJECTed once the tx passes every other rule', async (t) => {
   const h = poolHarness();
-  const tx = pay(alice); // alice has no account: sanity comes first
+  h.chain.set(alice.account, RICH);
+  const tx = pay(alice);
   const flipped = { ...tx, signature: tx.signature.map((b, i) => (i === 40 ? b ^ 1 : b)) };
   t.throws(() => h.pool.add(flipped, 'local'), { code: 'bad-signature', gossip: 'reject' });
+  t.equal(h.pool.count, 0);
+  t.equal(h.pool.add(tx, 'local').ready, true, 'the same tx signed right is taken');
+});
+
+test('the signature is checked last: a tx that fails on state costs no signature check, and is IGNOREd', async (t) => {
+  const h = poolHarness();
+  const tx = pay(alice); // alice has no account
+  const flipped = { ...tx, signature: tx.signature.map((b, i) => (i === 40 ? b ^ 1 : b)) };
+  t.throws(() => h.pool.add(flipped, 'local'), { code: 'unknown-account', ...IGNORE });
+  h.chain.set(alice.account, RICH, 3n);
+  const stale = pay(alice, { nonce: 1n });
+  const staleFlipped = { ...stale, signature: stale.signature.map((b, i) => (i === 40 ? b ^ 1 : b)) };
+  t.throws(() => h.pool.add(staleFlipped, 'local'), { code: 'bad-nonce', ...IGNORE });
   t.equal(h.pool.count, 0);
 });
 

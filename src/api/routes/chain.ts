@@ -66,6 +66,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         },
         mining: mods.mining.active,
         hashRate: mods.mining.hashRate(),
+        hashes: mods.mining.hashes(),
         pacedForS: pacedForS(mods.mining.pausedForMs()),
         syncing: mods.network?.syncProgress().syncing ?? false,
         lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
