@@ -3,6 +3,7 @@
 // nothing does (PROTOCOL.md §9.2). No await may sit inside a commit.
 import { open, type Database, type RootDatabase } from 'lmdb';
 import {
+  DB_BANS,
   DB_BLOCKS,
   DB_INDEX,
   DB_META,
@@ -36,6 +37,7 @@ export interface Tables<T> {
   readonly undo: T;
   readonly txindex: T;
   readonly index: T;
+  readonly bans: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -76,6 +78,7 @@ export class Storage {
       undo: sub(DB_UNDO),
       txindex: sub(DB_TXINDEX),
       index: sub(DB_INDEX),
+      bans: sub(DB_BANS),
     };
   }
 

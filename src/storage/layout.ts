@@ -16,6 +16,10 @@
  *   undo    id [32]                -> undo record of the block (state/undo.ts)
  *   txindex txid [32]              -> id [32] of the best-chain microblock holding it ‖ position u32 LE;
  *                                     written and removed with the block's connect and disconnect
+ *   bans    peer id (UTF-8)        -> a banned peer (ban-table.ts): until u64 BE (Unix ms) ‖ address
+ *                                     length u8 ‖ address (IP, UTF-8; 0 bytes: unknown) ‖ reason
+ *                                     (UTF-8). Not consensus data: one commit per ban, expired
+ *                                     records removed when the node loads them
  *
  * The state sub-database holds nothing but §9.1 entries, so the state digest
  * (§9.3) is one ordered scan of it.
@@ -29,6 +33,8 @@ export const DB_BLOCKS = 'blocks';
 export const DB_UNDO = 'undo';
 export const DB_TXINDEX = 'txindex';
 export const DB_INDEX = 'index';
+/** Needs no schema version: a node that predates it never reads it, a newer one finds it empty. */
+export const DB_BANS = 'bans';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';
