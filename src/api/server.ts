@@ -75,9 +75,18 @@ export interface ApiNetwork {
   /** The last disconnects the node chose, and why. */
   disconnected(): readonly { peer: string; atMs: number; reason: string; detail: string | null }[];
   syncProgress(): { syncing: boolean; height: number; target: number; rate: number; etaS: number | null };
-  banned(): { peer: string; until: number; reason: string }[];
-  /** Per gossip topic: messages accepted, ignored, rejected, and dropped from a full validation queue. */
-  gossipCounters(): Record<string, { accepted: number; ignored: number; rejected: number; dropped: number }>;
+  /** Banned peers, with the address each was banned from (null: unknown). */
+  banned(): { peer: string; address: string | null; until: number; reason: string }[];
+  /** Addresses with several peers banned: taken in only while slots are free. */
+  discouraged(): { address: string; bans: number; until: number }[];
+  /**
+   * Per gossip topic: messages accepted, ignored, rejected, dropped from a full
+   * validation queue, and purged (the sender was banned before they were validated).
+   */
+  gossipCounters(): Record<
+    string,
+    { accepted: number; ignored: number; rejected: number; dropped: number; purged: number }
+  >;
 }
 
 export interface ApiModules {

@@ -14,6 +14,7 @@ import type { KeyBlock } from '../protocol/key-block.js';
 import { keyBlockTemplate } from '../miner/template.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
+import { BanTable } from '../storage/ban-table.js';
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
 import { prepareDataDir } from './datadir.js';
@@ -158,6 +159,7 @@ export class AltostreamNode {
             addTx: (tx) => mempool.add(tx, 'gossip'),
             logger: logger.child({ module: 'p2p' }),
             now,
+            banStore: new BanTable(storage),
           },
         );
         const started = network;

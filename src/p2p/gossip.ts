@@ -3,7 +3,9 @@
 // IGNORE drops it quietly, REJECT drops it and costs the sender score. A
 // RuleError becomes a verdict in one place (verdictFor); anything else is our
 // bug. Validation runs from bounded per-topic queues, a quarter of each per
-// peer; what overflows is IGNOREd and counted.
+// peer; what overflows is IGNOREd and counted. A banned peer's messages are
+// never validated: what it has queued is dropped the moment it is banned, what
+// still arrives is dropped on arrival, IGNOREd and counted as `purged`.
 import { TopicValidatorResult } from '@libp2p/interface';
 import type { AddOptions, AddResult, AnyBlock } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
@@ -39,6 +41,7 @@ export interface GossipModules {
   readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly addTx: (tx: Tx) => unknown;
   readonly logger: Logger;
+  readonly isBanned: (peer: string) => boolean;
   /** A peer sent what consensus calls invalid. */
   readonly onInvalid: (peer: string, code: string) => void;
   /** Blocks not worth decoding (decode-gate.ts) are IGNOREd undecoded. */
@@ -51,7 +54,10 @@ export interface GossipCounters {
   accepted: number;
   ignored: number;
   rejected: number;
+  /** Turned away unjudged: the topic's queue, or the sender's share of it, was full. */
   dropped: number;
+  /** Turned away unjudged: the sender was banned. */
+  purged: number;
 }
 
 export function verdictFor(error: unknown): TopicValidatorResult {
@@ -61,7 +67,7 @@ export function verdictFor(error: unknown): TopicValidatorResult {
 
 export class GossipRelay {
   readonly counters: Record<TopicKind, GossipCounters> = Object.fromEntries(
-    TOPIC_KINDS.map((kind) => [kind, { accepted: 0, ignored: 0, rejected: 0, dropped: 0 }]),
+    TOPIC_KINDS.map((kind) => [kind, { accepted: 0, ignored: 0, rejected: 0, dropped: 0, purged: 0 }]),
   ) as Record<TopicKind, GossipCounters>;
   private readonly queues = new Map<TopicKind, ValidationQueue>(
     TOPIC_KINDS.map((kind) => [kind, new ValidationQueue(QUEUE_LIMITS[kind])]),
@@ -78,6 +84,12 @@ export class GossipRelay {
       const { msgId, propagationSource, msg } = event.detail;
       const kind = topicKind(this.mods.network, msg.topic);
       const peer = propagationSource.toString();
+      if (kind !== undefined && this.mods.isBanned(peer)) {
+        // In flight when we hung up: never validated.
+        this.counters[kind].purged++;
+        this.report(msgId, peer, TopicValidatorResult.Ignore);
+        return;
+      }
       if (kind === undefined) {
         this.report(msgId, peer, TopicValidatorResult.Reject);
         return;
@@ -103,6 +115,15 @@ export class GossipRelay {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** `peer` was banned: its queued messages, on every topic, are IGNOREd unvalidated. */
+  dropPeer(peer: string): void {
+    for (const kind of TOPIC_KINDS) {
+      const dropped = this.queues.get(kind)!.dropPeer(peer);
+      this.counters[kind].purged += dropped.length;
+      for (const item of dropped) this.report(item.msgId, item.peer, TopicValidatorResult.Ignore);
+    }
   }
 
   /** Publishes our own message; with no peers that is normal, not an error. */

@@ -11,6 +11,7 @@ import { identify } from '@libp2p/identify';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind } from './topics.js';
 import type { NetworkName } from '../protocol/params.js';
@@ -23,6 +24,8 @@ export interface HostOptions {
   readonly listen: readonly string[];
   readonly maxPeers: number;
   readonly isBanned: (peer: string) => boolean;
+  /** Whether to refuse an inbound connection of a peer not banned (its address is discouraged). */
+  readonly refuseInbound?: (peer: PeerId, remote: Multiaddr) => boolean;
 }
 
 export type Host = Awaited<ReturnType<typeof createHostUntyped>>;
@@ -72,7 +75,8 @@ async function createHostUntyped(opts: HostOptions) {
     connectionManager: { maxConnections: opts.maxPeers, maxIncomingPendingConnections: 16 },
     connectionGater: {
       denyDialPeer: denied,
-      denyInboundEncryptedConnection: denied,
+      denyInboundEncryptedConnection: (peer, conn) =>
+        denied(peer) || (opts.refuseInbound?.(peer, conn.remoteAddr) ?? false),
       denyOutboundEncryptedConnection: denied,
       // Tests and small networks run on loopback and private addresses.
       denyDialMultiaddr: () => false,

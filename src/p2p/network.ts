@@ -4,16 +4,16 @@
 // peer that sends what consensus calls invalid is disconnected and banned.
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { multiaddr } from '@multiformats/multiaddr';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
-import { BanList } from './bans.js';
+import { BanList, ipOf, roomForDiscouraged, type Ban, type BanStore, type Discouraged } from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
-import { GossipRelay } from './gossip.js';
+import { GossipRelay, type GossipCounters } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
 import { DecodeGate } from './decode-gate.js';
 import { ParentFetcher } from './parents.js';
@@ -40,6 +40,8 @@ export interface NetworkModules {
   readonly addTx: (tx: Tx) => unknown;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Keeps bans across restarts; without it they last as long as the process. */
+  readonly banStore?: BanStore;
 }
 
 export interface PeerInfo {
@@ -104,13 +106,17 @@ export class P2pNetwork {
   }
 
   static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
-    const bans = new BanList({ durationMs: opts.banMs }, { now: mods.now });
+    const bans = new BanList(
+      { durationMs: opts.banMs },
+      mods.banStore === undefined ? { now: mods.now } : { now: mods.now, store: mods.banStore },
+    );
     const host = await createHost({
       network: opts.network,
       privateKey: opts.privateKey,
       listen: opts.listen,
       maxPeers: opts.maxPeers,
       isBanned: (peer) => bans.isBanned(peer),
+      refuseInbound: (peer, remote) => holder.network?.refuseInbound(peer, remote) ?? false,
     });
     const holder: { network?: P2pNetwork } = {};
     const onInvalid = (peer: string, code: string): void => {
@@ -154,6 +160,7 @@ export class P2pNetwork {
       addBlock: mods.addBlock,
       addTx: mods.addTx,
       logger: mods.logger,
+      isBanned: (peer) => bans.isBanned(peer),
       onInvalid,
       onOrphan: (peer, block) => {
         parents.onOrphan(peer, block);
@@ -223,8 +230,18 @@ export class P2pNetwork {
     return connection.remotePeer.toString();
   }
 
-  banned(): { peer: string; until: number; reason: string }[] {
+  banned(): Ban[] {
     return this.bans.list();
+  }
+
+  /** Addresses with several peers banned: taken in only while slots are free (bans.ts). */
+  discouraged(): Discouraged[] {
+    return this.bans.discouraged();
+  }
+
+  /** Whether `ip` is discouraged: for choosing which connection to let go when slots run out. */
+  isDiscouraged(ip: string): boolean {
+    return this.bans.isDiscouraged(ip);
   }
 
   /** The last disconnects we chose, with why, newest last. */
@@ -238,7 +255,7 @@ export class P2pNetwork {
     void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
-  gossipCounters(): Record<string, { accepted: number; ignored: number; rejected: number; dropped: number }> {
+  gossipCounters(): Record<string, GossipCounters> {
     return this.gossip.counters;
   }
 
@@ -360,6 +377,19 @@ export class P2pNetwork {
     void this.handshake(peerIdFromString(peer));
   }
 
+  /**
+   * The connection gater's question for an inbound peer that is not banned: a
+   * discouraged address is refused unless slots are to spare (bans.ts).
+   */
+  private refuseInbound(peer: PeerId, remote: Multiaddr): boolean {
+    const ip = ipOf(remote);
+    if (ip === null || !this.bans.isDiscouraged(ip)) return false;
+    if (roomForDiscouraged(this.host.getConnections().length, this.opts.maxPeers)) return false;
+    this.mods.logger.debug({ peer: peer.toString(), address: ip }, 'refused a discouraged address');
+    this.disconnects.record(peer.toString(), 'discouraged', ip);
+    return true;
+  }
+
   private async handshake(peer: PeerId): Promise<void> {
     try {
       await this.reqresp.status(peer);
@@ -378,11 +408,20 @@ export class P2pNetwork {
     this.sync.onStatus(peer, status);
   }
 
-  /** A peer sent what consensus calls invalid: ban it and hang up. */
+  /**
+   * A peer sent what consensus calls invalid: ban it (counting against its
+   * address too), drop the gossip it still has queued unvalidated, hang up.
+   */
   punish(peer: string, code: string): void {
     if (this.bans.isBanned(peer)) return;
-    this.bans.ban(peer, code);
-    this.mods.logger.warn({ peer, code }, 'banned a peer for an invalid message');
+    const remote = this.host.getConnections(peerIdFromString(peer))[0]?.remoteAddr;
+    const address = remote === undefined ? null : ipOf(remote);
+    this.bans.ban(peer, code, address);
+    this.gossip.dropPeer(peer);
+    this.mods.logger.warn(
+      { peer, code, address, discouraged: address !== null && this.bans.isDiscouraged(address) },
+      'banned a peer for an invalid message',
+    );
     this.statuses.delete(peer);
     this.sync.removePeer(peer);
     this.disconnect(peer, 'banned', code);

@@ -8,7 +8,7 @@ export interface QueuedMessage {
 }
 
 export class ValidationQueue {
-  private readonly items: QueuedMessage[] = [];
+  private items: QueuedMessage[] = [];
   private readonly perPeer = new Map<string, number>();
   private readonly peerLimit: number;
 
@@ -27,6 +27,15 @@ export class ValidationQueue {
     this.items.push(message);
     this.perPeer.set(message.peer, held + 1);
     return true;
+  }
+
+  /** Takes every message `peer` holds out of the queue (it was banned): returns them, in order. */
+  dropPeer(peer: string): QueuedMessage[] {
+    if (!this.perPeer.has(peer)) return [];
+    const dropped = this.items.filter((m) => m.peer === peer);
+    this.items = this.items.filter((m) => m.peer !== peer);
+    this.perPeer.delete(peer);
+    return dropped;
   }
 
   shift(): QueuedMessage | undefined {

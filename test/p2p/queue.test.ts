@@ -40,3 +40,21 @@ test('a validation queue is bounded, and one peer holds at most a quarter of it'
     'an empty queue takes the flooder again',
   );
 });
+
+test("a banned peer's queued messages are taken out at once, the others' keep their order", async (t) => {
+  const queue = new ValidationQueue(16);
+  for (let n = 0; n < 3; n++) {
+    queue.push(message('banned', n));
+    queue.push(message('honest', n));
+  }
+  t.same(
+    queue.dropPeer('banned').map((m) => m.msgId),
+    ['banned-0', 'banned-1', 'banned-2'],
+  );
+  t.same(queue.dropPeer('banned'), [], 'nothing left of it');
+  t.equal(queue.length, 3);
+  const order: string[] = [];
+  for (let m = queue.shift(); m !== undefined; m = queue.shift()) order.push(m.msgId);
+  t.same(order, ['honest-0', 'honest-1', 'honest-2']);
+  for (let n = 0; n < 4; n++) t.ok(queue.push(message('banned', 10 + n)), 'its share is free again');
+});

@@ -1,4 +1,5 @@
-// GET /peers: the connected peers, with what their status handshake told us.
+// GET /peers: the connected peers, with what their status handshake told us;
+// bans, discouraged addresses, our disconnects and gossip verdicts.
 // POST /peers (token): connect to a peer now.
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../errors.js';
@@ -47,12 +48,12 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
     {
       schema: {
         summary:
-          'Connected and banned peers, the disconnects we chose and why, and gossip verdicts per topic',
+          'Connected and banned peers, discouraged addresses, the disconnects we chose and why, and gossip verdicts per topic',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['peers', 'banned', 'disconnected', 'gossip'],
+            required: ['peers', 'banned', 'discouraged', 'disconnected', 'gossip'],
             properties: {
               disconnected: {
                 type: 'array',
@@ -72,8 +73,20 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
                   type: 'object',
                   properties: {
                     peer: { type: 'string' },
+                    address: { type: ['string', 'null'] },
                     until: { type: 'integer' },
                     reason: { type: 'string' },
+                  },
+                },
+              },
+              discouraged: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    address: { type: 'string' },
+                    bans: { type: 'integer' },
+                    until: { type: 'integer' },
                   },
                 },
               },
@@ -86,6 +99,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
                     ignored: { type: 'integer' },
                     rejected: { type: 'integer' },
                     dropped: { type: 'integer' },
+                    purged: { type: 'integer' },
                   },
                 },
               },
@@ -113,6 +127,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
     () => ({
       peers: mods.network?.peers() ?? [],
       banned: mods.network?.banned() ?? [],
+      discouraged: mods.network?.discouraged() ?? [],
       disconnected: mods.network?.disconnected() ?? [],
       gossip: mods.network?.gossipCounters() ?? {},
     }),
