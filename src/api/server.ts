@@ -81,11 +81,12 @@ export interface ApiNetwork {
   discouraged(): { address: string; bans: number; until: number }[];
   /**
    * Per gossip topic: messages accepted, ignored, rejected, dropped from a full
-   * validation queue, and purged (the sender was banned before they were validated).
+   * validation queue, purged (the sender was banned before they were validated),
+   * and queued for validation now.
    */
   gossipCounters(): Record<
     string,
-    { accepted: number; ignored: number; rejected: number; dropped: number; purged: number }
+    { accepted: number; ignored: number; rejected: number; dropped: number; purged: number; queued: number }
   >;
 }
 

@@ -60,6 +60,9 @@ export interface GossipCounters {
   purged: number;
 }
 
+/** The counters, and how many messages wait for validation now. */
+export type GossipCounts = Readonly<GossipCounters> & { readonly queued: number };
+
 export function verdictFor(error: unknown): TopicValidatorResult {
   if (!(error instanceof RuleError)) throw error; // our bug: on to the error log
   return error.gossip === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
@@ -115,6 +118,12 @@ export class GossipRelay {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  counts(): Record<TopicKind, GossipCounts> {
+    return Object.fromEntries(
+      TOPIC_KINDS.map((kind) => [kind, { ...this.counters[kind], queued: this.queues.get(kind)!.length }]),
+    ) as Record<TopicKind, GossipCounts>;
   }
 
   /** `peer` was banned: its queued messages, on every topic, are IGNOREd unvalidated. */

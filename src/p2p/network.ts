@@ -13,7 +13,7 @@ import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import { BanList, ipOf, roomForDiscouraged, type Ban, type BanStore, type Discouraged } from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
-import { GossipRelay, type GossipCounters } from './gossip.js';
+import { GossipRelay, type GossipCounts } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
 import { DecodeGate } from './decode-gate.js';
 import { ParentFetcher } from './parents.js';
@@ -255,8 +255,8 @@ export class P2pNetwork {
     void this.host.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
-  gossipCounters(): Record<string, GossipCounters> {
-    return this.gossip.counters;
+  gossipCounters(): Record<string, GossipCounts> {
+    return this.gossip.counts();
   }
 
   syncProgress(): SyncProgress {

@@ -100,6 +100,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
                     rejected: { type: 'integer' },
                     dropped: { type: 'integer' },
                     purged: { type: 'integer' },
+                    queued: { type: 'integer' },
                   },
                 },
               },
