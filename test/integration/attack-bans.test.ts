@@ -104,7 +104,12 @@ test(`discouraged: once ${DISCOURAGE_AFTER_BANS} peers from 127.0.0.1 are banned
   );
 
   const fresh = await startTestPeer(t);
-  await refused(fresh, victim);
+  // Dialled again until the gater itself answers: libp2p's own limit of 5 inbound
+  // connections a second from one address may refuse the first try before it.
+  await until(10_000, 'the node refuses the new identity as discouraged', async () => {
+    await refused(fresh, victim);
+    return (await bansOf(victim)).disconnected.some((d) => d.peer === fresh.id);
+  });
   t.match(
     (await bansOf(victim)).disconnected.filter((d) => d.peer === fresh.id),
     [{ reason: 'discouraged', detail: '127.0.0.1' }],
@@ -147,5 +152,7 @@ test(`bad-signature flood: of ${FLOOD} queued transactions, the node validates a
       `dropped ${after.dropped - before.dropped} of ${FLOOD}`,
   );
   t.ok(judged - 1 <= AFTER_BAN_MAX, `${judged - 1} validated after the first rejection banned the sender`);
-  t.ok(purged >= 100, `${purged} dropped unvalidated when it was banned: the flood had queued up`);
+  // Without the purge each of these would have been validated: far more than AFTER_BAN_MAX means the
+  // flood had queued up, so the bound above is not met by an empty queue.
+  t.ok(purged > 10 * AFTER_BAN_MAX, `${purged} dropped unvalidated when it was banned`);
 });
