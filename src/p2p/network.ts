@@ -11,7 +11,15 @@ import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
-import { BanList, ipOf, roomForDiscouraged, type Ban, type BanStore, type Discouraged } from './bans.js';
+import {
+  BanList,
+  MAX_BANS,
+  ipOf,
+  roomForDiscouraged,
+  type Ban,
+  type BanStore,
+  type Discouraged,
+} from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
 import { GossipRelay, type GossipCounts } from './gossip.js';
 import { createHost, pubsubOf, stopHost, type Host } from './host.js';
@@ -65,6 +73,8 @@ const ANNOUNCE_MS = 1000;
 const ORPHAN_HANDSHAKE_MS = 1000;
 /** A bootstrap address that keeps failing is warned about again after this many redials (5 min). */
 const REWARN_FAILURES = 60;
+/** Refusals of one discouraged address are listed at most once a minute, so they cannot push bans out of the list. */
+const REFUSAL_RECORD_MS = 60_000;
 
 /** The peer a multiaddr names: its last /p2p/<id> component, or null if it names none. */
 export function peerIdOfAddress(address: string): string | null {
@@ -90,6 +100,8 @@ export class P2pNetwork {
   private readonly connected = new Map<string, Connected>();
   /** Consecutive failed dials of each bootstrap address, reset when one succeeds. */
   private readonly dialFailures = new Map<string, number>();
+  /** When each discouraged address was last listed as refused (cleared past MAX_BANS entries). */
+  private readonly refusalRecorded = new Map<string, number>();
   private readonly disconnects: DisconnectLog;
 
   private constructor(
@@ -386,7 +398,12 @@ export class P2pNetwork {
     if (ip === null || !this.bans.isDiscouraged(ip)) return false;
     if (roomForDiscouraged(this.host.getConnections().length, this.opts.maxPeers)) return false;
     this.mods.logger.debug({ peer: peer.toString(), address: ip }, 'refused a discouraged address');
-    this.disconnects.record(peer.toString(), 'discouraged', ip);
+    const now = this.mods.now();
+    if ((this.refusalRecorded.get(ip) ?? -Infinity) + REFUSAL_RECORD_MS <= now) {
+      if (this.refusalRecorded.size >= MAX_BANS) this.refusalRecorded.clear();
+      this.refusalRecorded.set(ip, now);
+      this.disconnects.record(peer.toString(), 'discouraged', ip);
+    }
     return true;
   }
 
