@@ -10,6 +10,7 @@ import {
   checkApiHost,
   DEFAULT_API_MAX_STREAMS,
   DEFAULT_BAN_MS,
+  DEFAULT_MAX_PEERS_PER_IP,
   STALL_MS,
   defaultApiPort,
   defaultListen,
@@ -17,6 +18,7 @@ import {
   defaultDataDir,
   defaultThreads,
   devnetPayout,
+  parseAllowIpFlag,
   parseIntegerFlag,
   parseNetworkFlag,
   parsePayoutFlag,
@@ -45,7 +47,11 @@ Options:
   --listen ADDR           P2P multiaddr to listen on, repeatable, or 'off' (default: off on regtest,
                           else /ip4/0.0.0.0/tcp/<the network's P2P port>)
   --bootstrap ADDR        a peer to connect to (multiaddr with /p2p/<id>), repeatable; turns P2P on
-  --max-peers N           most connections (default 50)
+  --max-peers N           most connections (default 50; inbound peers may take all but
+                          min(8, N/4), kept for our own dials, and a newcomer evicts one)
+  --max-peers-per-ip N    most inbound peers from one IP address, 0 for no limit (default ${DEFAULT_MAX_PEERS_PER_IP})
+  --allow-ip ADDR         an IP address or CIDR range exempt from --max-peers-per-ip and never
+                          evicted, repeatable (loopback is not exempt unless listed)
   --api-host HOST         HTTP API address (default 127.0.0.1)
   --api-port PORT         HTTP API port (default: the network's, 27371 on regtest; 0 picks a free one)
   --api-max-streams N     most GET /events streams open at once (default 100; more get 503)
@@ -73,6 +79,8 @@ const OPTIONS = {
   listen: { type: 'string', multiple: true },
   bootstrap: { type: 'string', multiple: true },
   'max-peers': { type: 'string' },
+  'max-peers-per-ip': { type: 'string' },
+  'allow-ip': { type: 'string', multiple: true },
   'api-host': { type: 'string' },
   'api-port': { type: 'string' },
   'api-max-streams': { type: 'string' },
@@ -191,11 +199,22 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
 }
 
 function p2pConfig(
-  values: { listen?: string[]; bootstrap?: string[]; 'max-peers'?: string },
+  values: {
+    listen?: string[];
+    bootstrap?: string[];
+    'max-peers'?: string;
+    'max-peers-per-ip'?: string;
+    'allow-ip'?: string[];
+  },
   network: NetworkName,
   devnet: boolean,
 ): P2pConfig | null {
   const bootstrap = (values.bootstrap ?? []).map((raw) => parseMultiaddrFlag('bootstrap', raw));
+  const maxPeersPerIp =
+    values['max-peers-per-ip'] === undefined
+      ? DEFAULT_MAX_PEERS_PER_IP
+      : parseIntegerFlag('max-peers-per-ip', values['max-peers-per-ip'], 0, 1000);
+  const allowIps = (values['allow-ip'] ?? []).map(parseAllowIpFlag);
   const listenFlags = values.listen ?? [];
   const off = listenFlags.includes('off');
   const listen = off
@@ -212,6 +231,8 @@ function p2pConfig(
     bootstrap,
     maxPeers:
       values['max-peers'] === undefined ? 50 : parseIntegerFlag('max-peers', values['max-peers'], 1, 1000),
+    maxPeersPerIp,
+    allowIps,
     banMs: DEFAULT_BAN_MS,
     stallMs: STALL_MS,
   };

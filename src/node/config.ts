@@ -9,6 +9,7 @@ import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.j
 import { InvalidArgumentError } from '../util/errors.js';
 import { parseAddressArg } from '../wallet/values.js';
 import { DEFAULT_EVENT_HUB_OPTIONS } from '../api/event-hub.js';
+import { DEFAULT_MAX_PEERS_PER_IP as SLOTS_MAX_PEERS_PER_IP, parseAllowEntry } from '../p2p/slots.js';
 
 export const MAX_MINER_THREADS = 256;
 /** How long a peer that sent an invalid message stays banned. */
@@ -82,6 +83,20 @@ export function parseMultiaddrFlag(flag: string, raw: string): string {
       `--${flag} takes a multiaddr such as /ip4/127.0.0.1/tcp/27370, got '${raw}'`,
     );
   }
+}
+
+/** Inbound peers one IP address may hold unless --max-peers-per-ip says otherwise. */
+export const DEFAULT_MAX_PEERS_PER_IP = SLOTS_MAX_PEERS_PER_IP;
+
+/** Parses an --allow-ip value: an IP address or a CIDR range, written back as given. */
+export function parseAllowIpFlag(raw: string): string {
+  if (parseAllowEntry(raw) === null) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--allow-ip takes an IP address or a CIDR range such as 192.168.1.0/24, got '${raw}'`,
+    );
+  }
+  return raw;
 }
 
 /** The default P2P listen address: every interface on the network's port (§12). */

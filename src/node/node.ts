@@ -50,6 +50,10 @@ export interface P2pConfig {
   readonly listen: readonly string[];
   readonly bootstrap: readonly string[];
   readonly maxPeers: number;
+  /** Inbound peers per IP address, 0 for no limit (p2p/slots.ts's default when left out). */
+  readonly maxPeersPerIp?: number;
+  /** Addresses and CIDR ranges exempt from the per-IP limit and from eviction. */
+  readonly allowIps?: readonly string[];
   readonly banMs: number;
   readonly stallMs: number;
 }

@@ -1,18 +1,20 @@
 // The libp2p host: TCP, Noise, Yamux, identify, ping and gossipsub with every
 // limit set explicitly (§10.1: the defaults are unbounded and never penalise
 // invalid messages). Banned peers are refused by the connection gater in both
-// directions.
+// directions; the gater also asks the slot policy (slots.ts) about each inbound
+// peer once it has said who it is.
 import '../polyfill.js';
 import { gossipsub, type GossipSub, type GossipsubOpts } from '@chainsafe/libp2p-gossipsub';
 import { createTopicScoreParams } from '@chainsafe/libp2p-gossipsub/score';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
-import type { PeerId, PrivateKey } from '@libp2p/interface';
+import type { MultiaddrConnection, PeerId, PrivateKey } from '@libp2p/interface';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
+import { DEFAULT_MAX_PEERS_PER_IP } from './slots.js';
 import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind } from './topics.js';
 import type { NetworkName } from '../protocol/params.js';
 import { toHex } from '../util/bytes.js';
@@ -24,8 +26,37 @@ export interface HostOptions {
   readonly listen: readonly string[];
   readonly maxPeers: number;
   readonly isBanned: (peer: string) => boolean;
-  /** Whether to refuse an inbound connection of a peer not banned (its address is discouraged). */
-  readonly refuseInbound?: (peer: PeerId, remote: Multiaddr) => boolean;
+  /**
+   * Whether to refuse an inbound peer at `ip` now that it has proved its id,
+   * before it gets a muxer (slots.ts); absent: none refused.
+   */
+  readonly refuseInbound?: (peer: string, ip: string) => boolean;
+  /** The per-IP inbound limit (0: none), which gossipsub's IP colocation threshold follows. */
+  readonly maxPeersPerIp?: number;
+  /** Single addresses on the operator's allow-list: exempt from gossipsub's IP colocation penalty. */
+  readonly allowedIps?: readonly string[];
+}
+
+/**
+ * Connections libp2p accepts beyond --max-peers: an inbound connection past
+ * the limit must reach the slot policy, which evicts another peer for it or
+ * hangs up on it; libp2p itself would refuse it unseen.
+ */
+export const ADMISSION_HEADROOM = 8;
+/**
+ * How long gossipsub keeps a departed peer's score (ms). A negative score
+ * then meets the peer again if it reconnects sooner; an invalid message is
+ * remembered for 24 h by the ban list anyway (decision 87).
+ */
+export const RETAIN_SCORE_MS = 5 * 60 * 1000;
+
+/** The remote IP address of a connection, or '' for a transport without one. */
+export function remoteIp(connection: Pick<MultiaddrConnection, 'remoteAddr'>): string {
+  try {
+    return connection.remoteAddr.nodeAddress().address;
+  } catch {
+    return '';
+  }
 }
 
 export type Host = Awaited<ReturnType<typeof createHostUntyped>>;
@@ -35,8 +66,18 @@ export function pubsubOf(host: Host): GossipSub {
   return host.services.pubsub as unknown as GossipSub;
 }
 
-/** Per-topic scoring: an invalid message costs far more than any amount of good behaviour earns. */
-function topicScores(network: NetworkName): GossipsubOpts['scoreParams'] {
+/**
+ * Per-topic scoring: an invalid message costs far more than any amount of good
+ * behaviour earns. The IP colocation penalty is off (decision 87): the per-IP
+ * connection limit caps live peers per address, and gossipsub also counts
+ * departed peers whose scores it retains, so 20 identities that came and went
+ * would graylist an honest peer sharing their address.
+ */
+function topicScores(
+  network: NetworkName,
+  maxPeersPerIp: number,
+  allowedIps: readonly string[],
+): GossipsubOpts['scoreParams'] {
   const weights: Record<TopicKind, number> = { keyblock: 0.5, microblock: 0.5, tx: 0.3, endorsement: 0.3 };
   const topics = Object.fromEntries(
     TOPIC_KINDS.map((kind) => [
@@ -57,7 +98,18 @@ function topicScores(network: NetworkName): GossipsubOpts['scoreParams'] {
       }),
     ]),
   );
-  return { topics, topicScoreCap: 50, decayInterval: 1000, decayToZero: 0.01, retainScore: 3_600_000 };
+  return {
+    topics,
+    topicScoreCap: 50,
+    decayInterval: 1000,
+    decayToZero: 0.01,
+    retainScore: RETAIN_SCORE_MS,
+    IPColocationFactorWeight: 0,
+    // Inert while the weight is 0; kept equal to the connection limit, so a weight set later
+    // penalises only what an allow-listed or unlimited address brings beyond it.
+    IPColocationFactorThreshold: Math.max(1, maxPeersPerIp),
+    IPColocationFactorWhitelist: new Set(allowedIps),
+  };
 }
 
 export async function createHost(opts: HostOptions): Promise<Host> {
@@ -66,17 +118,21 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 
 async function createHostUntyped(opts: HostOptions) {
   const denied = (peer: PeerId): boolean => opts.isBanned(peer.toString());
+  const refuseInbound = opts.refuseInbound ?? (() => false);
   const host = await createLibp2p({
     privateKey: opts.privateKey,
     addresses: { listen: [...opts.listen] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections: opts.maxPeers, maxIncomingPendingConnections: 16 },
+    connectionManager: {
+      maxConnections: opts.maxPeers + ADMISSION_HEADROOM,
+      maxIncomingPendingConnections: 16,
+    },
     connectionGater: {
       denyDialPeer: denied,
-      denyInboundEncryptedConnection: (peer, conn) =>
-        denied(peer) || (opts.refuseInbound?.(peer, conn.remoteAddr) ?? false),
+      denyInboundEncryptedConnection: (peer, connection) =>
+        denied(peer) || refuseInbound(peer.toString(), remoteIp(connection)),
       denyOutboundEncryptedConnection: denied,
       // Tests and small networks run on loopback and private addresses.
       denyDialMultiaddr: () => false,
@@ -105,7 +161,11 @@ async function createHostUntyped(opts: HostOptions) {
           maxControlMessages: 64,
           maxPeerInfos: 16,
         },
-        scoreParams: topicScores(opts.network),
+        scoreParams: topicScores(
+          opts.network,
+          opts.maxPeersPerIp ?? DEFAULT_MAX_PEERS_PER_IP,
+          opts.allowedIps ?? [],
+        ),
         scoreThresholds: { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80 },
       }),
     },

@@ -2,7 +2,8 @@
 // fetching of unknown parents and the ban list, started and stopped together.
 // New peers get the status handshake (a different genesis is disconnected); a
 // peer that sends what consensus calls invalid is disconnected and banned.
-import type { PeerId, PrivateKey } from '@libp2p/interface';
+// Each new connection is checked against the slot policy (slots.ts).
+import type { Connection, PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
@@ -22,12 +23,22 @@ import {
 } from './bans.js';
 import { DisconnectLog, type Disconnect } from './disconnects.js';
 import { GossipRelay, type GossipCounts } from './gossip.js';
-import { createHost, pubsubOf, stopHost, type Host } from './host.js';
+import { createHost, pubsubOf, remoteIp, stopHost, type Host } from './host.js';
 import { DecodeGate } from './decode-gate.js';
 import { ParentFetcher } from './parents.js';
 import { ReqResp } from './reqresp.js';
 import { Syncer, type SyncProgress } from './sync.js';
-import { TOPIC_KINDS, topicName, type TopicKind } from './topics.js';
+import {
+  DEFAULT_MAX_PEERS_PER_IP,
+  afterOpen,
+  allowList,
+  parseAllowEntry,
+  refuseInbound,
+  type SlotConnection,
+  type SlotOptions,
+  type Standing,
+} from './slots.js';
+import { TOPIC_KINDS, topicKind, topicName, type TopicKind } from './topics.js';
 import type { Status } from './wire.js';
 import { equalBytes } from '../util/bytes.js';
 
@@ -37,6 +48,10 @@ export interface NetworkOptions {
   readonly listen: readonly string[];
   readonly bootstrap: readonly string[];
   readonly maxPeers: number;
+  /** Inbound peers per IP address (0: no limit); DEFAULT_MAX_PEERS_PER_IP when left out. */
+  readonly maxPeersPerIp?: number;
+  /** Addresses and CIDR ranges exempt from the per-IP limit and from eviction. */
+  readonly allowIps?: readonly string[];
   readonly banMs: number;
   readonly stallMs: number;
 }
@@ -103,6 +118,9 @@ export class P2pNetwork {
   /** When each discouraged address was last listed as refused (cleared past MAX_BANS entries). */
   private readonly refusalRecorded = new Map<string, number>();
   private readonly disconnects: DisconnectLog;
+  /** When each connected peer last relayed a new block or transaction to us first (eviction spares them). */
+  private readonly relayed = new Map<string, { lastBlockMs: number | null; lastTxMs: number | null }>();
+  private readonly slots: SlotOptions;
 
   private constructor(
     private readonly opts: NetworkOptions,
@@ -115,6 +133,11 @@ export class P2pNetwork {
     readonly parents: ParentFetcher,
   ) {
     this.disconnects = new DisconnectLog({ now: mods.now });
+    this.slots = {
+      maxPeers: opts.maxPeers,
+      maxPeersPerIp: opts.maxPeersPerIp ?? DEFAULT_MAX_PEERS_PER_IP,
+      exempt: allowList(opts.allowIps ?? []),
+    };
   }
 
   static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
@@ -122,15 +145,17 @@ export class P2pNetwork {
       { durationMs: opts.banMs },
       mods.banStore === undefined ? { now: mods.now } : { now: mods.now, store: mods.banStore },
     );
+    const holder: { network?: P2pNetwork } = {};
     const host = await createHost({
       network: opts.network,
       privateKey: opts.privateKey,
       listen: opts.listen,
       maxPeers: opts.maxPeers,
       isBanned: (peer) => bans.isBanned(peer),
-      refuseInbound: (peer, remote) => holder.network?.refuseInbound(peer, remote) ?? false,
+      refuseInbound: (peer, ip) => holder.network?.refuseInbound(peer, ip) ?? false,
+      maxPeersPerIp: opts.maxPeersPerIp ?? DEFAULT_MAX_PEERS_PER_IP,
+      allowedIps: (opts.allowIps ?? []).filter((raw) => parseAllowEntry(raw)?.prefix === null),
     });
-    const holder: { network?: P2pNetwork } = {};
     const onInvalid = (peer: string, code: string): void => {
       holder.network?.punish(peer, code);
     };
@@ -186,8 +211,15 @@ export class P2pNetwork {
       network.logConnect(event.detail);
       void network.handshake(event.detail);
     });
+    host.addEventListener('connection:open', (event) => {
+      network.onConnectionOpen(event.detail);
+    });
+    pubsubOf(host).addEventListener('gossipsub:message', (event) => {
+      network.noteRelay(event.detail.propagationSource.toString(), event.detail.msg.topic);
+    });
     host.addEventListener('peer:disconnect', (event) => {
       network.logDisconnect(event.detail);
+      network.relayed.delete(event.detail.toString());
       network.statuses.delete(event.detail.toString());
       network.lastOrphanHandshake.delete(event.detail.toString());
       network.sync.removePeer(event.detail.toString());
@@ -393,16 +425,16 @@ export class P2pNetwork {
    * The connection gater's question for an inbound peer that is not banned: a
    * discouraged address is refused unless slots are to spare (bans.ts).
    */
-  private refuseInbound(peer: PeerId, remote: Multiaddr): boolean {
-    const ip = ipOf(remote);
-    if (ip === null || !this.bans.isDiscouraged(ip)) return false;
+  /** Refuses a discouraged address past the spare room (decision 93); recorded at most once a minute. */
+  private refuseDiscouraged(peer: string, ip: string): boolean {
+    if (ip === '' || !this.bans.isDiscouraged(ip)) return false;
     if (roomForDiscouraged(this.host.getConnections().length, this.opts.maxPeers)) return false;
-    this.mods.logger.debug({ peer: peer.toString(), address: ip }, 'refused a discouraged address');
+    this.mods.logger.debug({ peer, address: ip }, 'refused a discouraged address');
     const now = this.mods.now();
     if ((this.refusalRecorded.get(ip) ?? -Infinity) + REFUSAL_RECORD_MS <= now) {
       if (this.refusalRecorded.size >= MAX_BANS) this.refusalRecorded.clear();
       this.refusalRecorded.set(ip, now);
-      this.disconnects.record(peer.toString(), 'discouraged', ip);
+      this.disconnects.record(peer, 'discouraged', ip);
     }
     return true;
   }
@@ -424,6 +456,67 @@ export class P2pNetwork {
     this.statuses.set(peer, status);
     this.sync.onStatus(peer, status);
   }
+
+  /** The connection gater's question (host.ts): refuse this inbound peer now? Recorded if so. */
+  refuseInbound(peer: string, ip: string): boolean {
+    if (this.refuseDiscouraged(peer, ip)) return true;
+    const refusal = refuseInbound(this.slotConnections(), peer, ip, this.slots);
+    if (refusal === null) return false;
+    this.mods.logger.debug({ peer, ip, ...refusal }, 'refused an inbound connection');
+    // One line per run of refusals: a peer dialling 300 times must not push everything else out of the log.
+    const last = this.disconnects.list().at(-1);
+    if (last?.peer !== peer || last.reason !== refusal.reason) {
+      this.disconnects.record(peer, refusal.reason, refusal.detail);
+    }
+    return true;
+  }
+
+  private onConnectionOpen(connection: Connection): void {
+    const connections = this.slotConnections();
+    const opened = connections.find((c) => c.id === connection.id);
+    if (opened === undefined) return;
+    const standing = (peer: string): Standing => ({
+      score: pubsubOf(this.host).getScore(peer),
+      ...(this.relayed.get(peer) ?? { lastBlockMs: null, lastTxMs: null }),
+    });
+    for (const action of afterOpen(connections, opened, this.peerId, standing, this.slots)) {
+      this.mods.logger.info({ ...action }, 'freed a connection slot');
+      if (action.kind === 'disconnect') {
+        this.disconnect(action.peer, action.reason, action.detail);
+        continue;
+      }
+      this.disconnects.record(action.peer, action.reason, 'a second connection');
+      const duplicate = this.host.getConnections().find((c) => c.id === action.connection);
+      void duplicate?.close({ signal: AbortSignal.timeout(1000) }).catch((error: unknown) => {
+        duplicate.abort(error instanceof Error ? error : new Error(String(error)));
+      });
+    }
+  }
+
+  private slotConnections(): SlotConnection[] {
+    return this.host
+      .getConnections()
+      .filter((c) => c.status === 'open')
+      .map((c) => ({
+        id: c.id,
+        peer: c.remotePeer.toString(),
+        ip: remoteIp(c),
+        direction: c.direction,
+        openedMs: c.timeline.open,
+      }));
+  }
+
+  /** gossipsub hands each message id to us once, from the first peer to deliver it. */
+  private noteRelay(peer: string, topic: string): void {
+    const kind = topicKind(this.opts.network, topic);
+    if (kind === undefined || kind === 'endorsement') return;
+    const entry = this.relayed.get(peer) ?? { lastBlockMs: null, lastTxMs: null };
+    if (kind === 'tx') entry.lastTxMs = this.mods.now();
+    else entry.lastBlockMs = this.mods.now();
+    this.relayed.set(peer, entry);
+  }
+
+  /** A peer sent what consensus calls invalid: ban it and hang up. */
 
   /**
    * A peer sent what consensus calls invalid: ban it (counting against its
