@@ -463,12 +463,14 @@ export class P2pNetwork {
     const refusal = refuseInbound(this.slotConnections(), peer, ip, this.slots);
     if (refusal === null) return false;
     this.mods.logger.debug({ peer, ip, ...refusal }, 'refused an inbound connection');
-    // One line per run of refusals: a peer dialling 300 times must not push everything else out of the log.
-    const last = this.disconnects.list().at(-1);
-    if (last?.peer !== peer || last.reason !== refusal.reason) {
-      this.disconnects.record(peer, refusal.reason, refusal.detail);
-    }
+    this.recordRun(peer, refusal.reason, refusal.detail);
     return true;
+  }
+
+  /** Records a refusal once per run: a peer dialling 300 times must not push everything else out of the log. */
+  private recordRun(peer: string, reason: string, detail: string): void {
+    const last = this.disconnects.list().at(-1);
+    if (last?.peer !== peer || last.reason !== reason) this.disconnects.record(peer, reason, detail);
   }
 
   private onConnectionOpen(connection: Connection): void {
@@ -485,7 +487,7 @@ export class P2pNetwork {
         this.disconnect(action.peer, action.reason, action.detail);
         continue;
       }
-      this.disconnects.record(action.peer, action.reason, 'a second connection');
+      this.recordRun(action.peer, action.reason, 'a second connection');
       const duplicate = this.host.getConnections().find((c) => c.id === action.connection);
       void duplicate?.close({ signal: AbortSignal.timeout(1000) }).catch((error: unknown) => {
         duplicate.abort(error instanceof Error ? error : new Error(String(error)));
