@@ -46,7 +46,7 @@ export const ADMISSION_HEADROOM = 8;
 /**
  * How long gossipsub keeps a departed peer's score (ms). A negative score
  * then meets the peer again if it reconnects sooner; an invalid message is
- * remembered for 24 h by the ban list anyway (decision 87).
+ * remembered for 24 h by the ban list anyway (decision 89).
  */
 export const RETAIN_SCORE_MS = 5 * 60 * 1000;
 
@@ -68,7 +68,7 @@ export function pubsubOf(host: Host): GossipSub {
 
 /**
  * Per-topic scoring: an invalid message costs far more than any amount of good
- * behaviour earns. The IP colocation penalty is off (decision 87): the per-IP
+ * behaviour earns. The IP colocation penalty is off (decision 89): the per-IP
  * connection limit caps live peers per address, and gossipsub also counts
  * departed peers whose scores it retains, so 20 identities that came and went
  * would graylist an honest peer sharing their address.
