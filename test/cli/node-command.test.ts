@@ -140,3 +140,25 @@ test('bad-flag: --api-max-streams must be a whole number from 1 to 10000', async
     t.match(result.err.join('\n'), /--api-max-streams/, value);
   }
 });
+
+test('bad-flag: --max-peers-per-ip takes 0 to 1000 and --allow-ip an address or CIDR range', async (t) => {
+  const cases: [string[], string][] = [
+    [['--max-peers-per-ip', '-1'], `--max-peers-per-ip takes a whole number from 0 to 1000, got '-1'`],
+    [['--max-peers-per-ip', '1001'], `--max-peers-per-ip must be from 0 to 1000, got 1001`],
+    [
+      ['--allow-ip', 'localhost'],
+      `--allow-ip takes an IP address or a CIDR range such as 192.168.1.0/24, got 'localhost'`,
+    ],
+    [
+      ['--allow-ip', '10.0.0.0/33'],
+      `--allow-ip takes an IP address or a CIDR range such as 192.168.1.0/24, got '10.0.0.0/33'`,
+    ],
+  ];
+  for (const [flags, message] of cases) {
+    const datadir = join(ownTempDir(t), 'new');
+    const result = await node('--datadir', datadir, '--listen', '/ip4/127.0.0.1/tcp/0', ...flags);
+    t.equal(result.code, 2, flags.join(' '));
+    t.same(result.err, [`altostream node: ${message}`]);
+    t.notOk(existsSync(datadir), 'nothing is created');
+  }
+});
