@@ -33,7 +33,7 @@ import {
   afterOpen,
   allowList,
   parseAllowEntry,
-  refuseInbound,
+  refuseInbound as slotRefusal,
   type SlotConnection,
   type SlotOptions,
   type Standing,
@@ -460,7 +460,7 @@ export class P2pNetwork {
   /** The connection gater's question (host.ts): refuse this inbound peer now? Recorded if so. */
   refuseInbound(peer: string, ip: string): boolean {
     if (this.refuseDiscouraged(peer, ip)) return true;
-    const refusal = refuseInbound(this.slotConnections(), peer, ip, this.slots);
+    const refusal = slotRefusal(this.slotConnections(), peer, ip, this.slots);
     if (refusal === null) return false;
     this.mods.logger.debug({ peer, ip, ...refusal }, 'refused an inbound connection');
     this.recordRun(peer, refusal.reason, refusal.detail);
@@ -477,10 +477,7 @@ export class P2pNetwork {
     const connections = this.slotConnections();
     const opened = connections.find((c) => c.id === connection.id);
     if (opened === undefined) return;
-    const standing = (peer: string): Standing => ({
-      score: pubsubOf(this.host).getScore(peer),
-      ...(this.relayed.get(peer) ?? { lastBlockMs: null, lastTxMs: null }),
-    });
+    const standing = (peer: string): Standing => this.standing(peer);
     for (const action of afterOpen(connections, opened, this.peerId, standing, this.slots)) {
       this.mods.logger.info({ ...action }, 'freed a connection slot');
       if (action.kind === 'disconnect') {
@@ -493,6 +490,14 @@ export class P2pNetwork {
         duplicate.abort(error instanceof Error ? error : new Error(String(error)));
       });
     }
+  }
+
+  /** What eviction weighs besides age: the peer's gossipsub score and when it last relayed something new. */
+  standing(peer: string): Standing {
+    return {
+      score: pubsubOf(this.host).getScore(peer),
+      ...(this.relayed.get(peer) ?? { lastBlockMs: null, lastTxMs: null }),
+    };
   }
 
   private slotConnections(): SlotConnection[] {

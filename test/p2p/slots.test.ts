@@ -1,4 +1,14 @@
+import { generateKeyPair } from '@libp2p/crypto/keys';
 import { test } from 'tap';
+import { P2pNetwork } from '../../src/p2p/network.js';
+import { encodeKeyBlock } from '../../src/protocol/key-block.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { fromHex } from '../../src/util/bytes.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
+import { captureLog } from '../helpers/log-capture.js';
+import { until } from '../helpers/network.js';
+import { GENESIS_ID, dialNode, startTestPeer } from '../helpers/test-peer.js';
 import {
   OUTBOUND_SLOTS,
   afterOpen,
@@ -202,4 +212,46 @@ test('allow-ip: addresses and CIDR ranges of both families, nothing else', (t) =
   t.notOk(allowed('127.0.0.1'), 'loopback only when listed');
   t.notOk(allowed(''));
   t.end();
+});
+
+test('evicted: a peer that relays a new block first is marked for sparing, one that sends nothing is not', async (t) => {
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  const network = await P2pNetwork.start(
+    {
+      network: 'regtest',
+      privateKey: await generateKeyPair('Ed25519'),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      bootstrap: [],
+      maxPeers: 16,
+      banMs: 60_000,
+      stallMs: 3000,
+    },
+    {
+      chain: h.chain,
+      genesisId: fromHex(REGTEST.genesis.id),
+      addBlock: (block) => h.chain.add(block),
+      addTx: () => undefined,
+      logger: captureLog().logger,
+      now: () => Date.now(),
+    },
+  );
+  t.teardown(() => network.stop());
+  const node = { address: network.listenAddresses()[0]!, peerId: network.peerId };
+  const relayer = await startTestPeer(t);
+  const quiet = await startTestPeer(t);
+  await dialNode(relayer, node);
+  await dialNode(quiet, node);
+  const block = mineKeyBlock({ prev: GENESIS_ID, height: 1n, time: Math.floor(Date.now() / 1000) });
+  t.equal(await relayer.publish('keyblock', encodeKeyBlock(block)), 1);
+  await until(5000, 'the node notes who relayed the block', () =>
+    Promise.resolve(network.standing(relayer.id).lastBlockMs !== null),
+  );
+  t.same(network.standing(quiet.id), {
+    score: network.standing(quiet.id).score,
+    lastBlockMs: null,
+    lastTxMs: null,
+  });
+  t.equal(network.standing(relayer.id).lastTxMs, null, 'a block is not a transaction');
 });
