@@ -64,7 +64,7 @@ test('duplicate-connection: one identity dialling 300 times in 10 s holds one co
     await delay(Math.max(0, (dialled * 10_000) / 300 - (performance.now() - started)));
   }
   await Promise.all(dials);
-  t.ok(performance.now() - started < 12_000, `300 dials in ${Math.round(performance.now() - started)} ms`);
+  t.ok(performance.now() - started < 15_000, `300 dials in ${Math.round(performance.now() - started)} ms`);
   const view = await peersOf(victim);
   t.equal(connectionsOf(view, attacker!.id), 1, 'the victim holds one connection to it');
   const refusals = refusalsOf(view, attacker!.id);
