@@ -12,7 +12,6 @@ import { identify } from '@libp2p/identify';
 import type { MultiaddrConnection, PeerId, PrivateKey } from '@libp2p/interface';
 import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
-import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { DEFAULT_MAX_PEERS_PER_IP } from './slots.js';
 import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind } from './topics.js';
@@ -46,7 +45,7 @@ export const ADMISSION_HEADROOM = 8;
 /**
  * How long gossipsub keeps a departed peer's score (ms). A negative score
  * then meets the peer again if it reconnects sooner; an invalid message is
- * remembered for 24 h by the ban list anyway (decision 89).
+ * remembered for 24 h by the ban list anyway (decision 99).
  */
 export const RETAIN_SCORE_MS = 5 * 60 * 1000;
 
@@ -68,7 +67,7 @@ export function pubsubOf(host: Host): GossipSub {
 
 /**
  * Per-topic scoring: an invalid message costs far more than any amount of good
- * behaviour earns. The IP colocation penalty is off (decision 89): the per-IP
+ * behaviour earns. The IP colocation penalty is off (decision 99): the per-IP
  * connection limit caps live peers per address, and gossipsub also counts
  * departed peers whose scores it retains, so 20 identities that came and went
  * would graylist an honest peer sharing their address.

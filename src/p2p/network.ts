@@ -5,7 +5,7 @@
 // Each new connection is checked against the slot policy (slots.ts).
 import type { Connection, PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { multiaddr } from '@multiformats/multiaddr';
 import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
