@@ -137,6 +137,7 @@ export class P2pNetwork {
       maxPeers: opts.maxPeers,
       maxPeersPerIp: opts.maxPeersPerIp ?? DEFAULT_MAX_PEERS_PER_IP,
       exempt: allowList(opts.allowIps ?? []),
+      discouraged: (ip) => bans.isDiscouraged(ip),
     };
   }
 

@@ -28,6 +28,8 @@ export interface SlotOptions {
   readonly maxPeersPerIp: number;
   /** Allow-listed addresses: no per-IP limit, never evicted. */
   readonly exempt: (ip: string) => boolean;
+  /** Addresses discouraged by bans (bans.ts): of the unprotected, evicted first. */
+  readonly discouraged?: (ip: string) => boolean;
 }
 
 export interface SlotConnection {
@@ -183,9 +185,9 @@ export function afterOpen(
  * score in place of ping time: the allow-listed are never candidates; spare
  * the best-scored, the last to relay a new block, the last to relay a new
  * transaction, then the longest-connected half of those left (age does not
- * shield a negative score). Of the rest, a peer with a negative score goes
- * first (the lowest); otherwise the youngest peer of the address that holds
- * the most.
+ * shield a negative score). Of the rest, a peer from a discouraged address
+ * goes first (Core's m_prefer_evict), then one with a negative score (the
+ * lowest); otherwise the youngest peer of the address that holds the most.
  */
 export function selectEviction(
   connections: readonly SlotConnection[],
@@ -232,6 +234,8 @@ export function selectEviction(
     (c) => -c.openedMs,
   );
   if (candidates.length === 0) return null;
+  const discouraged = candidates.filter((c) => opts.discouraged?.(c.ip) ?? false);
+  if (discouraged.length > 0) candidates = discouraged;
   const negative = candidates.filter((c) => c.score < 0);
   if (negative.length > 0) {
     return negative.sort((a, b) => a.score - b.score || b.openedMs - a.openedMs)[0]!.peer;

@@ -163,6 +163,18 @@ test('evicted: a peer with a negative gossip score goes before any idle one, how
   t.end();
 });
 
+test('evicted: of the unprotected, a peer from a discouraged address goes first, before a negative score', (t) => {
+  const held = crowd(42);
+  const standing = (peer: string): Standing => (peer === 'p20' ? { ...IDLE, score: -3 } : IDLE);
+  const discouraged = (ip: string): boolean => ip === held[35]!.ip || ip === held[3]!.ip;
+  t.equal(
+    selectEviction([...held, inbound('new', 100)], 'new', standing, options({ discouraged })),
+    'p35',
+    'before the negative-scored p20; p3 is in the longest-connected half, spared',
+  );
+  t.end();
+});
+
 test('evicted: an allow-listed peer is never evicted', (t) => {
   const held = [inbound('friend', 50, '192.168.1.5'), inbound('other', 1, '10.0.0.1')];
   const exempt = allowList(['192.168.1.5']);
