@@ -55,15 +55,19 @@ export async function restart(owner: Owner, node: NetNode, args: readonly string
 }
 
 /**
- * `count` distinct transfers from the faucet, each carrying the signature of
- * the first one's nonce 0 with its own nonce 1, 2, …: well formed, and not one
+ * `count` distinct transfers from the faucet, all with nonce 0 and a relayable
+ * fee, each carrying the signature of another transfer (nonce 1, 2, …): well
+ * formed, passing fee policy and state (the mempool checks them before the
+ * signature), and not one
  * signature verifies (§2.3 `bad-signature`, a REJECT).
  */
 export function badSignatureTxs(count: number): Uint8Array[] {
-  const signed = transfer(new Uint8Array(20).fill(0x77), 1n, { nonce: 0n });
-  return Array.from({ length: count }, (_, i) =>
-    encodeTx({ ...signed, nonce: BigInt(i + 1), signature: signed.signature }),
-  );
+  const fee = 10n ** 11n * 200n; // over the min relay fee: the mempool checks fees before signatures
+  const first = transfer(new Uint8Array(20).fill(0x77), 1n, { nonce: 0n, fee });
+  return Array.from({ length: count }, (_, i) => {
+    const donor = transfer(new Uint8Array(20).fill(0x77), 1n, { nonce: BigInt(i + 1), fee });
+    return encodeTx({ ...first, signature: donor.signature });
+  });
 }
 
 /** `bytes` behind its length as an unsigned LEB128 varint: how gossipsub frames an RPC. */
