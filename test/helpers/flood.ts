@@ -33,3 +33,14 @@ export function rssBytes(node: Pick<NetNode, 'proc'>): number {
   if (kb === undefined) throw new Error('no VmRSS in /proc/<pid>/status');
   return Number(kb) * 1024;
 }
+
+/**
+ * CPU time `node`'s main thread has used, in ms (Linux /proc; clock ticks of
+ * 10 ms): where gossip, the chain and the API run; the miner has threads of its own.
+ */
+export function mainThreadCpuMs(node: Pick<NetNode, 'proc'>): number {
+  const pid = node.proc.child.pid;
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+}

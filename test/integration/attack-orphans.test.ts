@@ -2,12 +2,19 @@
 // four near-full microblocks a second, each on a made-up parent. Past its orphan
 // budget they are IGNOREd from their header, so the node keeps answering its API
 // and hashing as before, and nobody is banned (an orphan is no offence).
+//
+// The miner's rate is measured and reported, but what is asserted of it is the
+// cause: the CPU the flood costs the victim's main thread. On this 2-core machine
+// the attacker runs beside the victim (and tap runs another test file beside
+// this one), so the hash rate moves with their load, not only with the victim's
+// work (decision 100).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'tap';
 import { getJson, startNetNode, until, type NetNode } from '../helpers/network.js';
+import { mainThreadCpuMs } from '../helpers/flood.js';
 import { gossipSeen, peersOf } from '../helpers/test-peer.js';
 
 const FLOOD_PEER = fileURLToPath(new URL('../helpers/flood-peer.ts', import.meta.url));
@@ -15,6 +22,8 @@ const FLOOD_PEER = fileURLToPath(new URL('../helpers/flood-peer.ts', import.meta
 const ROUNDS = 6;
 const ROUND_MS = 2_000;
 const FLOOD_PER_S = 4;
+/** The flood may cost the victim's main thread this share of a core (measured: ~2.5% with the decode gate, ~9% without). */
+const MAX_FLOOD_CPU_SHARE = 0.05;
 /** More than the flood sends: gossipsub drops a repeat it has seen, which the victim would never count. */
 const DISTINCT_ORPHANS = 64;
 
@@ -22,11 +31,14 @@ interface Round {
   readonly latencies: number[];
   readonly hashes: number;
   readonly ms: number;
+  /** CPU the victim's main thread used meanwhile (gossip, chain, API; not the miner's threads). */
+  readonly cpuMs: number;
 }
 
 /** Polls GET /status every 50 ms for ROUND_MS: its latencies, and the hashes the miner did meanwhile. */
 async function round(node: NetNode): Promise<Round> {
   const latencies: number[] = [];
+  const cpuBefore = mainThreadCpuMs(node);
   const started = performance.now();
   let first: number | null = null;
   let last = 0;
@@ -37,17 +49,26 @@ async function round(node: NetNode): Promise<Round> {
     first ??= last;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { latencies, hashes: last - first!, ms: performance.now() - started };
+  return {
+    latencies,
+    hashes: last - first!,
+    ms: performance.now() - started,
+    cpuMs: mainThreadCpuMs(node) - cpuBefore,
+  };
 }
 
-function summary(rounds: readonly Round[]): { p99Ms: number; hashRate: number } {
+function summary(rounds: readonly Round[]): { p99Ms: number; hashRate: number; cpuShare: number } {
   const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const hashes = rounds.reduce((sum, r) => sum + r.hashes, 0);
-  const ms = rounds.reduce((sum, r) => sum + r.ms, 0);
-  return { p99Ms: latencies[Math.floor(latencies.length * 0.99)]!, hashRate: (hashes * 1000) / ms };
+  const sum = (f: (r: Round) => number): number => rounds.reduce((total, r) => total + f(r), 0);
+  const ms = sum((r) => r.ms);
+  return {
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)]!,
+    hashRate: (sum((r) => r.hashes) * 1000) / ms,
+    cpuShare: sum((r) => r.cpuMs) / ms,
+  };
 }
 
-test('orphan flood: four near-full microblocks a second on unknown parents leave GET /status p99 < 100 ms and the hash rate ≥ 90% of its baseline', async (t) => {
+test('orphan flood: four near-full microblocks a second on unknown parents leave GET /status p99 < 100 ms and cost the mining node < 5% of a core', async (t) => {
   const victim = await startNetNode(t, ['--mine', '--threads', '1', '--block-interval', '0']);
   // The attacker runs in its own process, so its work does not slow this one's measurements.
   const attacker = spawn(
@@ -83,8 +104,13 @@ test('orphan flood: four near-full microblocks a second on unknown parents leave
   const sent = Number(lines.find((l) => typeof l.sent === 'number')?.sent);
   const baseline = summary(quiet);
   const attacked = summary(flooded);
-  t.comment(`baseline: p99 ${baseline.p99Ms.toFixed(1)} ms, ${baseline.hashRate.toFixed(1)} H/s`);
-  t.comment(`flooded:  p99 ${attacked.p99Ms.toFixed(1)} ms, ${attacked.hashRate.toFixed(1)} H/s`);
+  const report = (s: ReturnType<typeof summary>): string =>
+    `p99 ${s.p99Ms.toFixed(1)} ms, ${s.hashRate.toFixed(1)} H/s, ${(s.cpuShare * 100).toFixed(1)}% CPU`;
+  t.comment(`baseline: ${report(baseline)}`);
+  t.comment(`flooded:  ${report(attacked)}`);
+  t.comment(
+    `hash rate under the flood: ${((attacked.hashRate / baseline.hashRate) * 100).toFixed(0)}% of baseline`,
+  );
   t.ok(sent >= ROUNDS * (ROUND_MS / 1000) * FLOOD_PER_S * 0.8, `${sent} orphans sent`);
   await until(
     10_000,
@@ -92,9 +118,10 @@ test('orphan flood: four near-full microblocks a second on unknown parents leave
     async () => (await gossipSeen(victim, 'microblock')) >= seenBefore + sent,
   );
   t.ok(attacked.p99Ms < 100, `GET /status p99 under the flood: ${attacked.p99Ms.toFixed(1)} ms`);
+  const floodCost = attacked.cpuShare - baseline.cpuShare;
   t.ok(
-    attacked.hashRate >= 0.9 * baseline.hashRate,
-    `hash rate under the flood ${attacked.hashRate.toFixed(1)} H/s ≥ 90% of ${baseline.hashRate.toFixed(1)}`,
+    floodCost < MAX_FLOOD_CPU_SHARE,
+    `the flood costs the victim ${(floodCost * 100).toFixed(1)}% of a core (< ${MAX_FLOOD_CPU_SHARE * 100}%)`,
   );
   const peers = await peersOf(victim);
   t.same(peers.banned, [], 'an orphan is no offence');
