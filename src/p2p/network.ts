@@ -179,7 +179,15 @@ export class P2pNetwork {
       now: mods.now,
       onInvalid,
     };
-    const sync = new Syncer({ stallMs: opts.stallMs, undoDepth: NETWORKS[opts.network].undoDepth }, fetching);
+    const sync = new Syncer(
+      { stallMs: opts.stallMs, undoDepth: NETWORKS[opts.network].undoDepth },
+      {
+        ...fetching,
+        onLying: (peer, detail) => {
+          holder.network?.disconnect(peer, 'lying-sync', detail);
+        },
+      },
+    );
     const parents = new ParentFetcher({
       ...fetching,
       fallback: (peer) => {

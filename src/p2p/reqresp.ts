@@ -110,7 +110,8 @@ export class ReqResp {
     const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const bytes = byteStream(stream);
     try {
-      if (protocol !== 'status' && !this.served.take(`${peer} ${protocol}`)) {
+      // status too: each one may start sync work, and a flood of them cost a sync round each.
+      if (!this.served.take(`${peer} ${protocol}`)) {
         this.mods.logger.debug({ peer, protocol }, 'request refused: over the rate limit');
         stream.abort(new Error('rate limited'));
         return;

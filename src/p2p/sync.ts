@@ -4,6 +4,14 @@
 // its first block's parent is unknown we are on a fork and step back 2, 4, 8 …
 // key blocks (at most UNDO_DEPTH). A range that is not answered in time is
 // reassigned to another peer and the stalled peer is named in the log.
+//
+// A peer whose claim of more work is not backed by blocks misses: an empty or
+// failed answer to a range below its claimed tip, blocks that do not link, or a
+// fork search that finds no common block within UNDO_DEPTH. A miss passes the
+// range to another peer and rests the peer for MISS_BACKOFF_MS, doubled at each
+// further miss, whatever statuses it sends meanwhile; MAX_MISSES in a row and it
+// is disconnected ('lying-sync'). One delivered block clears its misses, so an
+// honest peer that had less than it claimed (a reorg) only rests a moment.
 import type { PeerId } from '@libp2p/interface';
 import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
@@ -16,6 +24,13 @@ const EPOCHS_PER_REQUEST = 16;
 const MAX_PARALLEL = 4;
 /** A stalled peer is not asked again for this long. */
 const STALL_PENALTY_MS = 60_000;
+/** The rest after a peer's first miss, doubled at each further one, up to MAX_MISS_BACKOFF_MS. */
+export const MISS_BACKOFF_MS = 500;
+export const MAX_MISS_BACKOFF_MS = 30_000;
+/** Misses in a row after which the peer is disconnected (with the rests: 7.5 s after the first). */
+export const MAX_MISSES = 5;
+/** One peer's status starts sync work at most this often; a status in between is noted, acted on later. */
+export const STATUS_KICK_MS = 1000;
 
 export interface SyncOptions {
   /** A range not answered within this is reassigned (policy). */
@@ -32,6 +47,8 @@ export interface SyncModules {
   readonly logger: Logger;
   readonly now: () => number;
   readonly onInvalid: (peer: string, code: string) => void;
+  /** The peer missed MAX_MISSES times in a row: hang up on it (`detail`: its last miss). */
+  readonly onLying: (peer: string, detail: string) => void;
 }
 
 export interface SyncProgress {
@@ -44,9 +61,18 @@ export interface SyncProgress {
 }
 
 interface PeerState {
-  status: Status;
+  /** Its last status; null once a round found its claim empty, until it sends another. */
+  status: Status | null;
   stalledUntil: number;
+  /** Misses in a row, and the rest they earned. */
+  misses: number;
+  restUntil: number;
+  /** When its status last started sync work. */
+  kickedAt: number;
 }
+
+/** Why a peer's answer to a range did not count. */
+type Miss = 'empty-range' | 'failed-range' | 'unconnectable' | 'reorg-too-deep';
 
 class StallError extends Error {}
 
@@ -54,6 +80,8 @@ export class Syncer {
   private readonly peers = new Map<string, PeerState>();
   private running: Promise<void> | null = null;
   private stopped = false;
+  private laterTimer: NodeJS.Timeout | null = null;
+  private laterAt = Infinity;
   private started = { atMs: 0, height: 0 };
   /** Blocks this sync connected (best chain or side branch). */
   private added = 0;
@@ -64,10 +92,21 @@ export class Syncer {
   ) {}
 
   onStatus(peer: string, status: Status): void {
+    const now = this.mods.now();
     const known = this.peers.get(peer);
-    // Update in place: a request in flight holds this record and may set the stall penalty on it.
-    if (known === undefined) this.peers.set(peer, { status, stalledUntil: 0 });
-    else known.status = status;
+    if (known === undefined) {
+      this.peers.set(peer, { status, stalledUntil: 0, misses: 0, restUntil: 0, kickedAt: now });
+      this.kick();
+      return;
+    }
+    // Update in place: a request in flight holds this record and may set a penalty on it.
+    known.status = status;
+    // A status flood must not start a round per status: note the claim, act on it once a second.
+    if (now - known.kickedAt < STATUS_KICK_MS) {
+      this.kickLater(known.kickedAt + STATUS_KICK_MS - now);
+      return;
+    }
+    known.kickedAt = now;
     this.kick();
   }
 
@@ -77,6 +116,8 @@ export class Syncer {
 
   stop(): void {
     this.stopped = true;
+    if (this.laterTimer !== null) clearTimeout(this.laterTimer);
+    this.laterTimer = null;
   }
 
   /** Resolves when the current sync (if any) ends; for tests and a clean stop. */
@@ -86,8 +127,13 @@ export class Syncer {
 
   progress(): SyncProgress {
     const height = Number(this.mods.chain.tip.keyHeight);
-    const target = Math.max(height, ...[...this.peers.values()].map((p) => Number(p.status.tipKeyHeight)));
-    const elapsedS = (this.mods.now() - this.started.atMs) / 1000;
+    const now = this.mods.now();
+    // Claims of peers resting after a miss are not believed.
+    const claims = [...this.peers.values()].map((p) =>
+      p.status === null || p.restUntil > now ? 0 : Number(p.status.tipKeyHeight),
+    );
+    const target = Math.max(height, ...claims);
+    const elapsedS = (now - this.started.atMs) / 1000;
     const rate = this.running !== null && elapsedS > 0 ? (height - this.started.height) / elapsedS : 0;
     return {
       syncing: this.running !== null,
@@ -96,6 +142,19 @@ export class Syncer {
       rate,
       etaS: this.running !== null && rate > 0 ? (target - height) / rate : null,
     };
+  }
+
+  /** One timer for every deferred kick: the earliest wins. */
+  private kickLater(ms: number): void {
+    const at = this.mods.now() + ms;
+    if (this.stopped || (this.laterTimer !== null && this.laterAt <= at)) return;
+    if (this.laterTimer !== null) clearTimeout(this.laterTimer);
+    this.laterAt = at;
+    this.laterTimer = setTimeout(() => {
+      this.laterTimer = null;
+      this.laterAt = Infinity;
+      this.kick();
+    }, ms);
   }
 
   private kick(): void {
@@ -132,14 +191,48 @@ export class Syncer {
       });
   }
 
-  /** Peers with more chain work than our tip and not in a stall penalty, most work first. */
+  /** Peers with more chain work than our tip and neither stalled nor resting, most work first. */
   private bestPeers(): string[] {
     const ours = this.mods.chain.tip.chainWork;
     const now = this.mods.now();
-    return [...this.peers]
-      .filter(([, p]) => p.status.chainWork > ours && p.stalledUntil <= now)
-      .sort(([, a], [, b]) => (b.status.chainWork > a.status.chainWork ? 1 : -1))
-      .map(([peer]) => peer);
+    const claims: [string, bigint][] = [];
+    for (const [peer, p] of this.peers) {
+      if (p.status !== null && p.status.chainWork > ours && this.askable(p, now)) {
+        claims.push([peer, p.status.chainWork]);
+      }
+    }
+    return claims.sort(([, a], [, b]) => (b > a ? 1 : b < a ? -1 : 0)).map(([peer]) => peer);
+  }
+
+  private askable(state: PeerState, now: number): boolean {
+    return state.stalledUntil <= now && state.restUntil <= now;
+  }
+
+  /**
+   * `peer` claimed more work and this answer backs none of it: rest it, the
+   * longer the more it misses, and hang up on it after MAX_MISSES in a row.
+   */
+  private missed(peer: string, state: PeerState, why: Miss, keyHeight: bigint): void {
+    const now = this.mods.now();
+    // Requests to one peer run in parallel: the first miss of a round counts, the others share its rest.
+    if (state.restUntil > now) return;
+    state.misses++;
+    if (state.misses >= MAX_MISSES) {
+      this.mods.logger.warn(
+        { peer, why, misses: state.misses, keyHeight: Number(keyHeight) },
+        'peer claims more chain work than it delivers: disconnecting',
+      );
+      this.peers.delete(peer);
+      this.mods.onLying(peer, why);
+      return;
+    }
+    const restMs = Math.min(MAX_MISS_BACKOFF_MS, MISS_BACKOFF_MS * 2 ** (state.misses - 1));
+    state.restUntil = now + restMs;
+    this.mods.logger.debug(
+      { peer, why, misses: state.misses, restMs, keyHeight: Number(keyHeight) },
+      'peer missed a block range it claims: resting it',
+    );
+    this.kickLater(restMs);
   }
 
   private async run(): Promise<void> {
@@ -157,8 +250,14 @@ export class Syncer {
       let forked = false;
       for (const [i, fetch] of fetches.entries()) {
         const result = await fetch;
-        if (result === null) break; // every peer stalled on it: start over with fresh assignments
+        if (result === null) break; // every peer stalled on it or missed it: start over with fresh assignments
+        const before = this.added;
         const outcome = this.apply(result.peer, result.blocks);
+        const state = this.peers.get(result.peer);
+        if (this.added > before) {
+          progressed = true;
+          if (state !== undefined) state.misses = 0;
+        }
         if (outcome === 'fork' && i === 0) {
           forked = true;
           stepBack = stepBack === 0 ? 2 : stepBack * 2;
@@ -168,25 +267,36 @@ export class Syncer {
               { peer: result.peer, code: 'reorg-too-deep', undoDepth: this.opts.undoDepth },
               'a peer claims more work on a chain forking deeper than UNDO_DEPTH: if that is the real chain, resync into a new data directory',
             );
-            this.peers.delete(result.peer);
+            if (state !== undefined) {
+              state.status = null;
+              this.missed(result.peer, state, 'reorg-too-deep', start);
+            }
             stepBack = 0;
           }
           break;
         }
-        if (outcome === 'invalid' || result.blocks.length === 0) break;
-        if (outcome === 'progress') progressed = true;
+        if (outcome === 'unconnectable' && state !== undefined) {
+          this.missed(result.peer, state, 'unconnectable', start + BigInt(i * EPOCHS_PER_REQUEST));
+        }
+        if (outcome !== 'progress' || result.blocks.length === 0) break;
       }
       if (progressed) stepBack = 0;
       if (!progressed && !forked) {
-        // More work claimed, none delivered: forget the claim until the peer's next status.
-        for (const peer of peers) this.peers.delete(peer);
+        // More work claimed, none delivered: forget the claims until the peers' next status.
+        for (const peer of peers) {
+          const state = this.peers.get(peer);
+          if (state !== undefined) state.status = null;
+        }
       }
       // Drain what was still in flight so no request outlives this round.
       await Promise.allSettled(fetches);
     }
   }
 
-  /** One range from the first peer that answers it in time; null if none does. */
+  /**
+   * One range from the first peer that answers it in time with blocks; null if
+   * none does. A peer that answers nothing below its claimed tip has missed.
+   */
   private async fetch(
     keyHeight: bigint,
     peers: readonly string[],
@@ -195,7 +305,7 @@ export class Syncer {
     for (let attempt = 0; attempt < peers.length; attempt++) {
       const peer = peers[(offset + attempt) % peers.length]!;
       const state = this.peers.get(peer);
-      if (state === undefined || state.stalledUntil > this.mods.now()) continue;
+      if (state?.status == null || !this.askable(state, this.mods.now())) continue;
       if (state.status.tipKeyHeight < keyHeight) return { peer, blocks: [] };
       const controller = new AbortController();
       const timer = setTimeout(() => {
@@ -211,7 +321,9 @@ export class Syncer {
         )) {
           blocks.push(message);
         }
-        return { peer, blocks };
+        if (blocks.length > 0) return { peer, blocks };
+        // A best-chain range from a height at or below the tip holds at least that key block.
+        this.missed(peer, state, 'empty-range', keyHeight);
       } catch (error) {
         if (controller.signal.aborted) {
           this.mods.logger.warn(
@@ -221,7 +333,7 @@ export class Syncer {
           state.stalledUntil = this.mods.now() + STALL_PENALTY_MS;
         } else {
           this.mods.logger.debug({ err: error, peer }, 'block range request failed');
-          this.peers.delete(peer);
+          this.missed(peer, state, 'failed-range', keyHeight);
         }
       } finally {
         clearTimeout(timer);
@@ -230,8 +342,14 @@ export class Syncer {
     return null;
   }
 
-  /** Connects a range in order: 'fork' if its first block's parent is unknown. */
-  private apply(peer: string, blocks: readonly BlockMessage[]): 'progress' | 'nothing' | 'fork' | 'invalid' {
+  /**
+   * Connects a range in order: 'fork' if its first new block's parent is
+   * unknown, 'unconnectable' if a later one does not hang on those before it.
+   */
+  private apply(
+    peer: string,
+    blocks: readonly BlockMessage[],
+  ): 'progress' | 'nothing' | 'fork' | 'unconnectable' | 'invalid' {
     let progressed = false;
     for (const message of blocks) {
       if (message.kind === 'unknown') continue;
@@ -252,6 +370,9 @@ export class Syncer {
         if (result === 'connected' || result === 'reorged' || result === 'side') {
           progressed = true;
           this.added++;
+        } else if (result === 'orphan') {
+          // A best-chain range is one chain: a block whose parent is not the block before it was made up.
+          return 'unconnectable';
         }
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;

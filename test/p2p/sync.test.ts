@@ -43,6 +43,7 @@ test('reorg-too-deep: a peer claiming more work on a chain forking deeper than U
       }),
       now: () => Date.now(),
       onInvalid: () => undefined,
+      onLying: () => undefined,
     },
   );
   const tip = ours.chain.tip;
@@ -94,6 +95,7 @@ test('sync-log: a sync is logged at info when it starts and when it ends, with h
       logger,
       now: () => Date.now(),
       onInvalid: () => undefined,
+      onLying: () => undefined,
     },
   );
   syncer.onStatus(peer, ourStatus(theirs.chain, theirs.entry('g').id));
