@@ -182,13 +182,23 @@ export class Syncer {
           'sync ended',
         );
         this.running = null;
-        // News may have come in while the last round finished.
-        if (!this.stopped && this.bestPeers().length > 0) {
-          setTimeout(() => {
-            this.kick();
-          }, 100);
+        // News may have come in while the last round finished; a rest may end later (a kick
+        // deferred to its end found this sync running and was lost).
+        if (this.bestPeers().length > 0) this.kickLater(100);
+        else {
+          const restEnds = this.restingClaims();
+          if (restEnds.length > 0) this.kickLater(Math.max(0, Math.min(...restEnds) - this.mods.now()));
         }
       });
+  }
+
+  /** When the rests of peers claiming more work than ours end. */
+  private restingClaims(): number[] {
+    const ours = this.mods.chain.tip.chainWork;
+    const now = this.mods.now();
+    return [...this.peers.values()]
+      .filter((p) => p.status !== null && p.status.chainWork > ours && p.restUntil > now)
+      .map((p) => p.restUntil);
   }
 
   /** Peers with more chain work than our tip and neither stalled nor resting, most work first. */
@@ -232,7 +242,7 @@ export class Syncer {
       { peer, why, misses: state.misses, restMs, keyHeight: Number(keyHeight) },
       'peer missed a block range it claims: resting it',
     );
-    this.kickLater(restMs);
+    this.kickLater(restMs); // its claim stands: ask again when the rest ends, status or not
   }
 
   private async run(): Promise<void> {
@@ -267,10 +277,7 @@ export class Syncer {
               { peer: result.peer, code: 'reorg-too-deep', undoDepth: this.opts.undoDepth },
               'a peer claims more work on a chain forking deeper than UNDO_DEPTH: if that is the real chain, resync into a new data directory',
             );
-            if (state !== undefined) {
-              state.status = null;
-              this.missed(result.peer, state, 'reorg-too-deep', start);
-            }
+            if (state !== undefined) this.missed(result.peer, state, 'reorg-too-deep', start);
             stepBack = 0;
           }
           break;
@@ -282,10 +289,12 @@ export class Syncer {
       }
       if (progressed) stepBack = 0;
       if (!progressed && !forked) {
-        // More work claimed, none delivered: forget the claims until the peers' next status.
+        // More work claimed, none delivered: forget the claims until the peers' next status. A peer
+        // that missed keeps its claim: asked again when its rest ends, it earns the next, longer one.
+        const now = this.mods.now();
         for (const peer of peers) {
           const state = this.peers.get(peer);
-          if (state !== undefined) state.status = null;
+          if (state !== undefined && state.restUntil <= now) state.status = null;
         }
       }
       // Drain what was still in flight so no request outlives this round.

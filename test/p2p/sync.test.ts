@@ -112,6 +112,9 @@ test('reorg-too-deep: a peer claiming more work on a chain forking deeper than U
       onLying: () => undefined,
     },
   );
+  t.teardown(() => {
+    syncer.stop();
+  });
   const tip = ours.chain.tip;
   syncer.onStatus(peer, {
     genesisId: ours.entry('g').id,
@@ -164,6 +167,9 @@ test('sync-log: a sync is logged at info when it starts and when it ends, with h
       onLying: () => undefined,
     },
   );
+  t.teardown(() => {
+    syncer.stop();
+  });
   syncer.onStatus(peer, ourStatus(theirs.chain, theirs.entry('g').id));
   await syncer.idle();
   t.equal(ours.chain.tip.hex, theirs.chain.tip.hex, 'synced');

@@ -1,0 +1,87 @@
+// A lying sync peer against real node processes (PROTOCOL.md §10.3,
+// src/p2p/sync.ts): a test peer that claims the most work there can be, closes
+// every block range it is asked without a block and sends its status every
+// 10 ms must neither slow a fresh node's sync from an honest peer nor keep its
+// connection: each empty answer rests it longer, and the node hangs up on it.
+import { test } from 'tap';
+import { MAX_MISSES } from '../../src/p2p/sync.js';
+import { KEY_TIP_SEQ } from '../../src/p2p/wire.js';
+import { closeRanges, floodStatus } from '../helpers/lying-peer.js';
+import { connect, converged, digest, mineOn, startNetNode, until } from '../helpers/network.js';
+import { GENESIS_ID, dialNode, peersOf, startTestPeer } from '../helpers/test-peer.js';
+
+const KEY_BLOCKS = 300;
+
+test('lying-sync: a peer claiming work 2^255−1 that closes every range and sends its status every 10 ms costs a 300-block sync < 1.5× its time and is disconnected', async (t) => {
+  const honest = await startNetNode(t);
+  let started = performance.now();
+  for (let i = 0; i < KEY_BLOCKS; i++) await mineOn(honest);
+  t.comment(`mined ${KEY_BLOCKS} key blocks in ${Math.round(performance.now() - started)} ms`);
+
+  // Both times run from POST /peers (the fresh node dials the honest one) to convergence.
+  const alone = await startNetNode(t);
+  started = performance.now();
+  await connect(alone, honest);
+  await until(60_000, 'a fresh node syncs from the honest node alone', () => converged([honest, alone]));
+  const withoutMs = performance.now() - started;
+  alone.proc.kill('SIGKILL'); // its CPU is not the next node's
+  await alone.proc.exited;
+
+  const claim = {
+    genesisId: GENESIS_ID,
+    tipId: new Uint8Array(32).fill(0xee),
+    tipKeyHeight: 1_000_000n,
+    tipSeq: KEY_TIP_SEQ,
+    chainWork: (1n << 255n) - 1n,
+  };
+  const liar = await startTestPeer(t, claim);
+  const ranges = await closeRanges(liar);
+  const fresh = await startNetNode(t);
+  await dialNode(liar, fresh);
+  const flood = floodStatus(liar, fresh, claim, 10);
+  t.teardown(() => {
+    flood.stop();
+  });
+  await until(5_000, 'the fresh node asks the liar for a range', async () => ranges.requests > 0);
+  started = performance.now();
+  await connect(fresh, honest);
+  await until(60_000, 'the fresh node syncs with the liar among its peers', () => converged([honest, fresh]));
+  const withMs = performance.now() - started;
+  t.equal((await digest(fresh)).tip.keyHeight, KEY_BLOCKS);
+  t.ok(
+    withMs <= 1.5 * withoutMs,
+    `synced in ${Math.round(withMs)} ms with the liar, ${Math.round(withoutMs)} ms without: ` +
+      `ratio ${(withMs / withoutMs).toFixed(2)}, bound 1.5`,
+  );
+
+  const hungUp = await until(20_000, 'the fresh node hangs up on the liar', async () => {
+    const view = await peersOf(fresh);
+    return (
+      view.disconnected.some((d) => d.peer === liar.id && d.reason === 'lying-sync') &&
+      !view.peers.some((p) => p.id === liar.id)
+    );
+  });
+  const view = await peersOf(fresh);
+  t.match(
+    view.disconnected.filter((d) => d.peer === liar.id),
+    [{ reason: 'lying-sync', detail: 'empty-range' }],
+    'GET /peers says why, once',
+  );
+  t.notOk(
+    view.banned.some((b) => b.peer === liar.id),
+    'a lie about work is not consensus-invalid: no ban',
+  );
+  t.ok(
+    view.peers.some((p) => p.id === honest.peerId),
+    'the honest peer stays connected',
+  );
+  t.ok(
+    ranges.requests <= MAX_MISSES * 4,
+    `the liar was asked ${ranges.requests} ranges in all (at most ${MAX_MISSES} rounds of 4)`,
+  );
+  t.comment(
+    `liar hung up ${Math.round(hungUp)} ms after the sync; its status flood: ${flood.sent} sent, ` +
+      `${flood.answered} answered, ${flood.refused} refused or failed`,
+  );
+  t.ok(flood.answered <= flood.sent / 2, 'most of the status flood is refused');
+});
