@@ -75,7 +75,14 @@ export function floodStatus(
   everyMs: number,
 ): StatusFlood {
   const connection = connectionTo(peer, node);
-  const flood = { sent: 0, answered: 0, refused: 0, stop: () => clearInterval(timer) };
+  const flood = {
+    sent: 0,
+    answered: 0,
+    refused: 0,
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
   const timer = setInterval(() => {
     if (connection.status !== 'open') {
       clearInterval(timer);
