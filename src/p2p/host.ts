@@ -18,6 +18,9 @@ import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind }
 import type { NetworkName } from '../protocol/params.js';
 import { toHex } from '../util/bytes.js';
 
+/** Inbound streams open at once on one connection (yamux's default: 1,000). */
+export const MAX_INBOUND_STREAMS_PER_CONNECTION = 32;
+
 export interface HostOptions {
   readonly network: NetworkName;
   readonly privateKey: PrivateKey;
@@ -123,7 +126,9 @@ async function createHostUntyped(opts: HostOptions) {
     addresses: { listen: [...opts.listen] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // Streams a peer may hold open on one connection, over all protocols: the muxer resets the next
+    // one at its first frame, before any protocol negotiation (reqresp.ts limits each protocol further).
+    streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION })],
     connectionManager: {
       maxConnections: opts.maxPeers + ADMISSION_HEADROOM,
       maxIncomingPendingConnections: 16,

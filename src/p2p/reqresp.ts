@@ -34,6 +34,14 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 /** Requests each peer may make per protocol per window before it is refused. */
 export const RATE_LIMIT: RateLimitOptions = { requests: 50, windowMs: 10_000 };
 
+/**
+ * Streams one peer may hold open at once per protocol; libp2p resets the next
+ * one as soon as its protocol is named, before our handler runs. Above what an
+ * honest node opens to one peer (sync: at most MAX_PARALLEL = 4 ranges, a
+ * status handshake or two).
+ */
+export const MAX_INBOUND_STREAMS = { status: 2, 'blocks-by-range': 4, 'blocks-by-id': 8 } as const;
+
 export function protocolName(
   network: NetworkName,
   name: 'status' | 'blocks-by-range' | 'blocks-by-id',
@@ -91,15 +99,15 @@ export class ReqResp {
 
   async start(): Promise<void> {
     const { host, network } = this.mods;
-    await host.handle(protocolName(network, 'status'), ({ stream, connection }) => {
-      void this.serve(stream, connection.remotePeer.toString(), 'status');
-    });
-    await host.handle(protocolName(network, 'blocks-by-range'), ({ stream, connection }) => {
-      void this.serve(stream, connection.remotePeer.toString(), 'blocks-by-range');
-    });
-    await host.handle(protocolName(network, 'blocks-by-id'), ({ stream, connection }) => {
-      void this.serve(stream, connection.remotePeer.toString(), 'blocks-by-id');
-    });
+    for (const protocol of ['status', 'blocks-by-range', 'blocks-by-id'] as const) {
+      await host.handle(
+        protocolName(network, protocol),
+        ({ stream, connection }) => {
+          void this.serve(stream, connection.remotePeer.toString(), protocol);
+        },
+        { maxInboundStreams: MAX_INBOUND_STREAMS[protocol] },
+      );
+    }
   }
 
   private async serve(
