@@ -10,8 +10,9 @@
 // fork search that finds no common block within UNDO_DEPTH. A miss passes the
 // range to another peer and rests the peer for MISS_BACKOFF_MS, doubled at each
 // further miss, whatever statuses it sends meanwhile; MAX_MISSES in a row and it
-// is disconnected ('lying-sync'). One delivered block clears its misses, so an
-// honest peer that had less than it claimed (a reorg) only rests a moment.
+// is disconnected ('lying-sync'), and if it reconnects its first miss hangs up
+// again. One delivered block clears its misses, so an honest peer that had less
+// than it claimed (a reorg) only rests a moment.
 import type { PeerId } from '@libp2p/interface';
 import type { AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { RuleError } from '../protocol/errors.js';
@@ -29,6 +30,8 @@ export const MISS_BACKOFF_MS = 500;
 export const MAX_MISS_BACKOFF_MS = 30_000;
 /** Misses in a row after which the peer is disconnected (with the rests: 7.5 s after the first). */
 export const MAX_MISSES = 5;
+/** Peers disconnected for lying that are remembered: one that reconnects is hung up on at its next miss. */
+export const LIARS_KEPT = 256;
 /** One peer's status starts sync work at most this often; a status in between is noted, acted on later. */
 export const STATUS_KICK_MS = 1000;
 
@@ -78,6 +81,8 @@ class StallError extends Error {}
 
 export class Syncer {
   private readonly peers = new Map<string, PeerState>();
+  /** Peers disconnected for lying, oldest first. */
+  private readonly liars = new Set<string>();
   private running: Promise<void> | null = null;
   private stopped = false;
   private laterTimer: NodeJS.Timeout | null = null;
@@ -95,7 +100,9 @@ export class Syncer {
     const now = this.mods.now();
     const known = this.peers.get(peer);
     if (known === undefined) {
-      this.peers.set(peer, { status, stalledUntil: 0, misses: 0, restUntil: 0, kickedAt: now });
+      // A liar that reconnects starts one miss short of the bound, not afresh.
+      const misses = this.liars.has(peer) ? MAX_MISSES - 1 : 0;
+      this.peers.set(peer, { status, stalledUntil: 0, misses, restUntil: 0, kickedAt: now });
       this.kick();
       return;
     }
@@ -233,6 +240,9 @@ export class Syncer {
         'peer claims more chain work than it delivers: disconnecting',
       );
       this.peers.delete(peer);
+      this.liars.delete(peer);
+      this.liars.add(peer);
+      if (this.liars.size > LIARS_KEPT) this.liars.delete(this.liars.values().next().value!);
       this.mods.onLying(peer, why);
       return;
     }
@@ -267,6 +277,7 @@ export class Syncer {
         if (this.added > before) {
           progressed = true;
           if (state !== undefined) state.misses = 0;
+          this.liars.delete(result.peer);
         }
         if (outcome === 'fork' && i === 0) {
           forked = true;

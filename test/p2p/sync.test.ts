@@ -218,6 +218,13 @@ test('lying-sync: a peer answering every range with blocks that do not connect r
   }
   t.ok(asked.length <= MAX_MISSES * 6, `${asked.length} ranges asked in all, not one search per status`);
   t.equal(syncer.progress().syncing, false);
+
+  // It reconnects (the network forgot it at the disconnect): its first miss hangs up again.
+  syncer.removePeer(peer);
+  clock.ms += 60_000;
+  syncer.onStatus(peer, bigClaim(ours));
+  await syncer.idle();
+  t.same(lying.length, 2, 'disconnected again at its first miss after reconnecting');
 });
 
 test('lying-sync: a range whose blocks stop linking counts as a miss even after one connected block', async (t) => {
