@@ -166,7 +166,11 @@ export class Syncer {
 
   private kick(): void {
     const peers = this.bestPeers();
-    if (this.running !== null || this.stopped || peers.length === 0) return;
+    if (this.running !== null || this.stopped) return;
+    if (peers.length === 0) {
+      this.wakeAfterRests();
+      return;
+    }
     this.started = { atMs: this.mods.now(), height: Number(this.mods.chain.tip.keyHeight) };
     this.added = 0;
     // An operator sees a sync begin and end at info level: heights, peers, duration.
@@ -192,20 +196,26 @@ export class Syncer {
         // News may have come in while the last round finished; a rest may end later (a kick
         // deferred to its end found this sync running and was lost).
         if (this.bestPeers().length > 0) this.kickLater(100);
-        else {
-          const restEnds = this.restingClaims();
-          if (restEnds.length > 0) this.kickLater(Math.max(0, Math.min(...restEnds) - this.mods.now()));
-        }
+        else this.wakeAfterRests();
       });
   }
 
-  /** When the rests of peers claiming more work than ours end. */
-  private restingClaims(): number[] {
+  /**
+   * Kicks again when the first rest of a peer claiming more work than ours
+   * ends: a timer may fire a little before the clock reaches it, and a kick
+   * deferred to a rest's end may find a round running.
+   */
+  private wakeAfterRests(): void {
+    if (this.stopped) return;
     const ours = this.mods.chain.tip.chainWork;
     const now = this.mods.now();
-    return [...this.peers.values()]
-      .filter((p) => p.status !== null && p.status.chainWork > ours && p.restUntil > now)
-      .map((p) => p.restUntil);
+    let first = Infinity;
+    for (const p of this.peers.values()) {
+      if (p.status !== null && p.status.chainWork > ours && p.restUntil > now) {
+        first = Math.min(first, p.restUntil);
+      }
+    }
+    if (first !== Infinity) this.kickLater(Math.max(1, first - now));
   }
 
   /** Peers with more chain work than our tip and neither stalled nor resting, most work first. */
@@ -231,8 +241,9 @@ export class Syncer {
    */
   private missed(peer: string, state: PeerState, why: Miss, keyHeight: bigint): void {
     const now = this.mods.now();
-    // Requests to one peer run in parallel: the first miss of a round counts, the others share its rest.
-    if (state.restUntil > now) return;
+    // Requests to one peer run in parallel: the first miss of a round counts, the others share its
+    // rest (or its disconnect).
+    if (state.restUntil > now || this.peers.get(peer) !== state) return;
     state.misses++;
     if (state.misses >= MAX_MISSES) {
       this.mods.logger.warn(
