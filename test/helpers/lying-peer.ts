@@ -17,6 +17,32 @@ export function connectionTo(peer: TestPeer, node: Pick<NetNode, 'peerId'>): Con
 }
 
 /**
+ * Makes `peer` answer each blocks-by-range request with `answer()`, block
+ * messages as encodeBlockMessage makes them. Returns the requests seen.
+ */
+export async function serveRanges(
+  peer: TestPeer,
+  answer: () => readonly Uint8Array[],
+): Promise<{ readonly requests: number }> {
+  const seen = { requests: 0 };
+  await peer.host.handle(protocolName('regtest', 'blocks-by-range'), ({ stream }) => {
+    seen.requests++;
+    void (async () => {
+      const signal = AbortSignal.timeout(10_000);
+      const bytes = byteStream(stream);
+      try {
+        await readFrame(bytes, 16, { signal });
+        for (const message of answer()) await bytes.write(frame(message), { signal });
+        await stream.close({ signal });
+      } catch (error) {
+        stream.abort(error instanceof Error ? error : new Error(String(error)));
+      }
+    })();
+  });
+  return seen;
+}
+
+/**
  * Makes `peer` read each blocks-by-range request and close the stream without
  * a block: an answer that claims nothing is there. Returns the requests seen.
  */

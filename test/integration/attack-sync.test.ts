@@ -5,12 +5,23 @@
 // connection: each empty answer rests it longer, and the node hangs up on it.
 import { test } from 'tap';
 import { MAX_MISSES } from '../../src/p2p/sync.js';
-import { KEY_TIP_SEQ } from '../../src/p2p/wire.js';
-import { closeRanges, floodStatus } from '../helpers/lying-peer.js';
+import { KEY_TIP_SEQ, encodeBlockMessage } from '../../src/p2p/wire.js';
+import { encodeKeyBlock } from '../../src/protocol/key-block.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
+import { closeRanges, floodStatus, serveRanges } from '../helpers/lying-peer.js';
 import { connect, converged, digest, mineOn, startNetNode, until } from '../helpers/network.js';
 import { GENESIS_ID, dialNode, peersOf, startTestPeer } from '../helpers/test-peer.js';
 
 const KEY_BLOCKS = 300;
+
+/** What a liar says in the status handshake: the most work there can be. */
+const LIE = {
+  genesisId: GENESIS_ID,
+  tipId: new Uint8Array(32).fill(0xee),
+  tipKeyHeight: 1_000_000n,
+  tipSeq: KEY_TIP_SEQ,
+  chainWork: (1n << 255n) - 1n,
+};
 
 test('lying-sync: a peer claiming work 2^255−1 that closes every range and sends its status every 10 ms costs a 300-block sync < 1.5× its time and is disconnected', async (t) => {
   const honest = await startNetNode(t);
@@ -27,13 +38,7 @@ test('lying-sync: a peer claiming work 2^255−1 that closes every range and sen
   alone.proc.kill('SIGKILL'); // its CPU is not the next node's
   await alone.proc.exited;
 
-  const claim = {
-    genesisId: GENESIS_ID,
-    tipId: new Uint8Array(32).fill(0xee),
-    tipKeyHeight: 1_000_000n,
-    tipSeq: KEY_TIP_SEQ,
-    chainWork: (1n << 255n) - 1n,
-  };
+  const claim = LIE;
   const liar = await startTestPeer(t, claim);
   const ranges = await closeRanges(liar);
   const fresh = await startNetNode(t);
@@ -85,4 +90,38 @@ test('lying-sync: a peer claiming work 2^255−1 that closes every range and sen
       `${flood.answered} answered, ${flood.refused} refused or failed`,
   );
   t.ok(flood.answered <= flood.sent / 2, 'most of the status flood is refused');
+});
+
+test('lying-sync: a peer answering every range with a key block whose parent nobody has is disconnected after 5 fork searches, not banned', async (t) => {
+  const node = await startNetNode(t);
+  const liar = await startTestPeer(t, LIE);
+  // Valid proof of work on a parent that exists nowhere: the fork search never finds where it joins.
+  const stranger = encodeBlockMessage({
+    kind: 'key',
+    bytes: encodeKeyBlock(
+      mineKeyBlock({ prev: new Uint8Array(32).fill(0xee), height: 1n, time: Math.floor(Date.now() / 1000) }),
+    ),
+  });
+  const ranges = await serveRanges(liar, () => [stranger]);
+  const started = performance.now();
+  await dialNode(liar, node);
+  const ms = await until(20_000, 'the node hangs up on the liar', async () =>
+    (await peersOf(node)).disconnected.some((d) => d.peer === liar.id),
+  );
+  const view = await peersOf(node);
+  t.same(
+    view.disconnected.filter((d) => d.peer === liar.id).map((d) => [d.reason, d.detail]),
+    [['lying-sync', 'reorg-too-deep']],
+    'disconnected for a fork point it never showed',
+  );
+  t.notOk(
+    view.banned.some((b) => b.peer === liar.id),
+    'its block is valid, only unconnectable: no ban',
+  );
+  const searches = node.proc.lines.filter((l) => l.code === 'reorg-too-deep').length;
+  t.equal(searches, MAX_MISSES, `one error line per fork search, ${MAX_MISSES} in all`);
+  t.comment(
+    `${ranges.requests} ranges asked over ${MAX_MISSES} fork searches; hung up ${Math.round(ms)} ms ` +
+      `after the liar connected (${Math.round(performance.now() - started)} ms with the dial)`,
+  );
 });
