@@ -284,3 +284,26 @@ test('an honest peer that once has less than it claimed (a reorg) rests a moment
   t.equal(ours.chain.tip.hex, theirs.chain.tip.hex, 'synced after the rest');
   t.same(lying, [], 'not disconnected');
 });
+
+test('status flood: 100 statuses from one peer within a second start one sync round; the next second, one more', async (t) => {
+  const ours = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  const peer = await newPeer();
+  // It claims more work at height 0 and answers with the genesis block we have: no miss, no progress.
+  const { syncer, clock, asked, lying } = lyingPeerSyncer(t, ours, (range) =>
+    rangeResponse(ours.chain, range).map(decodeBlockMessage),
+  );
+  const claim = { ...bigClaim(ours), tipKeyHeight: 0n };
+  for (let i = 0; i < 100; i++) {
+    syncer.onStatus(peer, claim);
+    await syncer.idle();
+    clock.ms += 5;
+  }
+  t.equal(asked.length, 1, 'one round, one range');
+  clock.ms += STATUS_KICK_MS;
+  syncer.onStatus(peer, claim);
+  await syncer.idle();
+  t.equal(asked.length, 2, 'a second later its status starts another');
+  t.same(lying, [], 'answering with blocks, even known ones, is no miss');
+});
