@@ -4,7 +4,7 @@
 export interface Disconnect {
   readonly peer: string;
   readonly atMs: number;
-  /** A code: `banned` (with the rule code in `detail`), `other-genesis`, … */
+  /** A code: `banned` (the rule code in `detail`), `other-genesis`, `lying-sync`, `evicted`, `discouraged`, … */
   readonly reason: string;
   readonly detail: string | null;
 }
