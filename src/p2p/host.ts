@@ -20,6 +20,54 @@ import { toHex } from '../util/bytes.js';
 
 /** Inbound streams open at once on one connection (yamux's default: 1,000). */
 export const MAX_INBOUND_STREAMS_PER_CONNECTION = 32;
+/**
+ * Streams over that limit one connection may try to open before it is cut off
+ * (decision 104): yamux resets each at its first frame but reads on, and a
+ * burst of 1,000 kept the event loop busy for ~120 ms. An honest peer never
+ * opens more than the limit at once.
+ */
+export const STREAM_FLOOD_CUTOFF = 64;
+
+/** The yamux internals the flood guard reads: the count of open inbound streams, and the hook for new ones. */
+interface YamuxInternals {
+  numInboundStreams: number;
+  incomingStream: (id: number) => void;
+  abort: (error: Error) => void;
+}
+
+/**
+ * yamux with a connection cut off once its peer has tried STREAM_FLOOD_CUTOFF
+ * streams past the limit: aborting the muxer stops it reading the rest of the
+ * burst. (yamux 7 has no option for this; if its internals change, the guard
+ * steps aside and the plain limit still holds.)
+ */
+function yamuxCuttingStreamFloods(): ReturnType<typeof yamux> {
+  const make = yamux({ maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION });
+  return (components) => {
+    const factory = make(components);
+    return {
+      protocol: factory.protocol,
+      createStreamMuxer(init) {
+        const muxer = factory.createStreamMuxer(init);
+        const internals = muxer as unknown as Partial<YamuxInternals>;
+        const incoming = internals.incomingStream?.bind(muxer);
+        if (incoming === undefined || typeof internals.numInboundStreams !== 'number') return muxer;
+        let over = 0;
+        internals.incomingStream = (id: number): void => {
+          if (
+            internals.numInboundStreams! >= MAX_INBOUND_STREAMS_PER_CONNECTION &&
+            ++over > STREAM_FLOOD_CUTOFF
+          ) {
+            internals.abort?.(new Error(`stream flood: ${over} streams past the limit`));
+            return;
+          }
+          incoming(id);
+        };
+        return muxer;
+      },
+    };
+  };
+}
 
 export interface HostOptions {
   readonly network: NetworkName;
@@ -127,8 +175,9 @@ async function createHostUntyped(opts: HostOptions) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     // Streams a peer may hold open on one connection, over all protocols: the muxer resets the next
-    // one at its first frame, before any protocol negotiation (reqresp.ts limits each protocol further).
-    streamMuxers: [yamux({ maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION })],
+    // one at its first frame, before any protocol negotiation (reqresp.ts limits each protocol further),
+    // and cuts the connection off when a peer keeps trying.
+    streamMuxers: [yamuxCuttingStreamFloods()],
     connectionManager: {
       maxConnections: opts.maxPeers + ADMISSION_HEADROOM,
       maxIncomingPendingConnections: 16,

@@ -71,15 +71,18 @@ test('stream burst: 1,000 concurrent status and blocks-by-range streams on one c
     result.served <= MAX_INBOUND_STREAMS.status + MAX_INBOUND_STREAMS['blocks-by-range'],
     `${result.served} streams served: no more than the per-protocol limits`,
   );
-  // The target is a p99 under 100 ms; on a shared 2-core machine a scheduler hiccup alone
-  // can exceed that, so the assertion is 500 ms (before the limits: 1.5–2.7 s) and the
-  // node's own CPU, which the machine's load does not inflate, is bounded too.
+  // Before the limits: p99 1.5–2.7 s; with the limits alone, ~115 ms (yamux read the whole burst);
+  // with the connection cut off past STREAM_FLOOD_CUTOFF, ~50 ms.
   t.ok(
-    during.p99 < 500,
-    `GET /status p99 ${during.p99.toFixed(1)} ms during the burst (target 100 ms; baseline ` +
-      `${baseline.p99.toFixed(1)} ms)`,
+    during.p99 < 100,
+    `GET /status p99 ${during.p99.toFixed(1)} ms during the burst (baseline ${baseline.p99.toFixed(1)} ms)`,
   );
+  // The miner's threads are not the node's main thread, but on 2 cores they share the machine with it.
   t.ok(burstCpuMs < 500, `the node spent ~${burstCpuMs} ms of CPU on the burst`);
+  t.notOk(
+    (await peersOf(node)).peers.some((p) => p.id === attacker.id),
+    'the flooding connection is cut off',
+  );
 
   // An honest node syncs the 32 key blocks from it afterwards.
   const honest = await startNetNode(t, ['--bootstrap', node.address]);
