@@ -81,6 +81,17 @@ export async function connect(from: NetNode, to: NetNode): Promise<void> {
   });
 }
 
+/** POST /peers: `node` dials `address`; the answer's status and refusal code ('' when it connected). */
+export async function dialFrom(node: NetNode, address: string): Promise<{ status: number; code: string }> {
+  const response = await fetch(`${node.url}/peers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ address }),
+  });
+  const body = (await response.json()) as { code?: string };
+  return { status: response.status, code: body.code ?? '' };
+}
+
 export const status = (node: NetNode): Promise<NodeStatus> => getJson<NodeStatus>(`${node.url}/status`);
 
 export const digest = (node: NetNode): Promise<{ digest: string; tip: { id: string; keyHeight: number } }> =>

@@ -10,20 +10,9 @@ import { DISCOURAGE_AFTER_BANS } from '../../src/p2p/bans.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { decodeTx } from '../../src/protocol/tx.js';
 import { badSignatureTxs, bansOf, dialIn, flood, restart, validated } from '../helpers/bans.js';
-import { startNetNode, until, type NetNode } from '../helpers/network.js';
+import { dialFrom, startNetNode, until, type NetNode } from '../helpers/network.js';
 import { ruleCode } from '../helpers/rule-code.js';
 import { banOf, dialNode, startTestPeer, type TestPeer } from '../helpers/test-peer.js';
-
-/** POST /peers: the node dials `address`. */
-async function dialFrom(node: NetNode, address: string): Promise<{ status: number; code: string }> {
-  const response = await fetch(`${node.url}/peers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ address }),
-  });
-  const body = (await response.json()) as { code?: string };
-  return { status: response.status, code: body.code ?? '' };
-}
 
 /**
  * `peer` dials `node`: resolves once the node has refused it (the dial fails,

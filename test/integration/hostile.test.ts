@@ -23,6 +23,7 @@ import { decodeTx } from '../../src/protocol/tx.js';
 import { LEADER_SEED, mineKeyBlock } from '../helpers/blocks.js';
 import {
   converged,
+  dialFrom,
   digest,
   getJson,
   mineOn,
@@ -58,17 +59,6 @@ async function victimWithHostilePeer(
   const hostile = await startTestPeer(t);
   await dialNode(hostile, victim);
   return { honest, victim, hostile };
-}
-
-/** POST /peers: the node dials `address`. */
-async function dialFrom(node: NetNode, address: string): Promise<{ status: number; code: string }> {
-  const response = await fetch(`${node.url}/peers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ address }),
-  });
-  const body = (await response.json()) as { code?: string };
-  return { status: response.status, code: body.code ?? '' };
 }
 
 /** POST /mining/submit: why `node` does not take a key block (null if it does). */
