@@ -14,7 +14,7 @@ import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
 import { DEFAULT_MAX_PEERS_PER_IP } from './slots.js';
-import { MAX_TRANSMIT_BYTES, TOPIC_KINDS, messageId, topicName, type TopicKind } from './topics.js';
+import { MAX_TRANSMIT_BYTES, MessageIds, TOPIC_KINDS, topicName, type TopicKind } from './topics.js';
 import type { NetworkName } from '../protocol/params.js';
 import { toHex } from '../util/bytes.js';
 
@@ -167,6 +167,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 }
 
 async function createHostUntyped(opts: HostOptions) {
+  const ids = new MessageIds();
   const denied = (peer: PeerId): boolean => opts.isBanned(peer.toString());
   const refuseInbound = opts.refuseInbound ?? (() => false);
   const host = await createLibp2p({
@@ -197,8 +198,8 @@ async function createHostUntyped(opts: HostOptions) {
         emitSelf: false,
         // Payloads authenticate themselves (§10.1): no libp2p signatures, ids from the content.
         globalSignaturePolicy: 'StrictNoSign',
-        msgIdFn: (msg) => messageId(msg.data),
-        fastMsgIdFn: (msg) => toHex(messageId(msg.data ?? new Uint8Array())),
+        msgIdFn: (msg) => ids.of(msg.data),
+        fastMsgIdFn: (msg) => toHex(ids.of(msg.data ?? new Uint8Array())),
         asyncValidation: true,
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,

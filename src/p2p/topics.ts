@@ -43,3 +43,20 @@ export function topicKind(network: NetworkName, topic: string): TopicKind | unde
 export function messageId(payload: Uint8Array): Uint8Array {
   return sha256(payload).subarray(0, 20);
 }
+
+/**
+ * gossipsub asks a received message's id twice, fast (to drop a duplicate) and
+ * full (after validation), with the same payload bytes: hash a megabyte once.
+ */
+export class MessageIds {
+  private readonly known = new WeakMap<Uint8Array, Uint8Array>();
+
+  of(payload: Uint8Array): Uint8Array {
+    let id = this.known.get(payload);
+    if (id === undefined) {
+      id = messageId(payload);
+      this.known.set(payload, id);
+    }
+    return id;
+  }
+}
