@@ -252,14 +252,13 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (this.index.has(id)) return false;
     const parent = this.index.byHex(toHex(header.prev));
     if (parent === undefined || parent === this.tip) return true;
-    const descent = this.orphans.heaviestDescent(id, (block) =>
-      workOf(checkedTarget(block.header.bits, this.params)),
-    );
-    if (descent > 0n && parent.chainWork + descent > this.tip.chainWork) return true;
+    // A microblock adds no work: its branch has its parent's.
+    if (this.heavierBelow({ hex: id, chainWork: parent.chainWork })) return true;
     const epochKey = parent.epochKey;
     const sighting = this.equivocations.peek(epochKey.hex, header.seq, id);
     // Evidence is relayed whatever the budgets (its body is not stored); a further copy never is.
-    if (sighting === 'evidence' || sighting === 'known') return sighting === 'evidence';
+    if (sighting === 'known') return false;
+    if (sighting === 'evidence') return true;
     return this.sideBodies.allows(epochKey, encodedLength, this.tip.keyHeight);
   }
 
@@ -437,7 +436,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Whether orphans waiting on `entry` would make its branch heavier than the tip: then it is needed. */
-  private heavierBelow(entry: Entry): boolean {
+  private heavierBelow(entry: Pick<Entry, 'hex' | 'chainWork'>): boolean {
     const descent = this.orphans.heaviestDescent(entry.hex, (block) =>
       workOf(checkedTarget(block.header.bits, this.params)),
     );

@@ -34,13 +34,24 @@ export function rssBytes(node: Pick<NetNode, 'proc'>): number {
   return Number(kb) * 1024;
 }
 
+/** CPU time (user + system) in ms from a /proc stat file (Linux; clock ticks of 10 ms). */
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields 14 and 15, counted after the command name in parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time a process has used so far, all threads, in ms. */
+export function processCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
 /**
- * CPU time `node`'s main thread has used, in ms (Linux /proc; clock ticks of
- * 10 ms): where gossip, the chain and the API run; the miner has threads of its own.
+ * CPU time `node`'s main thread has used, in ms: where gossip, the chain and
+ * the API run; the miner has threads of its own.
  */
 export function mainThreadCpuMs(node: Pick<NetNode, 'proc'>): number {
   const pid = node.proc.child.pid;
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }

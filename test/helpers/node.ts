@@ -14,6 +14,25 @@ export interface TestNode {
   readonly datadir: string;
 }
 
+/** A regtest node's config for tests: no miner, no P2P, a free API port; `overrides` on top. */
+export function testNodeConfig(datadir: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
+  return {
+    network: 'regtest',
+    datadir,
+    mine: false,
+    threads: 1,
+    payout: undefined,
+    blockIntervalMs: 0,
+    microblockIntervalMs: 50,
+    apiHost: '127.0.0.1',
+    apiPort: 0,
+    statusIntervalMs: 3_600_000,
+    mempool: {},
+    p2p: null,
+    ...overrides,
+  };
+}
+
 /** `logger` is silent unless a test reads the node's log (e.g. to assert that nothing reached error level). */
 export async function startTestNode(
   teardown: Teardown,
@@ -21,24 +40,7 @@ export async function startTestNode(
   logger: Logger = createLogger({ level: 'silent' }),
 ): Promise<TestNode> {
   const datadir = config.datadir ?? tempDir(teardown);
-  const node = await AltostreamNode.start(
-    {
-      network: 'regtest',
-      datadir,
-      mine: false,
-      threads: 1,
-      payout: undefined,
-      blockIntervalMs: 0,
-      microblockIntervalMs: 50,
-      apiHost: '127.0.0.1',
-      apiPort: 0,
-      statusIntervalMs: 3_600_000,
-      mempool: {},
-      p2p: null,
-      ...config,
-    },
-    { logger },
-  );
+  const node = await AltostreamNode.start(testNodeConfig(datadir, config), { logger });
   teardown(() => node.stop());
   return {
     node,

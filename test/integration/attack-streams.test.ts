@@ -3,24 +3,18 @@
 // The node refuses what is over its per-protocol stream limit before reading a
 // byte of it, its HTTP API stays responsive meanwhile, and it still serves an
 // honest peer afterwards.
-import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'tap';
 import { MAX_INBOUND_STREAMS, protocolName } from '../../src/p2p/reqresp.js';
 import { encodeRangeRequest, encodeStatus } from '../../src/p2p/wire.js';
 import { connectionTo } from '../helpers/lying-peer.js';
+import { processCpuMs } from '../helpers/flood.js';
 import { converged, mineOn, startNetNode, until } from '../helpers/network.js';
 import { burst, pollLatency } from '../helpers/stream-burst.js';
 import { GENESIS_STATUS, dialNode, peersOf, startTestPeer } from '../helpers/test-peer.js';
 
 const STREAMS = 1000;
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses; in clock ticks (100 Hz).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 /** GET /status every 10 ms, open loop. */
 const POLL_MS = 10;
 
@@ -33,11 +27,11 @@ test('stream burst: 1,000 concurrent status and blocks-by-range streams on one c
   const url = `${node.url}/status`;
 
   const pid = node.proc.child.pid!;
-  let cpuBefore = cpuMs(pid);
+  let cpuBefore = processCpuMs(pid);
   let started = performance.now();
   const baseline = await pollLatency(url, POLL_MS, delay(2000));
   // CPU the node spends answering the poller alone, per ms.
-  const pollCpuPerMs = (cpuMs(pid) - cpuBefore) / (performance.now() - started);
+  const pollCpuPerMs = (processCpuMs(pid) - cpuBefore) / (performance.now() - started);
   const requests = Array.from({ length: STREAMS }, (_, i) =>
     i % 2 === 0
       ? { protocol: protocolName('regtest', 'status'), body: encodeStatus(GENESIS_STATUS) }
@@ -46,7 +40,7 @@ test('stream burst: 1,000 concurrent status and blocks-by-range streams on one c
           body: encodeRangeRequest({ keyHeight: 0n, startIndex: 0, maxEpochs: 64 }),
         },
   );
-  cpuBefore = cpuMs(pid);
+  cpuBefore = processCpuMs(pid);
   started = performance.now();
   const attack = burst(connection, requests);
   const during = await pollLatency(
@@ -56,7 +50,7 @@ test('stream burst: 1,000 concurrent status and blocks-by-range streams on one c
   );
   const result = await attack;
   const windowMs = performance.now() - started;
-  const burstCpuMs = Math.round(cpuMs(pid) - cpuBefore - pollCpuPerMs * windowMs);
+  const burstCpuMs = Math.round(processCpuMs(pid) - cpuBefore - pollCpuPerMs * windowMs);
   const line = (name: string, l: typeof baseline): string =>
     `${name}: ${l.samples} samples, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
     `max ${l.max.toFixed(1)} ms, ${l.failed} failed`;

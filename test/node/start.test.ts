@@ -4,23 +4,11 @@ import { test } from 'tap';
 import { AltostreamNode, type NodeConfig } from '../../src/node/node.js';
 import { InvalidArgumentError } from '../../src/util/errors.js';
 import { captureLog, LEVEL } from '../helpers/log-capture.js';
+import { testNodeConfig } from '../helpers/node.js';
 import { ownTempDir } from '../helpers/test-owner.js';
 
 function config(datadir: string, p2p: NodeConfig['p2p']): NodeConfig {
-  return {
-    network: 'regtest',
-    datadir,
-    mine: false,
-    threads: 1,
-    payout: undefined,
-    blockIntervalMs: 0,
-    microblockIntervalMs: 50,
-    apiHost: '127.0.0.1',
-    apiPort: 0,
-    statusIntervalMs: 3_600_000,
-    mempool: {},
-    p2p,
-  };
+  return testNodeConfig(datadir, { p2p });
 }
 
 const P2P = { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxPeers: 16, banMs: 60_000, stallMs: 3000 };
