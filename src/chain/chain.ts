@@ -49,7 +49,7 @@ import { connectBlock, decodeTxLocation, disconnectBlock, type TransitionContext
 
 export type { AnyBlock } from './block-store.js';
 export type { NextKeyBlock } from './context.js';
-export { MAX_ORPHANS, MAX_ORPHAN_BYTES } from './orphans.js';
+export { MAX_ORPHANS } from './orphans.js';
 export type { Evidence } from './equivocations.js';
 
 const IGNORE = { gossip: 'ignore' } as const;

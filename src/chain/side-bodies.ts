@@ -50,11 +50,6 @@ export class SideBodyBudget {
     return spent + bytes <= this.limits.perKeyBlock && this.total + bytes <= this.limits.total;
   }
 
-  /** Bytes admitted and still counted, for tests and the log. */
-  get spent(): number {
-    return this.total;
-  }
-
   /** Side key blocks deeper than UNDO_DEPTH can take no more blocks (reorg-too-deep): their bytes stop counting. */
   private forgetBelow(height: bigint): void {
     for (const [hex, spent] of this.byKey) {
