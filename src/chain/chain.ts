@@ -382,6 +382,19 @@ export class Chain extends EventEmitter<ChainEvents> {
       // The transaction rolled back whole. The block that failed is condemned, not the one that came in.
       if (error instanceof RuleError && connecting !== undefined) {
         this.condemn(plan.connect, connecting, error);
+        // The block that came in answers as a re-delivery of it will: a descendant of the condemned one.
+        if (connecting !== entry && invalidates(error)) {
+          throw new RuleError(
+            'bad-prev',
+            {
+              reason: 'descends from an invalid block',
+              id: entry.hex,
+              failed: connecting.hex,
+              code: error.code,
+            },
+            IGNORE,
+          );
+        }
       }
       throw error;
     }

@@ -124,7 +124,11 @@ test('decision 18: inside a reorg the block that fails is condemned, with its de
   t.equal(h.add('c1m', { kind: 'micro', block: overdraft }), 'side', 'stored on the side branch');
   t.equal(h.key('c2', 'c1m'), 'side', 'c2 ties b2: the first seen stays');
   const before = h.digest();
-  t.equal(verdict(h, keyBlockOn(h, 'c3', 'c2')), 'insufficient-funds/ignore', 'c3 outweighs b2: c1m fails');
+  t.equal(
+    verdict(h, keyBlockOn(h, 'c3', 'c2')),
+    'bad-prev/ignore',
+    'c3 outweighs b2: c1m fails, and c3 answers as what it is, its descendant',
+  );
   t.equal(h.tipName(), 'b2', 'the tip stays');
   t.equal(h.digest(), before, 'and so does the state');
   t.equal(verdict(h, h.blocks.get('c1m')!), 'insufficient-funds/ignore', 'c1m keeps its own verdict');
