@@ -1,15 +1,21 @@
 // A mining node under the orphan flood of issue 13: a peer in its own process
 // (test/helpers/flood-peer.ts, at the lowest priority) gossips four near-full
-// microblocks a second on made-up parents. Quiet and flooded rounds alternate;
+// microblocks a second on made-up parents. The node mines on testnet, where one
+// thread hashes for minutes without finding a block, so the rate is the miner's
+// alone (a devnet node would import its own blocks all the time). Quiet and
+// flooded rounds alternate;
 // each round's hash rate comes from GET /status `hashes`, and GET /status is
 // timed meanwhile. FLOOD_ROUNDS (default 10) pairs of FLOOD_ROUND_MS (3000).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { encodeAddress } from '../src/protocol/address.js';
+import { TESTNET } from '../src/protocol/params.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 import { startNode, type BenchNode } from './node-process.js';
 
@@ -48,17 +54,19 @@ export async function run(): Promise<MeasurementResult[]> {
   const { log } = benchOptionsFromEnv();
   const dir = mkdtempSync(join(tmpdir(), 'alto-flood-'));
   const node = await startNode(dir, [
+    '--network',
+    'testnet',
+    '--payout',
+    encodeAddress(TESTNET.hrp, randomBytes(20)),
     '--mine',
     '--threads',
     '1',
-    '--block-interval',
-    '0',
     '--listen',
     '/ip4/127.0.0.1/tcp/0',
   ]);
   const attacker = spawn(
     process.execPath,
-    [...process.execArgv, FLOOD_PEER, (await status(node)).listen[0]!, '64', String(PER_S)],
+    [...process.execArgv, FLOOD_PEER, (await status(node)).listen[0]!, '64', String(PER_S), 'testnet'],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   setPriority(attacker.pid!, 19);

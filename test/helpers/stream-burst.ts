@@ -6,7 +6,10 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Connection } from '@libp2p/interface';
 import { byteStream } from 'it-byte-stream';
-import { MAX_BLOCK_MESSAGE, frame, readFrame } from '../../src/p2p/wire.js';
+import { protocolName } from '../../src/p2p/reqresp.js';
+import { MAX_BLOCK_MESSAGE, encodeRangeRequest, encodeStatus, frame, readFrame } from '../../src/p2p/wire.js';
+import type { NetworkName } from '../../src/protocol/params.js';
+import { genesisStatus } from './test-peer.js';
 
 export interface BurstResult {
   /** Streams the node answered to the end, refused (reset or closed unanswered), or our side could not open. */
@@ -39,6 +42,18 @@ async function request(
     stream.abort(new Error('burst over'));
     return 'refused';
   }
+}
+
+/** `count` requests, half status, half half blocks-by-range requests from the genesis block on. */
+export function burstRequests(network: NetworkName, count: number): { protocol: string; body: Uint8Array }[] {
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0
+      ? { protocol: protocolName(network, 'status'), body: encodeStatus(genesisStatus(network)) }
+      : {
+          protocol: protocolName(network, 'blocks-by-range'),
+          body: encodeRangeRequest({ keyHeight: 0n, startIndex: 0, maxEpochs: 64 }),
+        },
+  );
 }
 
 /** Opens one stream per entry of `requests` at once on `connection`; resolves when every one has ended. */

@@ -21,7 +21,7 @@ import {
   readFrame,
   type Status,
 } from '../../src/p2p/wire.js';
-import { REGTEST } from '../../src/protocol/params.js';
+import { NETWORKS, REGTEST, type NetworkName } from '../../src/protocol/params.js';
 import { getJson, until, type NetNode, type Owner } from './network.js';
 
 export interface GossipCounts {
@@ -79,28 +79,35 @@ export async function gossipSeen(node: NetNode, kind: TopicKind): Promise<number
 
 export const GENESIS_ID = Uint8Array.from(Buffer.from(REGTEST.genesis.id, 'hex'));
 
-/** What a peer that only has the regtest genesis block says in the status handshake. */
-export const GENESIS_STATUS: Status = {
-  genesisId: GENESIS_ID,
-  tipId: GENESIS_ID,
-  tipKeyHeight: 0n,
-  tipSeq: KEY_TIP_SEQ,
-  chainWork: 0n,
-};
+/** What a peer that only has `network`'s genesis block says in the status handshake. */
+export function genesisStatus(network: NetworkName): Status {
+  const genesisId = Uint8Array.from(Buffer.from(NETWORKS[network].genesis.id, 'hex'));
+  return { genesisId, tipId: genesisId, tipKeyHeight: 0n, tipSeq: KEY_TIP_SEQ, chainWork: 0n };
+}
+
+export const GENESIS_STATUS: Status = genesisStatus('regtest');
 
 export interface TestPeer {
   readonly host: Host;
   readonly id: string;
   /** The listen multiaddr with /p2p/<id>, for a node's POST /peers or --bootstrap. */
   readonly address: string;
-  /** Publishes `data` on a regtest topic; resolves to how many peers it was sent to. */
+  readonly network: NetworkName;
+  /** Publishes `data` on one of the network's topics; resolves to how many peers it was sent to. */
   publish(kind: TopicKind, data: Uint8Array): Promise<number>;
 }
 
-/** A listening test peer on 127.0.0.1 that answers the status handshake with `status`; stopped at teardown. */
-export async function startTestPeer(owner: Owner, status: Status = GENESIS_STATUS): Promise<TestPeer> {
+/**
+ * A listening test peer on 127.0.0.1 of `network` (default regtest) that
+ * answers the status handshake with `status` (default: only genesis); stopped at teardown.
+ */
+export async function startTestPeer(
+  owner: Owner,
+  status?: Status,
+  network: NetworkName = 'regtest',
+): Promise<TestPeer> {
   const host = await createHost({
-    network: 'regtest',
+    network,
     privateKey: await generateKeyPair('Ed25519'),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     maxPeers: 16,
@@ -108,15 +115,16 @@ export async function startTestPeer(owner: Owner, status: Status = GENESIS_STATU
   });
   await host.start();
   owner.teardown(() => stopHost(host));
-  await host.handle(protocolName('regtest', 'status'), ({ stream }) => {
-    void answerStatus(stream, status);
+  await host.handle(protocolName(network, 'status'), ({ stream }) => {
+    void answerStatus(stream, status ?? genesisStatus(network));
   });
   const pubsub = pubsubOf(host);
   return {
     host,
     id: host.peerId.toString(),
     address: host.getMultiaddrs()[0]!.toString(),
-    publish: async (kind, data) => (await pubsub.publish(topicName('regtest', kind), data)).recipients.length,
+    network,
+    publish: async (kind, data) => (await pubsub.publish(topicName(network, kind), data)).recipients.length,
   };
 }
 
@@ -142,7 +150,7 @@ export async function dialNode(peer: TestPeer, node: Pick<NetNode, 'address' | '
   const pubsub = pubsubOf(peer.host);
   await until(10_000, `${node.peerId}'s gossip subscriptions reach the test peer`, async () =>
     TOPIC_KINDS.every((kind) =>
-      pubsub.getSubscribers(topicName('regtest', kind)).some((p) => p.toString() === node.peerId),
+      pubsub.getSubscribers(topicName(peer.network, kind)).some((p) => p.toString() === node.peerId),
     ),
   );
 }
@@ -153,7 +161,7 @@ export async function dialNode(peer: TestPeer, node: Pick<NetNode, 'address' | '
  */
 export async function stallRanges(peer: TestPeer): Promise<{ readonly requests: number }> {
   const held = { requests: 0 };
-  await peer.host.handle(protocolName('regtest', 'blocks-by-range'), ({ stream }) => {
+  await peer.host.handle(protocolName(peer.network, 'blocks-by-range'), ({ stream }) => {
     held.requests++;
     // Read the request so the requester's write completes, then say nothing.
     void readFrame(byteStream(stream), 16).catch(() => undefined);
@@ -171,7 +179,7 @@ export async function serveBlocksById(
   answer: (id: string) => Uint8Array,
 ): Promise<{ readonly asked: string[][] }> {
   const served = { asked: [] as string[][] };
-  await peer.host.handle(protocolName('regtest', 'blocks-by-id'), ({ stream }) => {
+  await peer.host.handle(protocolName(peer.network, 'blocks-by-id'), ({ stream }) => {
     void (async () => {
       const signal = AbortSignal.timeout(10_000);
       const bytes = byteStream(stream);

@@ -5,13 +5,12 @@
 // honest peer afterwards.
 import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'tap';
-import { MAX_INBOUND_STREAMS, protocolName } from '../../src/p2p/reqresp.js';
-import { encodeRangeRequest, encodeStatus } from '../../src/p2p/wire.js';
+import { MAX_INBOUND_STREAMS } from '../../src/p2p/reqresp.js';
 import { connectionTo } from '../helpers/lying-peer.js';
 import { processCpuMs } from '../helpers/flood.js';
 import { converged, mineOn, startNetNode, until } from '../helpers/network.js';
-import { burst, pollLatency } from '../helpers/stream-burst.js';
-import { GENESIS_STATUS, dialNode, peersOf, startTestPeer } from '../helpers/test-peer.js';
+import { burst, burstRequests, pollLatency } from '../helpers/stream-burst.js';
+import { dialNode, peersOf, startTestPeer } from '../helpers/test-peer.js';
 
 const STREAMS = 1000;
 
@@ -32,14 +31,7 @@ test('stream burst: 1,000 concurrent status and blocks-by-range streams on one c
   const baseline = await pollLatency(url, POLL_MS, delay(2000));
   // CPU the node spends answering the poller alone, per ms.
   const pollCpuPerMs = (processCpuMs(pid) - cpuBefore) / (performance.now() - started);
-  const requests = Array.from({ length: STREAMS }, (_, i) =>
-    i % 2 === 0
-      ? { protocol: protocolName('regtest', 'status'), body: encodeStatus(GENESIS_STATUS) }
-      : {
-          protocol: protocolName('regtest', 'blocks-by-range'),
-          body: encodeRangeRequest({ keyHeight: 0n, startIndex: 0, maxEpochs: 64 }),
-        },
-  );
+  const requests = burstRequests('regtest', STREAMS);
   cpuBefore = processCpuMs(pid);
   started = performance.now();
   const attack = burst(connection, requests);
