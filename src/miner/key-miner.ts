@@ -8,26 +8,24 @@
 import type { Chain } from '../chain/chain.js';
 import { CpuMiner, type HashReport, type Solution } from '../crypto/cpu-miner.js';
 import { encodeKeyBlockHeader, type KeyBlock } from '../protocol/key-block.js';
-import type { NetworkParams } from '../protocol/params.js';
 import type { Logger } from '../util/logger.js';
-import type { SubmitResult } from './submit.js';
-import { keyBlockTemplate, type KeyBlockTemplate } from './template.js';
+import type { Mining } from './mining.js';
+import type { KeyBlockTemplate } from './template.js';
 
 export interface KeyMinerOptions {
   readonly threads: number;
-  readonly leaderKey: Uint8Array;
   readonly payout: Uint8Array;
   /** At least this long between key blocks (devnet pacing); 0: mine continuously. */
   readonly blockIntervalMs: number;
 }
 
 export interface KeyMinerModules {
-  readonly chain: Pick<Chain, 'tip' | 'nextKeyBlock'>;
-  readonly params: NetworkParams;
+  readonly chain: Pick<Chain, 'tip'>;
+  /** Templates, submission, and the 'tip' event on which the miner re-templates. */
+  readonly mining: Pick<Mining, 'template' | 'submit' | 'on' | 'off'>;
   /** Unix milliseconds. */
   readonly now: () => number;
   readonly logger: Logger;
-  readonly submit: (block: KeyBlock) => SubmitResult;
   /** Runs when a paced wait ends, before the template is built: the leader may close its epoch. */
   readonly beforeTemplate?: () => void;
 }
@@ -50,6 +48,9 @@ export class KeyMiner {
   /** While paced: when hashing starts again (Unix ms). */
   private resumeAtMs: number | null = null;
   private stopped = false;
+  private readonly onTip = (): void => {
+    this.refresh();
+  };
 
   private constructor(
     private readonly opts: KeyMinerOptions,
@@ -70,6 +71,7 @@ export class KeyMiner {
     cpu.on('error', (error) => {
       mods.logger.error({ err: error }, 'miner thread failed');
     });
+    mods.mining.on('tip', this.onTip);
   }
 
   static async start(opts: KeyMinerOptions, mods: KeyMinerModules): Promise<KeyMiner> {
@@ -125,6 +127,7 @@ export class KeyMiner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.mods.mining.off('tip', this.onTip);
     this.clearTimers();
     this.resumeAtMs = null;
     await this.cpu.stop();
@@ -149,16 +152,7 @@ export class KeyMiner {
     this.resumeAtMs = null;
     const extranonce = new Uint8Array(8);
     new DataView(extranonce.buffer).setUint32(4, this.extranonce, true);
-    const template = keyBlockTemplate(
-      this.mods.chain.nextKeyBlock(),
-      {
-        leaderKey: this.opts.leaderKey,
-        payout: this.opts.payout,
-        extranonce,
-        nowS: Math.floor(this.mods.now() / 1000),
-      },
-      this.mods.params,
-    );
+    const template = this.mods.mining.template(this.opts.payout, extranonce)!;
     this.template = template;
     this.cpu.mine({ header: encodeKeyBlockHeader(template.block.header), target: template.targetBytes });
     this.retemplateTimer = setTimeout(() => {
@@ -189,7 +183,7 @@ export class KeyMiner {
     this.template = null;
     const nonce = new DataView(solution.header.buffer, solution.header.byteOffset).getUint32(76, true);
     const block: KeyBlock = { header: { ...template.block.header, nonce }, body: template.block.body };
-    const result = this.mods.submit(block);
+    const result = this.mods.mining.submit(block);
     if (!result.accepted) {
       this.mods.logger.warn({ id: result.id, reason: result.reason }, 'our key block was not accepted');
       // Mine on after a pause, so a refused block neither stalls the miner nor spins it.
@@ -200,7 +194,7 @@ export class KeyMiner {
       { id: result.id, height: Number(block.body.height), result: result.result },
       'mined a key block',
     );
-    // The node's wiring refreshes on a tip change; a block that left the tip where it was needs it here.
+    // The 'tip' event refreshes on a tip change; a block that left the tip where it was needs it here.
     if (this.isIdle()) this.refresh();
   }
 

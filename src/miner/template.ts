@@ -1,6 +1,7 @@
 // Key-block templates (PROTOCOL.md §11.1): everything a miner needs to search
-// nonces for the next key block on the best tip. The built-in miner, the
-// HTTP mining routes and (later) Stratum all build them here.
+// nonces for the next key block on the best tip. The mining service
+// (mining.ts) builds them here for the built-in miner, the HTTP mining routes
+// and Stratum.
 import type { NextKeyBlock } from '../chain/chain.js';
 import { targetBytes, targetFromBits } from '../consensus/difficulty.js';
 import { encodeKeyBlockBody, keyBlockRoot, type KeyBlock, type KeyBlockBody } from '../protocol/key-block.js';
@@ -24,6 +25,8 @@ export interface KeyBlockTemplate {
   /** Body bytes [0, 64) and [72, 104): what surrounds the extranonce (§3.2, §11.3). */
   readonly coinb1: Uint8Array;
   readonly coinb2: Uint8Array;
+  /** The earliest header time the block may carry: the median time past + 1 (§3.5). */
+  readonly minTime: number;
 }
 
 export function keyBlockTemplate(
@@ -54,6 +57,7 @@ export function keyBlockTemplate(
   };
   const encodedBody = encodeKeyBlockBody(body);
   return {
+    minTime: next.medianTimePast + 1,
     block,
     target,
     targetBytes: targetBytes(target),

@@ -9,9 +9,7 @@ import { getPublicKey } from '../crypto/ed25519.js';
 import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
 import { Leader } from '../miner/leader.js';
-import { submitKeyBlock, type SubmitResult } from '../miner/submit.js';
-import type { KeyBlock } from '../protocol/key-block.js';
-import { keyBlockTemplate } from '../miner/template.js';
+import { Mining } from '../miner/mining.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { BanTable } from '../storage/ban-table.js';
@@ -96,6 +94,7 @@ export class AltostreamNode {
     readonly mempool: Mempool,
     readonly leader: Leader,
     private readonly api: Awaited<ReturnType<typeof startApi>>,
+    readonly mining: Mining,
     readonly miner: KeyMiner | null,
     readonly network: P2pNetwork | null,
   ) {}
@@ -169,23 +168,24 @@ export class AltostreamNode {
         const started = network;
         cleanup.unshift(() => started.stop());
       }
-      const submitKey = (block: KeyBlock): SubmitResult => {
-        const result = submitKeyBlock(chain, block);
-        if (result.accepted) network?.publishKeyBlock(block);
-        return result;
-      };
-      let miner: KeyMiner | null = null;
-      const mining: ApiMining = {
-        template: (to) => {
-          const pay = to ?? payout;
-          if (pay === undefined) return undefined;
-          return keyBlockTemplate(
-            chain.nextKeyBlock(),
-            { leaderKey, payout: pay, nowS: Math.floor(now() / 1000) },
-            params,
-          );
+      const mining = new Mining(
+        { leaderKey, payout },
+        {
+          chain,
+          params,
+          now,
+          publish: (block) => {
+            network?.publishKeyBlock(block);
+          },
         },
-        submit: submitKey,
+      );
+      cleanup.unshift(() => {
+        mining.stop();
+      });
+      let miner: KeyMiner | null = null;
+      const apiMining: ApiMining = {
+        template: (to) => mining.template(to),
+        submit: (block) => mining.submit(block),
         hashRate: () => miner?.hashRate() ?? 0,
         hashes: () => miner?.hashes() ?? 0,
         pausedForMs: () => miner?.pausedForMs() ?? null,
@@ -198,7 +198,7 @@ export class AltostreamNode {
         {
           chain,
           mempool,
-          mining,
+          mining: apiMining,
           params,
           network,
           token,
@@ -213,16 +213,14 @@ export class AltostreamNode {
         miner = await KeyMiner.start(
           {
             threads: config.threads,
-            leaderKey,
             payout,
             blockIntervalMs: config.blockIntervalMs,
           },
           {
             chain,
-            params,
+            mining,
             now,
             logger: logger.child({ module: 'miner' }),
-            submit: submitKey,
             beforeTemplate: () => {
               leader.flush();
             },
@@ -239,6 +237,7 @@ export class AltostreamNode {
         mempool,
         leader,
         api,
+        mining,
         miner,
         network,
       );
@@ -320,7 +319,6 @@ export class AltostreamNode {
     this.refreshQueued = true;
     queueMicrotask(() => {
       this.refreshQueued = false;
-      this.miner?.refresh();
       this.leader.poke();
     });
   }
@@ -357,6 +355,7 @@ export class AltostreamNode {
     // What the leader signed and stored goes out before the network stops.
     await this.leader.settled();
     await this.miner?.stop();
+    this.mining.stop();
     await this.network?.stop();
     await this.api.close();
     // Nothing writes any more: what is logged here is what the next start finds.

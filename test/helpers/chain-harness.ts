@@ -18,8 +18,8 @@ import { tempDir } from './temp-dir.js';
 
 export type Teardown = (fn: () => unknown) => void;
 
-/** Far enough ahead that no test block is too new. */
-const NOW_MS = (REGTEST.genesis.time + 10_000_000) * 1000;
+/** The harness chain's clock (Unix ms): far enough ahead that no test block is too new. */
+export const HARNESS_NOW_MS = (REGTEST.genesis.time + 10_000_000) * 1000;
 
 export class ChainHarness {
   readonly blocks = new Map<string, AnyBlock>();
@@ -42,7 +42,11 @@ export class ChainHarness {
     const path = dir ?? tempDir(teardown);
     const storage = Storage.open(path);
     teardown(() => storage.close());
-    return new ChainHarness(Chain.open(storage, { ...options, params, now: () => NOW_MS }), storage, path);
+    return new ChainHarness(
+      Chain.open(storage, { ...options, params, now: () => HARNESS_NOW_MS }),
+      storage,
+      path,
+    );
   }
 
   entry(name: string): Entry {

@@ -1,7 +1,8 @@
 import { test, type Test } from 'tap';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { KeyMiner } from '../../src/miner/key-miner.js';
-import { submitKeyBlock, type SubmitResult } from '../../src/miner/submit.js';
+import { Mining } from '../../src/miner/mining.js';
+import type { SubmitResult } from '../../src/miner/submit.js';
 import { keyBlockId, type KeyBlock } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { createLogger } from '../../src/util/logger.js';
@@ -18,41 +19,39 @@ interface Mined {
   readonly atMs: number;
 }
 
+/** A miner on `h`'s chain through a mining service that records each submitted block. */
 async function startMiner(
   t: Test,
   h: ChainHarness,
   blockIntervalMs: number,
-  onMined: (mined: Mined[], refresh: () => void) => void,
+  onMined: (mined: Mined[]) => void,
 ): Promise<{ miner: KeyMiner; mined: Mined[] }> {
   const started = Date.now();
   const now = (): number => NOW_MS + (Date.now() - started);
   const mined: Mined[] = [];
-  const holder: { miner?: KeyMiner } = {};
-  const miner = await KeyMiner.start(
-    {
-      threads: 1,
-      leaderKey: getPublicKey(new Uint8Array(32).fill(9)),
-      payout: new Uint8Array(20).fill(1),
-      blockIntervalMs,
-    },
-    {
-      chain: h.chain,
-      params: REGTEST,
-      now,
-      logger: createLogger({ level: 'silent' }),
-      submit: (block) => {
-        const tipBefore = h.chain.tip.hex;
-        const result = submitKeyBlock(h.chain, block);
-        mined.push({ block, tipBefore, result, atMs: now() });
-        // What the node's wiring does on a tip change.
-        const refresh = (): void => holder.miner?.refresh();
-        refresh();
-        onMined(mined, refresh);
-        return result;
-      },
-    },
+  const mining = new Mining(
+    { leaderKey: getPublicKey(new Uint8Array(32).fill(9)), payout: undefined },
+    { chain: h.chain, params: REGTEST, now, publish: () => undefined },
   );
-  holder.miner = miner;
+  t.teardown(() => {
+    mining.stop();
+  });
+  const recording = {
+    template: mining.template.bind(mining),
+    on: mining.on.bind(mining),
+    off: mining.off.bind(mining),
+    submit: (block: KeyBlock): SubmitResult => {
+      const tipBefore = h.chain.tip.hex;
+      const result = mining.submit(block);
+      mined.push({ block, tipBefore, result, atMs: now() });
+      onMined(mined);
+      return result;
+    },
+  };
+  const miner = await KeyMiner.start(
+    { threads: 1, payout: new Uint8Array(20).fill(1), blockIntervalMs },
+    { chain: h.chain, mining: recording, now, logger: createLogger({ level: 'silent' }) },
+  );
   t.teardown(() => miner.stop());
   return { miner, mined };
 }
@@ -63,9 +62,9 @@ test('every mined key block builds on the tip of its moment, also right after an
   });
   let wake = (): void => undefined;
   let outside = '';
-  const { mined } = await startMiner(t, h, 0, (m, refresh) => {
+  const { mined } = await startMiner(t, h, 0, (m) => {
     if (m.length === 3) {
-      // Someone else's key block lands on the tip; the refresh after it must move the template.
+      // Someone else's key block lands on the tip; the mining service's 'tip' event must move the template.
       const tip = h.chain.tip;
       const block = mineKeyBlock({
         prev: tip.id,
@@ -75,7 +74,6 @@ test('every mined key block builds on the tip of its moment, also right after an
       });
       t.equal(h.chain.add({ kind: 'key', block }), 'connected');
       outside = hex(keyBlockId(block.header));
-      refresh();
     }
     if (m.length === 6) wake();
   });
