@@ -54,6 +54,28 @@ export interface StratumNotification {
 export interface StratumClientOptions {
   /** A request not answered within this long rejects (so a silent server fails the test, not tap's timeout). */
   requestTimeoutMs?: number;
+  /**
+   * 'sequential' (default): every request its own id, from 1. 'cpuminer': cpuminer-opt's
+   * fixed ids — subscribe 1, authorize 2, mining.extranonce.subscribe 3, every mining.submit 4 —
+   * so several submits share an id and their responses are matched in order.
+   */
+  ids?: 'sequential' | 'cpuminer';
+}
+
+/** The ids cpuminer-opt writes into its request strings (util.c, cpu-miner.c). */
+export const CPUMINER_IDS: Readonly<Record<string, number>> = Object.freeze({
+  'mining.subscribe': 1,
+  'mining.authorize': 2,
+  'mining.extranonce.subscribe': 3,
+  'mining.submit': 4,
+});
+/** In 'cpuminer' mode, other requests are numbered from here, clear of cpuminer-opt's ids. */
+const CPUMINER_OTHER_IDS_FROM = 100;
+
+interface Waiter {
+  resolve: (r: StratumResponse) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
 }
 
 export const HEADER_BYTES = 80;
@@ -84,22 +106,26 @@ export class StratumClient {
   extranonce2Size: number | undefined;
 
   private buffer = '';
-  private nextId = 1;
+  private nextId: number;
   private currentDifficulty: number | undefined;
   private isClosed = false;
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: StratumResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
-  >();
+  /** Requests awaiting a response, by id; one id may hold several (cpuminer-opt's submits), answered in order. */
+  private readonly pending = new Map<number, Waiter[]>();
   /** Every mining.notify with the difficulty in force when it came, in order. */
   private readonly jobs: { params: unknown[]; difficulty: number }[] = [];
   private jobsTaken = 0;
   private jobWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
+  private readonly requestTimeoutMs: number;
+  private readonly ids: 'sequential' | 'cpuminer';
+
   private constructor(
     private readonly socket: Socket,
-    private readonly requestTimeoutMs: number,
+    options: StratumClientOptions,
   ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.ids = options.ids ?? 'sequential';
+    this.nextId = this.ids === 'cpuminer' ? CPUMINER_OTHER_IDS_FROM : 1;
     socket.setEncoding('utf8'); // a multi-byte character split across chunks stays whole
     socket.setNoDelay(true);
     socket.on('data', (text: string) => {
@@ -129,7 +155,7 @@ export class StratumClient {
       socket.once('error', onError);
       socket.once('connect', () => {
         socket.off('error', onError);
-        resolve(new StratumClient(socket, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS));
+        resolve(new StratumClient(socket, options));
       });
     });
   }
@@ -146,13 +172,19 @@ export class StratumClient {
   /** One JSON-RPC request; resolves with the response that carries its id. */
   request(method: string, params: unknown[]): Promise<StratumResponse> {
     if (this.isClosed) return Promise.reject(new Error(`${method}: connection closed`));
-    const id = this.nextId++;
+    const id = (this.ids === 'cpuminer' ? CPUMINER_IDS[method] : undefined) ?? this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`${method} (id ${id}): no response within ${this.requestTimeoutMs} ms`));
-      }, this.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.dropWaiter(id, waiter);
+          reject(new Error(`${method} (id ${id}): no response within ${this.requestTimeoutMs} ms`));
+        }, this.requestTimeoutMs),
+      };
+      const queue = this.pending.get(id);
+      if (queue === undefined) this.pending.set(id, [waiter]);
+      else queue.push(waiter);
       this.socket.write(JSON.stringify({ id, method, params }) + '\n');
     });
   }
@@ -190,6 +222,12 @@ export class StratumClient {
 
   async authorize(user: string, password = 'x'): Promise<{ result: unknown; error: unknown }> {
     const { result, error } = await this.request('mining.authorize', [user, password]);
+    return { result, error };
+  }
+
+  /** cpuminer-opt sends this right after a successful authorize; §11.3 answers it with error 20. */
+  async extranonceSubscribe(): Promise<{ result: unknown; error: unknown }> {
+    const { result, error } = await this.request('mining.extranonce.subscribe', []);
     return { result, error };
   }
 
@@ -376,6 +414,12 @@ export class StratumClient {
     this.socket.destroy();
   }
 
+  private dropWaiter(id: number, waiter: Waiter): void {
+    const rest = (this.pending.get(id) ?? []).filter((w) => w !== waiter);
+    if (rest.length === 0) this.pending.delete(id);
+    else this.pending.set(id, rest);
+  }
+
   private requireExtranonce1(): string {
     if (this.extranonce1 === undefined) throw new Error('not subscribed: no extranonce1');
     return this.extranonce1;
@@ -416,12 +460,12 @@ export class StratumClient {
       return;
     }
     const response: StratumResponse = { id: m.id, result: m.result, error: m.error };
-    const waiter = this.pending.get(m.id);
+    const waiter = this.pending.get(m.id)?.[0];
     if (waiter === undefined) {
       this.strays.push(response);
       return;
     }
-    this.pending.delete(m.id);
+    this.dropWaiter(m.id, waiter);
     clearTimeout(waiter.timer);
     waiter.resolve(response);
   }
@@ -441,9 +485,11 @@ export class StratumClient {
 
   private onClose(): void {
     this.isClosed = true;
-    for (const [id, waiter] of this.pending) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new Error(`request ${id}: connection closed before a response`));
+    for (const [id, queue] of this.pending) {
+      for (const waiter of queue) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error(`request ${id}: connection closed before a response`));
+      }
     }
     this.pending.clear();
     for (const w of this.jobWaiters) w.reject(new Error('no mining.notify: connection closed'));

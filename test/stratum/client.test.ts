@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test, type Test } from 'tap';
 import { meetsTarget, yespower } from '../../src/crypto/pow.js';
-import { StratumClient, type Job } from '../helpers/stratum-client.js';
+import { StratumClient, u32ToBeHex, type Job } from '../helpers/stratum-client.js';
 
 // A hand-made key block (§3.2), its parts written out byte by byte:
 //   body = magic a1b2c3d4 ‖ height 5 (u64 LE) ‖ leader_key 20…3f ‖ payout 40…53
@@ -445,4 +445,44 @@ test('subscribe refuses a result without extranonce1 and size', async (t) => {
   fake.send({ id: req2.id, result: [[], 'cafe0001', 1], error: null });
   await t.rejects(again, /extranonce2 size/);
   t.throws(() => client.buildHeader(job(), EXTRANONCE2, '6564a1b2', 0), /not subscribed/);
+});
+
+test("cpuminer-opt's ids: subscribe 1, authorize 2, extranonce.subscribe 3, every submit 4, answered in order", async (t) => {
+  const fake = await FakeServer.start(t);
+  const client = await StratumClient.connect(fake.port, '127.0.0.1', { ids: 'cpuminer' });
+  t.teardown(() => {
+    client.close();
+  });
+  const sub = client.subscribe();
+  fake.send({ id: (await fake.request(0)).id, result: [[], EXTRANONCE1, 4], error: null });
+  await sub;
+  const auth = client.authorize('alto1x');
+  fake.send({ id: (await fake.request(1)).id, result: true, error: null });
+  await auth;
+  const extra = client.extranonceSubscribe();
+  fake.send({ id: (await fake.request(2)).id, result: null, error: [20, 'Unknown method', null] });
+  t.same(await extra, { result: null, error: [20, 'Unknown method', null] });
+
+  const share = { jobId: '1a', extranonce2: '00000000', ntime: '6564a1b2' };
+  const submits = [1, 2, 3].map((n) => client.submit('alto1x', { ...share, nonce: u32ToBeHex(n) }));
+  const other = client.request('mining.ping', []);
+  for (let n = 3; n <= 6; n++) await fake.request(n);
+  t.same(
+    fake.received.map((line) => (JSON.parse(line) as { id: number }).id),
+    [1, 2, 3, 4, 4, 4, 100],
+    'the ids cpuminer-opt writes',
+  );
+  fake.send(
+    { id: 100, result: 'pong', error: null },
+    { id: 4, result: true, error: null },
+    { id: 4, result: null, error: [22, 'Duplicate share', null] },
+    { id: 4, result: null, error: [23, 'Low difficulty share', null] },
+  );
+  t.same(await Promise.all(submits), [
+    { result: true, error: null },
+    { result: null, error: [22, 'Duplicate share', null] },
+    { result: null, error: [23, 'Low difficulty share', null] },
+  ]);
+  t.equal((await other).result, 'pong');
+  t.same(client.strays, []);
 });
