@@ -25,6 +25,8 @@ export interface Job {
   cleanJobs: boolean;
   /** The difficulty in force when the notify came (cpuminer-opt: `job.diff = next_diff`). */
   difficulty: number;
+  /** When the notify arrived (Date.now()), for latency checks. */
+  atMs?: number;
 }
 
 export interface Share {
@@ -112,7 +114,7 @@ export class StratumClient {
   /** Requests awaiting a response, by id; one id may hold several (cpuminer-opt's submits), answered in order. */
   private readonly pending = new Map<number, Waiter[]>();
   /** Every mining.notify with the difficulty in force when it came, in order. */
-  private readonly jobs: { params: unknown[]; difficulty: number }[] = [];
+  private readonly jobs: { params: unknown[]; difficulty: number; atMs: number }[] = [];
   private jobsTaken = 0;
   private jobWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
@@ -225,6 +227,23 @@ export class StratumClient {
     return { result, error };
   }
 
+  /**
+   * cpuminer-opt's extranonce2 for its n-th work on one job: a little-endian counter from 0
+   * (`stratum_gen_work` zeroes it on a new job id and increments byte 0 upward after each use).
+   */
+  static extranonce2For(counter: number, size = 4): string {
+    if (!Number.isInteger(counter) || counter < 0 || counter >= 2 ** (8 * Math.min(size, 6))) {
+      throw new RangeError(`extranonce2 counter ${counter} does not fit ${size} bytes`);
+    }
+    let hex = '';
+    let rest = counter;
+    for (let i = 0; i < size; i++) {
+      hex += (rest % 256).toString(16).padStart(2, '0');
+      rest = Math.floor(rest / 256);
+    }
+    return hex;
+  }
+
   /** cpuminer-opt sends this right after a successful authorize; §11.3 answers it with error 20. */
   async extranonceSubscribe(): Promise<{ result: unknown; error: unknown }> {
     const { result, error } = await this.request('mining.extranonce.subscribe', []);
@@ -254,7 +273,7 @@ export class StratumClient {
       });
     }
     const entry = this.jobs[this.jobsTaken++]!;
-    return parseNotify(entry.params, entry.difficulty);
+    return { ...parseNotify(entry.params, entry.difficulty), atMs: entry.atMs };
   }
 
   /**
@@ -451,8 +470,9 @@ export class StratumClient {
     const m = message as Record<string, unknown>;
     if (typeof m.method === 'string') {
       const params = Array.isArray(m.params) ? (m.params as unknown[]) : [];
-      this.notifications.push({ method: m.method, params, atMs: Date.now() });
-      this.onNotification(m.method, params);
+      const atMs = Date.now();
+      this.notifications.push({ method: m.method, params, atMs });
+      this.onNotification(m.method, params, atMs);
       return;
     }
     if (typeof m.id !== 'number') {
@@ -470,13 +490,13 @@ export class StratumClient {
     waiter.resolve(response);
   }
 
-  private onNotification(method: string, params: unknown[]): void {
+  private onNotification(method: string, params: unknown[], atMs: number): void {
     if (method === 'mining.set_difficulty') {
       // cpuminer-opt ignores a difficulty that is not a non-zero number; so does this client
       const d = params[0];
       if (typeof d === 'number' && d !== 0) this.currentDifficulty = d;
     } else if (method === 'mining.notify') {
-      this.jobs.push({ params, difficulty: this.currentDifficulty ?? DEFAULT_DIFFICULTY });
+      this.jobs.push({ params, difficulty: this.currentDifficulty ?? DEFAULT_DIFFICULTY, atMs });
       const waiters = this.jobWaiters;
       this.jobWaiters = [];
       for (const w of waiters) w.resolve();
@@ -508,8 +528,9 @@ export function parseNotify(params: unknown[], difficulty: number): Job {
     }
     return value;
   };
-  if (typeof jobId !== 'string')
-    throw new Error(`mining.notify: job_id is not a string: ${JSON.stringify(jobId)}`);
+  // §11.3: job ids are hex (cpuminer-opt compares them with strtoul(id, NULL, 16))
+  if (typeof jobId !== 'string' || !/^[0-9a-fA-F]+$/.test(jobId))
+    throw new Error(`mining.notify: job_id is not a hex string: ${JSON.stringify(jobId)}`);
   if (!Array.isArray(branch))
     throw new Error(`mining.notify: merkle branch is not an array: ${JSON.stringify(branch)}`);
   return {

@@ -332,6 +332,7 @@ test('a session: subscribe, authorize, set_difficulty, notify, submit, as the se
   t.equal(b.difficulty, 0.03125);
   t.equal(b.cleanJobs, false);
   t.equal(client.difficulty, 0.03125);
+  t.ok(a.atMs !== undefined && b.atMs !== undefined && a.atMs <= b.atMs, 'each job knows when it came');
   t.same(
     client.notifications.map((n) => n.method),
     ['mining.set_difficulty', 'mining.notify', 'mining.set_difficulty', 'mining.notify'],
@@ -408,6 +409,8 @@ test('a malformed notify rejects nextNotify; malformed lines are kept aside', as
   const { fake, client } = await subscribed(t);
   fake.send({ id: null, method: 'mining.notify', params: notifyParams(job({ version: '1' })) });
   await t.rejects(client.nextNotify(), /version is not 8 hex/);
+  fake.send({ id: null, method: 'mining.notify', params: notifyParams(job({ jobId: 'job-1' })) });
+  await t.rejects(client.nextNotify(), /job_id is not a hex string/);
   fake.sendRaw('not json\n[1,2]\n');
   await fake.until(() => client.malformed.length === 2);
   t.same(client.malformed, ['not json', '[1,2]']);
@@ -485,4 +488,13 @@ test("cpuminer-opt's ids: subscribe 1, authorize 2, extranonce.subscribe 3, ever
   ]);
   t.equal((await other).result, 'pong');
   t.same(client.strays, []);
+});
+
+test('extranonce2For counts like cpuminer-opt: a little-endian counter from zero', async (t) => {
+  t.equal(StratumClient.extranonce2For(0), '00000000');
+  t.equal(StratumClient.extranonce2For(1), '01000000');
+  t.equal(StratumClient.extranonce2For(256), '00010000');
+  t.equal(StratumClient.extranonce2For(0xfffffffe), 'feffffff');
+  t.equal(StratumClient.extranonce2For(1, 8), '0100000000000000');
+  t.throws(() => StratumClient.extranonce2For(2 ** 32), RangeError);
 });
