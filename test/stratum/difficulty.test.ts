@@ -105,6 +105,11 @@ test('exponentFor: a miner’s difficulty hint becomes the power of two at or be
   t.equal(exponentFor(3, max), 1, '3 → 2');
   t.equal(exponentFor(4, max), 2, 'a power of two is kept');
   t.equal(exponentFor(2 ** 10 - 1e-9, max), 9, 'just below a power of two');
+  for (let k = MIN_EXPONENT + 1; k <= MAX_EXPONENT; k++) {
+    // 2^k and the double just below it, where Math.log2 rounds up to k.
+    if (exponentFor(2 ** k, MAX_EXPONENT) !== k) t.fail(`2^${k}`);
+    if (exponentFor(2 ** k * (1 - 2 ** -53), MAX_EXPONENT) !== k - 1) t.fail(`just below 2^${k}`);
+  }
   t.equal(exponentFor(1e-9, max), MIN_EXPONENT, 'too easy → −15');
   t.equal(exponentFor(1e30, max), max, 'too hard → the network’s max');
   t.equal(exponentFor(1e30, maxExponent(REGTEST_LIMIT)), -15, 'on regtest every hint is −15');
