@@ -29,6 +29,7 @@ export const statusBody = {
     'pacedForS',
     'syncing',
     'lastBlockAgeS',
+    'stratum',
   ],
   properties: {
     network: { type: 'string' },
@@ -71,6 +72,17 @@ export const statusBody = {
     pacedForS: { type: ['number', 'null'] },
     syncing: { type: 'boolean' },
     lastBlockAgeS: { type: 'number' },
+    /** The Stratum server: its port and mode, connected workers and their summed hash rate (from shares); null when off. */
+    stratum: {
+      type: ['object', 'null'],
+      required: ['port', 'mode', 'workers', 'hashRate'],
+      properties: {
+        port: { type: 'integer' },
+        mode: { type: 'string', enum: ['solo', 'pool'] },
+        workers: { type: 'integer', minimum: 0 },
+        hashRate: { type: 'number' },
+      },
+    },
   },
 } as const;
 export type StatusBody = FromSchema<typeof statusBody>;

@@ -5,7 +5,8 @@
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(
-    readonly code: 'unknown-block' | 'unknown-tx' | 'unknown-account' | 'not-found',
+    readonly code:
+      'unknown-block' | 'unknown-tx' | 'unknown-account' | 'not-found' | 'stratum-off' | 'not-a-pool',
     message: string,
   ) {
     super(message);

@@ -36,6 +36,7 @@ import {
 import { DEFAULT_EVENT_HUB_OPTIONS, EventHub, type EventHubOptions } from './event-hub.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';
+import { stratumRoutes } from './routes/stratum.js';
 import { miningRoutes } from './routes/mining.js';
 import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
@@ -90,6 +91,31 @@ export interface ApiNetwork {
   >;
 }
 
+/** What the API shows of the Stratum server (api/ may not import stratum/: node/ passes this). */
+export interface ApiStratum {
+  summary(): { port: number; mode: 'solo' | 'pool'; workers: number; hashRate: number };
+  workers(): {
+    worker: string;
+    connections: number;
+    difficulty: number;
+    accepted: number;
+    stale: number;
+    duplicate: number;
+    lowDifficulty: number;
+    invalid: number;
+    blocks: number;
+    hashRate: number;
+    lastShareMs: number | null;
+  }[];
+  /** Pool mode's PPLNS window; null in solo mode. */
+  poolShares(): {
+    windowDifficulty: number;
+    windowFactor: number;
+    totalDifficulty: number;
+    miners: { address: string; difficulty: number; shares: number; fraction: number }[];
+  } | null;
+}
+
 export interface ApiModules {
   readonly chain: Chain;
   /** What the API reads of the mempool, and POST /txs adds to it. */
@@ -98,6 +124,8 @@ export interface ApiModules {
     'add' | 'get' | 'page' | 'count' | 'bytes' | 'minFeeRate' | 'nextNonce' | 'on' | 'off'
   >;
   readonly mining: ApiMining;
+  /** null: Stratum is off. */
+  readonly stratum?: ApiStratum | null;
   readonly params: NetworkParams;
   /** null: P2P is off (devnet). */
   readonly network: ApiNetwork | null;
@@ -163,6 +191,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   chainRoutes(app, mods);
   txRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
+  stratumRoutes(app, mods);
   const hub = new EventHub(
     { ...DEFAULT_EVENT_HUB_OPTIONS, ...mods.eventStreams },
     { chain: mods.chain, mempool: mods.mempool, logger: mods.logger },

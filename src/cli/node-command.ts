@@ -7,12 +7,15 @@ import { AltostreamNode, type NodeConfig, type P2pConfig } from '../node/node.js
 import { prepareDataDir } from '../node/datadir.js';
 import {
   MAX_MINER_THREADS,
-  checkApiHost,
+  checkListenHost,
   DEFAULT_API_MAX_STREAMS,
   DEFAULT_BAN_MS,
   DEFAULT_MAX_PEERS_PER_IP,
   STALL_MS,
   defaultApiPort,
+  defaultStratumPort,
+  DEFAULT_STRATUM_OPTIONS,
+  type StratumOptions,
   defaultListen,
   parseMultiaddrFlag,
   defaultDataDir,
@@ -55,6 +58,15 @@ Options:
   --api-host HOST         HTTP API address (default 127.0.0.1)
   --api-port PORT         HTTP API port (default: the network's, 27371 on regtest; 0 picks a free one)
   --api-max-streams N     most GET /events streams open at once (default 100; more get 503)
+  --stratum               serve Stratum v1 to external miners (cpuminer-opt) on the network's
+                          Stratum port (23337 on regtest); see docs/mining.md
+  --stratum-port PORT     serve Stratum on PORT (0 picks a free one); implies --stratum
+  --stratum-host HOST     Stratum address (default 127.0.0.1; a warning when it listens elsewhere)
+  --stratum-mode MODE     solo (blocks pay the worker's address, the default) or pool (they pay
+                          --payout; shares are counted per address at GET /pool/shares)
+  --stratum-max-connections N  most Stratum connections (default ${DEFAULT_STRATUM_OPTIONS.maxConnections})
+  --stratum-max-per-ip N  most Stratum connections from one IP address (default ${DEFAULT_STRATUM_OPTIONS.maxConnectionsPerIp})
+  --pplns-factor X        pool mode: the PPLNS window, in multiples of the network difficulty (default ${DEFAULT_STRATUM_OPTIONS.pplnsFactor})
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help
@@ -84,6 +96,13 @@ const OPTIONS = {
   'api-host': { type: 'string' },
   'api-port': { type: 'string' },
   'api-max-streams': { type: 'string' },
+  stratum: { type: 'boolean' },
+  'stratum-port': { type: 'string' },
+  'stratum-host': { type: 'string' },
+  'stratum-mode': { type: 'string' },
+  'stratum-max-connections': { type: 'string' },
+  'stratum-max-per-ip': { type: 'string' },
+  'pplns-factor': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -119,6 +138,14 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   if (mine && payout === undefined && !devnet) {
     throw new InvalidArgumentError('bad-flag', '--mine needs --payout <address> off the devnet');
   }
+  const stratum = stratumConfig(values, network);
+  const poolPays = stratum?.mode === 'pool';
+  if (poolPays && payout === undefined && !devnet) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      '--stratum-mode pool pays the operator: it needs --payout <address>',
+    );
+  }
   const threads =
     values.threads === undefined
       ? devnet
@@ -145,10 +172,11 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       ? DEFAULT_API_MAX_STREAMS
       : parseIntegerFlag('api-max-streams', values['api-max-streams'], 1, 10_000);
   const p2p = p2pConfig(values, network, devnet);
-  await checkApiHost(apiHost);
+  await checkListenHost(apiHost);
+  if (stratum !== null) await checkListenHost(stratum.host, 'stratum-host');
   prepareDataDir(datadir);
 
-  if (mine && payout === undefined) {
+  if ((mine || poolPays) && payout === undefined) {
     try {
       payout = await devnetPayout(datadir, network);
     } catch (error) {
@@ -172,6 +200,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     statusIntervalMs: STATUS_INTERVAL_MS,
     mempool: {},
     p2p,
+    stratum,
   };
 
   let node: AltostreamNode;
@@ -238,6 +267,68 @@ function p2pConfig(
   };
 }
 
+function stratumConfig(
+  values: {
+    stratum?: boolean;
+    'stratum-port'?: string;
+    'stratum-host'?: string;
+    'stratum-mode'?: string;
+    'stratum-max-connections'?: string;
+    'stratum-max-per-ip'?: string;
+    'pplns-factor'?: string;
+  },
+  network: NetworkName,
+): StratumOptions | null {
+  const on = values.stratum ?? values['stratum-port'] !== undefined;
+  if (!on) {
+    const stray = (
+      [
+        'stratum-host',
+        'stratum-mode',
+        'stratum-max-connections',
+        'stratum-max-per-ip',
+        'pplns-factor',
+      ] as const
+    ).find((flag) => values[flag] !== undefined);
+    if (stray !== undefined)
+      throw new InvalidArgumentError('bad-flag', `--${stray} needs --stratum or --stratum-port`);
+    return null;
+  }
+  const mode = values['stratum-mode'] ?? 'solo';
+  if (mode !== 'solo' && mode !== 'pool') {
+    throw new InvalidArgumentError('bad-flag', `--stratum-mode takes solo or pool, got '${mode}'`);
+  }
+  const rawFactor = values['pplns-factor'];
+  if (rawFactor !== undefined && mode !== 'pool') {
+    throw new InvalidArgumentError('bad-flag', '--pplns-factor is for --stratum-mode pool');
+  }
+  const pplnsFactor = rawFactor === undefined ? DEFAULT_STRATUM_OPTIONS.pplnsFactor : Number(rawFactor);
+  if (!/^\d+(\.\d+)?$/.test(rawFactor ?? '1') || !(pplnsFactor > 0) || pplnsFactor > 1000) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--pplns-factor takes a positive number up to 1000, got '${rawFactor}'`,
+    );
+  }
+  return {
+    ...DEFAULT_STRATUM_OPTIONS,
+    host: values['stratum-host'] ?? '127.0.0.1',
+    port:
+      values['stratum-port'] === undefined
+        ? defaultStratumPort(network)
+        : parseIntegerFlag('stratum-port', values['stratum-port'], 0, 65535),
+    mode,
+    maxConnections:
+      values['stratum-max-connections'] === undefined
+        ? DEFAULT_STRATUM_OPTIONS.maxConnections
+        : parseIntegerFlag('stratum-max-connections', values['stratum-max-connections'], 1, 100_000),
+    maxConnectionsPerIp:
+      values['stratum-max-per-ip'] === undefined
+        ? DEFAULT_STRATUM_OPTIONS.maxConnectionsPerIp
+        : parseIntegerFlag('stratum-max-per-ip', values['stratum-max-per-ip'], 1, 100_000),
+    pplnsFactor,
+  };
+}
+
 function parseSecondsOrZero(flag: string, raw: string): number {
   return raw === '0' ? 0 : parseSecondsFlag(flag, raw);
 }
@@ -247,6 +338,10 @@ function startFailure(error: unknown, config: NodeConfig): string | undefined {
   if (error instanceof InvalidArgumentError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
+    const port = (error as { port?: number }).port;
+    if (config.stratum !== null && config.stratum !== undefined && port === config.stratum.port) {
+      return `the Stratum port ${config.stratum.host}:${port} is in use: is another node running? Pass --stratum-port`;
+    }
     return `the API port ${config.apiHost}:${config.apiPort} is in use: is another node running? Pass --api-port`;
   }
   if (code === 'EACCES' || code === 'EROFS') {

@@ -1,7 +1,7 @@
 // `altostream status [--network N] [--api URL] [--json]`: one GET /status, summarised.
 import { parseArgs } from 'node:util';
 import { parseNetworkFlag } from '../node/config.js';
-import { formatMining } from '../node/status-line.js';
+import { formatHashRate, formatMining } from '../node/status-line.js';
 import { ApiError, NodeClient, NodeUnreachableError, type NodeStatus } from '../wallet/client.js';
 import { defaultApiUrl, networkParams, parseApiUrlArg, toJson } from '../wallet/values.js';
 import type { CommandIo } from './io.js';
@@ -69,6 +69,14 @@ export function summarize(s: NodeStatus): string[] {
       `${s.mempool.count} tx${s.mempool.count === 1 ? '' : 's'}, ${s.mempool.bytes} bytes, min fee rate ${s.mempool.minFeeRate} base units/byte`,
     ],
     ['hash rate', formatMining(s)],
+    ...(s.stratum === null
+      ? []
+      : ([
+          [
+            'stratum',
+            `${s.stratum.workers} worker${s.stratum.workers === 1 ? '' : 's'}, ${formatHashRate(s.stratum.hashRate)} (from their shares)`,
+          ],
+        ] as [string, string][])),
     ['last block', `${formatAge(s.lastBlockAgeS)} ago`],
   ];
   return rows.map(([name, value]) => `${name.padEnd(10)}  ${value}`);

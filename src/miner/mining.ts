@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { Chain } from '../chain/chain.js';
 import type { Entry } from '../chain/index-entry.js';
+import { targetFromBits } from '../consensus/difficulty.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { submitKeyBlock, type SubmitResult } from './submit.js';
@@ -91,6 +92,11 @@ export class Mining extends EventEmitter<MiningEvents> {
       },
       this.mods.params,
     );
+  }
+
+  /** The target the next key block on the best tip must meet. */
+  target(): bigint {
+    return targetFromBits(this.mods.chain.nextKeyBlock().bits);
   }
 
   /** Validates and connects a solved key block; an accepted one goes to peers at once. */

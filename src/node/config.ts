@@ -62,6 +62,11 @@ export function defaultApiPort(network: NetworkName): number {
   return NETWORKS[network].ports.api;
 }
 
+/** The network's default Stratum port (PROTOCOL.md §12, policy). */
+export function defaultStratumPort(network: NetworkName): number {
+  return NETWORKS[network].ports.stratum;
+}
+
 /**
  * The devnet payout (§1.2): the 'default' key of the wallet in the data dir,
  * which is created on first use holding that key and the regtest faucet key.
@@ -110,15 +115,16 @@ export function parsePayoutFlag(raw: string, network: NetworkName): string {
 }
 
 /**
- * Checks --api-host by listening on it (port 0) and closing again: only the
- * operating system knows which addresses are this machine's, and asking it
- * before the chain is opened turns a wrong host into one line, not a failed start.
+ * Checks a listen host (--api-host, --stratum-host; `flag` names it in the
+ * error) by listening on it (port 0) and closing again: only the operating
+ * system knows which addresses are this machine's, and asking it before the
+ * chain is opened turns a wrong host into one line, not a failed start.
  */
-export async function checkApiHost(host: string): Promise<void> {
+export async function checkListenHost(host: string, flag = 'api-host'): Promise<void> {
   if (host === '') {
     throw new InvalidArgumentError(
       'bad-flag',
-      '--api-host is empty: pass 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+      `--${flag} is empty: pass 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
     );
   }
   const server = createServer();
@@ -132,13 +138,13 @@ export async function checkApiHost(host: string): Promise<void> {
     if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') {
       throw new InvalidArgumentError(
         'bad-flag',
-        `--api-host ${host} is not an address of this machine: pass 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`,
+        `--${flag} ${host} is not an address of this machine: pass 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`,
       );
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
       throw new InvalidArgumentError(
         'bad-flag',
-        `--api-host ${host} does not resolve to an address: pass an IP address or a name of this machine`,
+        `--${flag} ${host} does not resolve to an address: pass an IP address or a name of this machine`,
       );
     }
     throw error;
@@ -152,3 +158,6 @@ export async function checkApiHost(host: string): Promise<void> {
 
 /** GET /events streams a node serves at once unless told otherwise (--api-max-streams). */
 export const DEFAULT_API_MAX_STREAMS = DEFAULT_EVENT_HUB_OPTIONS.maxStreams;
+
+/** Stratum's limits and defaults, for the CLI's flags (cli/ reaches stratum/ only through node/). */
+export { DEFAULT_STRATUM_OPTIONS, type StratumOptions } from '../stratum/server.js';

@@ -10,6 +10,7 @@ import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
 import { Leader } from '../miner/leader.js';
 import { Mining } from '../miner/mining.js';
+import { StratumServer, type StratumOptions } from '../stratum/server.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { BanTable } from '../storage/ban-table.js';
@@ -42,6 +43,8 @@ export interface NodeConfig {
   readonly mempool: Partial<MempoolOptions>;
   /** null: no P2P (devnet). */
   readonly p2p: P2pConfig | null;
+  /** null or left out: no Stratum server. */
+  readonly stratum?: StratumOptions | null;
 }
 
 export interface P2pConfig {
@@ -95,6 +98,7 @@ export class AltostreamNode {
     readonly leader: Leader,
     private readonly api: Awaited<ReturnType<typeof startApi>>,
     readonly mining: Mining,
+    readonly stratum: StratumServer | null,
     readonly miner: KeyMiner | null,
     readonly network: P2pNetwork | null,
   ) {}
@@ -193,12 +197,24 @@ export class AltostreamNode {
           return miner !== null;
         },
       };
+      let stratum: StratumServer | null = null;
+      if (config.stratum !== undefined && config.stratum !== null) {
+        stratum = await StratumServer.start(config.stratum, {
+          mining,
+          params,
+          now,
+          logger: logger.child({ module: 'stratum' }),
+        });
+        const started = stratum;
+        cleanup.unshift(() => started.close());
+      }
       const api = await startApi(
         { host: config.apiHost, port: config.apiPort },
         {
           chain,
           mempool,
           mining: apiMining,
+          stratum,
           params,
           network,
           token,
@@ -238,6 +254,7 @@ export class AltostreamNode {
         leader,
         api,
         mining,
+        stratum,
         miner,
         network,
       );
@@ -253,6 +270,7 @@ export class AltostreamNode {
             : false,
           // What another node passes to --bootstrap to reach this one.
           p2p: network === null ? false : { peerId: network.peerId, listen: network.listenAddresses() },
+          stratum: stratum === null ? false : { port: stratum.port, mode: config.stratum!.mode },
         },
         'node started',
       );
@@ -335,6 +353,7 @@ export class AltostreamNode {
       mempool: this.mempool.count,
       lastBlockAgeS: Math.max(0, Math.round((Date.now() - Number(tip.timeMs)) / 1000)),
       sync: this.network?.syncProgress() ?? null,
+      stratum: this.stratum?.summary() ?? null,
     };
   }
 
@@ -355,6 +374,7 @@ export class AltostreamNode {
     // What the leader signed and stored goes out before the network stops.
     await this.leader.settled();
     await this.miner?.stop();
+    await this.stratum?.close();
     this.mining.stop();
     await this.network?.stop();
     await this.api.close();

@@ -1,4 +1,4 @@
-// The line a running node logs every 10 s: height, mining, peers, mempool,
+// The line a running node logs every 10 s: height, mining, Stratum workers, peers, mempool,
 // block age and sync progress, in words an operator reads at a glance.
 import type { SyncProgress } from '../p2p/sync.js';
 
@@ -14,12 +14,19 @@ export interface NodeSummary {
   readonly mempool: number;
   readonly lastBlockAgeS: number;
   readonly sync: SyncProgress | null;
+  /** Connected Stratum workers and their summed hash rate; null when Stratum is off. */
+  readonly stratum: { readonly workers: number; readonly hashRate: number } | null;
 }
 
 export function formatStatusLine(s: NodeSummary): string {
   const parts = [
     `height ${s.height}`,
     formatMining(s),
+    ...(s.stratum === null
+      ? []
+      : [
+          `stratum ${s.stratum.workers} worker${s.stratum.workers === 1 ? '' : 's'} ${formatHashRate(s.stratum.hashRate)}`,
+        ]),
     `${s.peers} peer${s.peers === 1 ? '' : 's'}`,
     `mempool ${s.mempool}`,
     `last block ${s.lastBlockAgeS} s ago`,

@@ -162,3 +162,32 @@ test('bad-flag: --max-peers-per-ip takes 0 to 1000 and --allow-ip an address or 
     t.notOk(existsSync(datadir), 'nothing is created');
   }
 });
+
+test('bad-flag: the Stratum flags, each checked before anything is made', async (t) => {
+  const cases: [string[], string][] = [
+    [['--stratum-port', '70000'], '--stratum-port must be from 0 to 65535, got 70000'],
+    [['--stratum', '--stratum-mode', 'party'], "--stratum-mode takes solo or pool, got 'party'"],
+    [['--stratum-mode', 'pool'], '--stratum-mode needs --stratum or --stratum-port'],
+    [['--stratum', '--pplns-factor', '2'], '--pplns-factor is for --stratum-mode pool'],
+    [
+      ['--stratum', '--stratum-mode', 'pool', '--pplns-factor', '0'],
+      "--pplns-factor takes a positive number up to 1000, got '0'",
+    ],
+    [['--stratum', '--stratum-max-per-ip', '0'], '--stratum-max-per-ip must be from 1 to 100000, got 0'],
+    [
+      ['--stratum', '--stratum-host', '203.0.113.9'],
+      '--stratum-host 203.0.113.9 is not an address of this machine: pass 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses',
+    ],
+    [
+      ['--network', 'testnet', '--stratum', '--stratum-mode', 'pool'],
+      '--stratum-mode pool pays the operator: it needs --payout <address>',
+    ],
+  ];
+  for (const [flags, message] of cases) {
+    const datadir = join(ownTempDir(t), 'new');
+    const result = await node('--datadir', datadir, '--no-mine', ...flags);
+    t.equal(result.code, 2, flags.join(' '));
+    t.same(result.err, [`altostream node: ${message}`]);
+    t.notOk(existsSync(datadir), 'nothing is created');
+  }
+});

@@ -38,6 +38,7 @@ export function stubStatus(): StatusBody {
     pacedForS: null,
     syncing: false,
     lastBlockAgeS: 7,
+    stratum: null,
   };
 }
 

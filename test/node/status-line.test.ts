@@ -10,6 +10,7 @@ const BASE: NodeSummary = {
   mempool: 4,
   lastBlockAgeS: 3,
   sync: null,
+  stratum: null,
 };
 
 test('hash-rate-while-hashing: the status line shows the rate while hashing, and when a paced miner mines again', async (t) => {

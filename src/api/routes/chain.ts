@@ -70,6 +70,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         pacedForS: pacedForS(mods.mining.pausedForMs()),
         syncing: mods.network?.syncProgress().syncing ?? false,
         lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
+        stratum: mods.stratum?.summary() ?? null,
       };
     },
   );
