@@ -33,23 +33,30 @@ export function prevhashHex(prev: Uint8Array): string {
   return swapped.toString('hex');
 }
 
+/** A template's notify fields, encoded once: every connection's job on it shares them. */
+const encoded = new WeakMap<KeyBlockTemplate, { prevHex: string; fields: Job['notify'] }>();
+
 export function jobOf(id: string, template: KeyBlockTemplate): Job {
-  const { header } = template.block;
-  return {
-    id,
-    template,
-    prevHex: toHex(header.prev),
-    notify: [
-      id,
-      prevhashHex(header.prev),
-      toHex(template.coinb1),
-      toHex(template.coinb2),
-      [],
-      u32Hex(header.version),
-      u32Hex(header.bits),
-      u32Hex(header.time),
-    ],
-  };
+  let known = encoded.get(template);
+  if (known === undefined) {
+    const { header } = template.block;
+    known = {
+      prevHex: toHex(header.prev),
+      fields: [
+        '',
+        prevhashHex(header.prev),
+        toHex(template.coinb1),
+        toHex(template.coinb2),
+        [],
+        u32Hex(header.version),
+        u32Hex(header.bits),
+        u32Hex(header.time),
+      ],
+    };
+    encoded.set(template, known);
+  }
+  const [, ...fields] = known.fields;
+  return { id, template, prevHex: known.prevHex, notify: [id, ...fields] };
 }
 
 /** The key block a share names: the job's body with extranonce1 ‖ extranonce2, and the share's time and nonce. */

@@ -63,7 +63,9 @@ export interface StratumMining extends Pick<
   'template' | 'target' | 'submit' | 'isCurrent' | 'payout'
 > {
   on(event: 'job', listener: (clean: boolean) => void): unknown;
+  on(event: 'tip', listener: () => void): unknown;
   off(event: 'job', listener: (clean: boolean) => void): unknown;
+  off(event: 'tip', listener: () => void): unknown;
 }
 
 export interface StratumModules {
@@ -99,8 +101,14 @@ export class StratumServer {
   private readonly workerBook: WorkerBook;
   private readonly pool: PoolLedger | null;
   private readonly tickTimer: NodeJS.Timeout;
+  /** What the chain says now, computed once per tip for every connection (a fan-out asks 1,000 times). */
+  private tipFacts: { maxExponent: number; blockTarget: bigint; current: Map<string, boolean> } | null = null;
+  private readonly onTip = (): void => {
+    this.tipFacts = null;
+  };
   private readonly onJob = (clean: boolean): void => {
     this.templates = new Map();
+    this.tipFacts = null;
     for (const c of this.connections) c.session.newJob(clean);
   };
 
@@ -118,6 +126,7 @@ export class StratumServer {
       this.accept(socket);
     });
     mods.mining.on('job', this.onJob);
+    mods.mining.on('tip', this.onTip);
     this.tickTimer = setInterval(() => {
       for (const c of this.connections) c.session.tick();
     }, TICK_MS);
@@ -164,6 +173,7 @@ export class StratumServer {
   async close(): Promise<void> {
     clearInterval(this.tickTimer);
     this.mods.mining.off('job', this.onJob);
+    this.mods.mining.off('tip', this.onTip);
     const closed = new Promise((resolve) => this.server.close(resolve));
     for (const c of this.connections) c.socket.destroy();
     await closed;
@@ -196,9 +206,9 @@ export class StratumServer {
         mode: this.opts.mode,
         extranonce1,
         template: (payout) => this.template(payout),
-        isCurrent: (job: Job) => this.mods.mining.isCurrent(job.template.block.header.prev),
+        isCurrent: (job: Job) => this.isCurrent(job),
         nextJobId: () => this.takeJobId(),
-        maxExponent: () => maxExponent(this.blockTarget()),
+        maxExponent: () => this.facts().maxExponent,
         startExponent: this.opts.startExponent,
         hash: this.mods.hash ?? yespower,
         submitBlock: (block) => this.mods.mining.submit(block),
@@ -353,8 +363,26 @@ export class StratumServer {
     return template;
   }
 
+  private facts(): NonNullable<StratumServer['tipFacts']> {
+    if (this.tipFacts === null) {
+      const blockTarget = this.mods.mining.target();
+      this.tipFacts = { blockTarget, maxExponent: maxExponent(blockTarget), current: new Map() };
+    }
+    return this.tipFacts;
+  }
+
+  private isCurrent(job: Job): boolean {
+    const { current } = this.facts();
+    let known = current.get(job.prevHex);
+    if (known === undefined) {
+      known = this.mods.mining.isCurrent(job.template.block.header.prev);
+      current.set(job.prevHex, known);
+    }
+    return known;
+  }
+
   private blockTarget(): bigint {
-    return this.mods.mining.target();
+    return this.facts().blockTarget;
   }
 
   /** The block target in difficulty-1 shares. */
