@@ -121,6 +121,12 @@ test('a worker that sends 1,000 invalid shares is banned; honest workers on othe
   );
   const idA = blockIdOf(shareA.header);
   const jobB = await jobOn(honestB, idA);
+  const late0 = honestB.client.findShare(honestB.job, { extranonce2: StratumClient.extranonce2For(9) })!;
+  t.equal(
+    code(await honestB.client.submit(honestB.user, late0)),
+    21,
+    "a share on the epoch A's block ended: 21 stale",
+  );
   const shareB = honestB.client.findShare(jobB, { extranonce2: StratumClient.extranonce2For(1) })!;
   t.same(
     await honestB.client.submit(honestB.user, shareB),
@@ -133,4 +139,19 @@ test('a worker that sends 1,000 invalid shares is banned; honest workers on othe
     async () => (await status(node)).tip.id === blockIdOf(shareB.header),
   );
   t.equal((await status(node)).height, 2);
+});
+
+test('connections past --stratum-max-per-ip are closed at once; the others mine on', async (t) => {
+  const node = await startStratumNode(t, ['--stratum-max-per-ip', '2']);
+  const first = await login(t, node, `${addressOf('regtest', 0x71)}.a`);
+  await login(t, node, `${addressOf('regtest', 0x72)}.b`);
+  const third = await StratumClient.connect(node.stratumPort);
+  await third.closed;
+  t.pass('the third connection from 127.0.0.1 is closed');
+  const share = first.client.findShare(first.job, { extranonce2: StratumClient.extranonce2For(1) })!;
+  t.same(
+    await first.client.submit(first.user, share),
+    { result: true, error: null },
+    'the first still mines',
+  );
 });
