@@ -25,7 +25,7 @@ export function formatStatusLine(s: NodeSummary): string {
     ...(s.stratum === null
       ? []
       : [
-          `stratum ${s.stratum.workers} worker${s.stratum.workers === 1 ? '' : 's'} ${formatHashRate(s.stratum.hashRate)}`,
+          `stratum ${s.stratum.workers} worker${s.stratum.workers === 1 ? '' : 's'}, ${formatHashRate(s.stratum.hashRate)}`,
         ]),
     `${s.peers} peer${s.peers === 1 ? '' : 's'}`,
     `mempool ${s.mempool}`,

@@ -88,3 +88,11 @@ test('hash-rate-while-hashing: status shows the rate while hashing and when a pa
   t.equal(await statusCommand(['--api', stub.url], off.io), 0);
   t.ok(off.out.includes('hash rate   not mining'), off.out.join('\n'));
 });
+
+test('status shows the Stratum workers and their hash rate when Stratum is on', async (t) => {
+  const stub = await StubNode.start(t);
+  stub.status = { ...stubStatus(), stratum: { port: 23337, mode: 'pool', workers: 3, hashRate: 2450 } };
+  const c = capture();
+  t.equal(await statusCommand(['--api', stub.url], c.io), 0);
+  t.ok(c.out.includes('stratum     3 workers, 2.5 kH/s (from their shares)'), c.out.join('\n'));
+});

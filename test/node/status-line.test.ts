@@ -43,3 +43,14 @@ test('hash rates scale to kH/s, MH/s and GH/s', async (t) => {
   );
   t.equal(formatMining({ mining: true, hashRate: 7e12, pacedForS: null }), '7000 GH/s');
 });
+
+test('the status line shows the Stratum workers and their summed hash rate', async (t) => {
+  t.equal(
+    formatStatusLine({ ...BASE, stratum: { workers: 1, hashRate: 812 } }),
+    'height 12 · 152 H/s · stratum 1 worker, 812 H/s · 1 peer · mempool 4 · last block 3 s ago',
+  );
+  t.match(
+    formatStatusLine({ ...BASE, stratum: { workers: 4, hashRate: 4100 } }),
+    / · stratum 4 workers, 4\.1 kH\/s · /,
+  );
+});
