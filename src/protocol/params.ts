@@ -40,6 +40,25 @@ export interface NetworkParams {
   readonly rewardPeriod: number;
   /** MIN_VOTING_PERIOD and MAX_VOTING_PERIOD, in key blocks (§4.10, §12). */
   readonly votingPeriod: { readonly min: number; readonly max: number };
+  /** MIN_STAKE per role (§4.7, §12), in base units; governance may change them (the current value counts). */
+  readonly minStake: { readonly validator: bigint; readonly app: bigint; readonly infrastructure: bigint };
+  /** UNBONDING_PERIOD in key blocks (§4.8). */
+  readonly unbondingPeriod: number;
+  /** Proof of Activity (§5, §12). */
+  readonly poa: PoaParams;
+}
+
+export interface PoaParams {
+  /** N: endorsement slots per key block (§5.2). */
+  readonly slots: number;
+  /** M: endorsements an activation section needs (§5.4). */
+  readonly required: number;
+  /** ACTIVATION_FALLBACK in seconds (§5.4). */
+  readonly fallbackS: number;
+  /** FALLBACK_IDLE_TIME in seconds (§5.4). */
+  readonly fallbackIdleS: number;
+  /** BOOTSTRAP_MIN_VALIDATOR_STAKE in base units (§5.1); on regtest a start value every node must share. */
+  readonly bootstrapMinValidatorStake: bigint;
 }
 
 const ALTO = BASE_UNITS_PER_ALTO;
@@ -75,6 +94,15 @@ export const MAINNET: NetworkParams = {
   halvingInterval: 1_000_000,
   rewardPeriod: 1440,
   votingPeriod: { min: 1440, max: 40_320 },
+  minStake: { validator: 10_000n * ALTO, app: 1000n * ALTO, infrastructure: 5000n * ALTO },
+  unbondingPeriod: 10_080,
+  poa: {
+    slots: 5,
+    required: 3,
+    fallbackS: 21_600,
+    fallbackIdleS: 172_800,
+    bootstrapMinValidatorStake: 100_000n * ALTO,
+  },
 };
 
 export const TESTNET: NetworkParams = {
@@ -112,6 +140,16 @@ export const REGTEST: NetworkParams = {
   halvingInterval: 150,
   rewardPeriod: 10,
   votingPeriod: { min: 2, max: 100 },
+  minStake: { validator: ALTO, app: ALTO, infrastructure: ALTO },
+  unbondingPeriod: 5,
+  poa: {
+    slots: 5,
+    required: 3,
+    fallbackS: 600,
+    fallbackIdleS: 1200,
+    // Always bootstrap unless a node is started with another value (every node of a regtest network alike).
+    bootstrapMinValidatorStake: (1n << 128n) - 1n,
+  },
 };
 
 export const NETWORKS: Readonly<Record<NetworkName, NetworkParams>> = {
