@@ -214,7 +214,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The transactions, in order, that apply on the tip; any that would fail is left out (a leader's dry run). */
   applicableTxs(txs: readonly Tx[]): Tx[] {
     const view = this.state();
-    const context = { keyHeight: this.tip.keyHeight };
+    const context = { keyHeight: this.tip.keyHeight, keyTime: this.tip.epochKey.block.header.time };
     return txs.filter((tx) => {
       try {
         applyTx(view, tx, context, this.params);

@@ -39,6 +39,7 @@ export function connectBlock(
         height: entry.keyHeight,
         leaderKey: body.leaderKey,
         payout: body.payout,
+        time: entry.block.header.time,
         activation: entry.activation,
       },
       params,
@@ -50,7 +51,8 @@ export function connectBlock(
     checkMicroblockTxBinding(block); // rule 6
     // Rule 7: the transactions, their signatures batch-verified first.
     checkTxsSanity(block.txs, params, context.alreadyVerified);
-    for (const tx of block.txs) applyTx(view, tx, { keyHeight: entry.keyHeight }, params);
+    const txContext = { keyHeight: entry.keyHeight, keyTime: entry.epochKey.block.header.time };
+    for (const tx of block.txs) applyTx(view, tx, txContext, params);
     block.txs.forEach((tx, position) => {
       tables.txindex.put(txId(tx), encodeTxLocation(entry.id, position));
     });

@@ -28,8 +28,25 @@ export interface EpochRecord {
   readonly poisoned: boolean;
 }
 
+/** Stake roles (§4.7): 1 validator, 2 app, 3 infrastructure. */
+export type StakeRole = 1 | 2 | 3;
+
+/** A 0x04 bond. `lastEndorsed` (a key-block time, §5.4) is kept for validators only; 0 for other roles. */
+export interface Bond {
+  readonly bonded: bigint;
+  readonly lastEndorsed: number;
+}
+
+/** A 0x06 app record: its name and service key (§4.7). */
+export interface AppRecord {
+  readonly name: string;
+  readonly serviceKey: Uint8Array;
+}
+
 export interface StateView {
   account(id: Uint8Array): Account | undefined;
+  /** The bond of `account` in `role` (0x04); undefined when none is bonded. */
+  bond(account: Uint8Array, role: StakeRole): Bond | undefined;
   counters(): Counters;
   epoch(keyHeight: bigint): EpochRecord | undefined;
 }

@@ -9,7 +9,7 @@ import { checkSignature, firstInvalidSignature, type SignatureCheck } from './si
 import type { StateView } from './state-view.js';
 import { rulesOf, type TxContext } from './tx/index.js';
 
-export { txDebit, type TxContext } from './tx/index.js';
+export { txDebit, type BlockTxContext, type TxContext } from './tx/index.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
 

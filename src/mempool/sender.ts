@@ -1,6 +1,6 @@
 // One sender's pooled transactions, kept in nonce order, and the state a
 // transaction of that sender will find once its pooled predecessors ran.
-import type { Account, Counters, EpochRecord, StateView } from '../consensus/state-view.js';
+import type { Account, Bond, Counters, EpochRecord, StakeRole, StateView } from '../consensus/state-view.js';
 import type { Tx } from '../protocol/tx.js';
 import { NOT_IN_HEAP } from './heap.js';
 import { lowerFeeRate, type FeeRate, type Ranked } from './policy.js';
@@ -131,6 +131,7 @@ export function projectedView(
 ): StateView {
   return {
     account: (id: Uint8Array): Account | undefined => (sameBytes(id, account) ? projected : base.account(id)),
+    bond: (id: Uint8Array, role: StakeRole): Bond | undefined => base.bond(id, role),
     counters: (): Counters => base.counters(),
     epoch: (keyHeight: bigint): EpochRecord | undefined => base.epoch(keyHeight),
   };

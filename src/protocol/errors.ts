@@ -34,6 +34,7 @@ export type RuleCode =
   | 'bad-periods'
   | 'bad-voting-period'
   | 'insufficient-stake'
+  | 'below-min-stake'
   | 'bad-proposal-kind'
   | 'bad-choice'
   // §3 blocks

@@ -44,6 +44,8 @@ export interface NetworkParams {
   readonly minStake: { readonly validator: bigint; readonly app: bigint; readonly infrastructure: bigint };
   /** UNBONDING_PERIOD in key blocks (§4.8). */
   readonly unbondingPeriod: number;
+  /** PLAY_REPORT_WINDOW in seconds (§4.9); settlement raises play_floor to K.time minus it (§6.5). */
+  readonly playReportWindowS: number;
   /** Proof of Activity (§5, §12). */
   readonly poa: PoaParams;
 }
@@ -72,6 +74,7 @@ const COMMON = {
   undoDepth: 288,
   cap: 25_000_000n * ALTO,
   baseSubsidy: (125n * ALTO) / 10n,
+  playReportWindowS: 86_400,
 } as const;
 
 export const MAINNET: NetworkParams = {

@@ -2,7 +2,7 @@
 // epoch's fee accumulator and its type's debit from the sender, bumps the
 // sender's nonce, then applies its type's effect (state/effects/), all into
 // the overlay of the block being applied.
-import { checkTxContext, txDebit, type TxContext } from '../consensus/tx-rules.js';
+import { checkTxContext, txDebit, type BlockTxContext } from '../consensus/tx-rules.js';
 import { RESERVE_ACCOUNT, accountId } from '../protocol/address.js';
 import type { NetworkParams } from '../protocol/params.js';
 import type { Tx } from '../protocol/tx.js';
@@ -10,7 +10,7 @@ import { effectOf } from './effects/index.js';
 import type { OverlayState } from './view.js';
 import { fromHex } from '../util/bytes.js';
 
-export function applyTx(view: OverlayState, tx: Tx, context: TxContext, params: NetworkParams): void {
+export function applyTx(view: OverlayState, tx: Tx, context: BlockTxContext, params: NetworkParams): void {
   checkTxContext(tx, view, context, params);
   const sender = accountId(tx.sender);
   const from = view.account(sender)!;

@@ -1,6 +1,7 @@
 // Keys and values of the state entries this node applies so far
-// (PROTOCOL.md §9.1): 0x01 accounts and the 0x10 counters record.
-import type { Account, Counters, EpochRecord } from '../consensus/state-view.js';
+// (PROTOCOL.md §9.1): 0x01 accounts, 0x04–0x06 stake, 0x0F pending credits, the
+// 0x10 counters record and 0x12 epoch records.
+import type { Account, AppRecord, Bond, Counters, EpochRecord, StakeRole } from '../consensus/state-view.js';
 import { Reader, Writer } from '../protocol/codec.js';
 
 export const PREFIX_ACCOUNT = 0x01;
@@ -76,6 +77,8 @@ export const PREFIX_EPOCH = 0x12;
 export const KIND_MINER = 1;
 export const KIND_LEADER_FEE = 2;
 export const KIND_NEXT_LEADER_FEE = 3;
+export const KIND_INFRASTRUCTURE = 8;
+export const KIND_VALIDATOR_POOL = 9;
 export const KIND_POISON_MINT = 11;
 export const KIND_POISON_FEE = 12;
 const TRANSFER_KINDS: ReadonlySet<number> = new Set([2, 3, 10, 12]);
@@ -182,3 +185,107 @@ export function decodeEpoch(bytes: Uint8Array): EpochRecord {
   r.end('epoch');
   return e;
 }
+
+export const PREFIX_BOND = 0x04;
+export const PREFIX_UNBONDING = 0x05;
+export const PREFIX_APP = 0x06;
+
+export type { StakeRole } from '../consensus/state-view.js';
+export const ROLE_VALIDATOR = 1;
+export const ROLES: readonly StakeRole[] = [1, 2, 3];
+export const ROLE_APP = 2;
+export const ROLE_INFRASTRUCTURE = 3;
+
+/** 0x04 ‖ account ‖ role. */
+export function bondKey(account: Uint8Array, role: StakeRole): Uint8Array {
+  const key = new Uint8Array(22);
+  key[0] = PREFIX_BOND;
+  key.set(account, 1);
+  key[21] = role;
+  return key;
+}
+
+export function decodeBondKey(key: Uint8Array): { readonly account: Uint8Array; readonly role: StakeRole } {
+  return { account: key.slice(1, 21), role: key[21] as StakeRole };
+}
+
+/** bonded u128, role 1 adds last_endorsed u32 (a key-block time, §5.4). */
+export function encodeBond(role: StakeRole, bond: Bond): Uint8Array {
+  const w = new Writer().u128(bond.bonded);
+  if (role === ROLE_VALIDATOR) w.u32(bond.lastEndorsed);
+  return w.finish();
+}
+
+export function decodeBond(role: StakeRole, bytes: Uint8Array): Bond {
+  const r = new Reader(bytes);
+  const bonded = r.u128('bonded');
+  const lastEndorsed = role === ROLE_VALIDATOR ? r.u32('last_endorsed') : 0;
+  r.end('bond');
+  return { bonded, lastEndorsed };
+}
+
+/** 0x05 ‖ release_height ‖ account ‖ role, the height big-endian so keys sort by release. */
+export function unbondingKey(releaseHeight: bigint, account: Uint8Array, role: StakeRole): Uint8Array {
+  const key = new Uint8Array(30);
+  key[0] = PREFIX_UNBONDING;
+  key.set(u64be(releaseHeight), 1);
+  key.set(account, 9);
+  key[29] = role;
+  return key;
+}
+
+/** The key range of every unbonding entry released at `releaseHeight`. */
+export function unbondingRange(releaseHeight: bigint): { start: Uint8Array; end: Uint8Array } {
+  const start = new Uint8Array(9);
+  start[0] = PREFIX_UNBONDING;
+  start.set(u64be(releaseHeight), 1);
+  const end = new Uint8Array(9);
+  end[0] = PREFIX_UNBONDING;
+  end.set(u64be(releaseHeight + 1n), 1);
+  return { start, end };
+}
+
+export interface UnbondingKey {
+  readonly releaseHeight: bigint;
+  readonly account: Uint8Array;
+  readonly role: StakeRole;
+}
+
+export function decodeUnbondingKey(key: Uint8Array): UnbondingKey {
+  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+  return { releaseHeight: view.getBigUint64(1), account: key.slice(9, 29), role: key[29] as StakeRole };
+}
+
+/** unbonding u128. */
+export function encodeUnbonding(amount: bigint): Uint8Array {
+  return new Writer().u128(amount).finish();
+}
+
+export function decodeUnbonding(bytes: Uint8Array): bigint {
+  const r = new Reader(bytes);
+  const amount = r.u128('unbonding');
+  r.end('unbonding');
+  return amount;
+}
+
+/** 0x06 ‖ app account. */
+export function appKey(account: Uint8Array): Uint8Array {
+  const key = new Uint8Array(21);
+  key[0] = PREFIX_APP;
+  key.set(account, 1);
+  return key;
+}
+
+/** app_name string(64) ‖ service_key [32]. */
+export function encodeApp(app: AppRecord): Uint8Array {
+  return new Writer().string(app.name, APP_NAME_MAX).fixed(app.serviceKey, 32).finish();
+}
+
+export function decodeApp(bytes: Uint8Array): AppRecord {
+  const r = new Reader(bytes);
+  const app = { name: r.string(APP_NAME_MAX, 'app_name'), serviceKey: r.fixed(32, 'service_key') };
+  r.end('app');
+  return app;
+}
+
+const APP_NAME_MAX = 64;

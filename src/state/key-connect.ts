@@ -1,9 +1,11 @@
 // KeyConnect(K) at height c (PROTOCOL.md §3.8), the steps this node has so
-// far: credit matured entries (step 4), split the closed epoch's fees 40/60
-// (step 5, §3.7), pend the miner's share of the subsidy and fill the period
-// pools (step 6, §6.3), store the epoch record (step 7). Period settlement,
-// governance and unbonding (steps 1–3) come with their issues; the pools
-// accumulate meanwhile, unminted.
+// far: settle the period that just closed (step 1, state/settlement.ts),
+// release unbonding stake and, for a fallback-activated K, unbond idle
+// validators (step 3, state/stake.ts), credit matured entries (step 4), split
+// the closed epoch's fees 40/60 (step 5, §3.7), pend the miner's share of the
+// subsidy and fill the period pools (step 6, §6.3), store the epoch record
+// (step 7). Governance (step 2) comes with its issue.
+import { ACTIVATION_FALLBACK } from '../consensus/activation.js';
 import { scheduledSubsidy, splitLeaderFees, splitSubsidy } from '../consensus/rewards.js';
 import type { NetworkParams } from '../protocol/params.js';
 import {
@@ -12,40 +14,33 @@ import {
   KIND_NEXT_LEADER_FEE,
   decodePending,
   decodePendingKey,
-  encodePending,
-  kindMints,
-  pendingKey,
   pendingRange,
 } from './entries.js';
+import { addPending } from './pending.js';
+import { isSettlementHeight, settlePeriod, settlementInputs } from './settlement.js';
+import { releaseUnbonding, unbondIdleValidators } from './stake.js';
 import type { OverlayState } from './view.js';
+
+export { addPending } from './pending.js';
 
 export interface ConnectingKeyBlock {
   readonly id: Uint8Array;
   readonly height: bigint;
   readonly leaderKey: Uint8Array;
   readonly payout: Uint8Array;
+  /** The header's time (unix seconds): play_floor (§6.5) and idle validators (§5.4) are measured from it. */
+  readonly time: number;
   /** 0 endorsed, 1 bootstrap, 2 fallback (§5.4). Only bootstrap exists before Proof of Activity. */
   readonly activation: 0 | 1 | 2;
 }
 
-/** Adds a pending credit (§3.10): zero amounts are not created, an existing key adds up. */
-export function addPending(
-  view: OverlayState,
-  params: NetworkParams,
-  account: Uint8Array,
-  sourceHeight: bigint,
-  kind: number,
-  amount: bigint,
-): void {
-  if (amount === 0n) return;
-  const key = pendingKey(sourceHeight + BigInt(params.rewardMaturity), account, sourceHeight, kind);
-  const existing = view.get(key);
-  const total = (existing === undefined ? 0n : decodePending(existing).amount) + amount;
-  view.set(key, encodePending({ amount: total, mint: kindMints(kind) }));
-}
-
 export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params: NetworkParams): void {
   const c = block.height;
+  // Step 1: settlement, its inputs read now, from the state after K.prev (§3.8's one snapshot).
+  if (isSettlementHeight(c, params)) settlePeriod(view, settlementInputs(view, params), block, params);
+  // Step 3: unbonding released at c; a fallback activation also unbonds idle validators (§5.4).
+  releaseUnbonding(view, c);
+  if (block.activation === ACTIVATION_FALLBACK) unbondIdleValidators(view, block.time, c, params);
   // Step 4: pending entries maturing at c become balances; mint credits count as minted.
   const { start, end } = pendingRange(c);
   let minted = 0n;

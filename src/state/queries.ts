@@ -2,6 +2,8 @@
 import { baseSubsidy, cumulativeBase, genesisAllocation, scheduledSubsidy } from '../consensus/rewards.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { PREFIX_PENDING, decodePending, decodePendingKey } from './entries.js';
+import { ROLES } from './entries.js';
+import { bondedOf, unbondingTotal } from './stake.js';
 import type { OverlayState } from './view.js';
 import { equalBytes } from '../util/bytes.js';
 
@@ -37,6 +39,21 @@ export function pendingTotals(view: Pick<OverlayState, 'range'>): PendingTotals 
     else transfer += pending.amount;
   }
   return { mint, transfer };
+}
+
+export interface StakeTotals {
+  /** Σ bonded over every (account, role), weightless bonds included (0x04). */
+  readonly bonded: bigint;
+  /** Σ of every unbonding entry (0x05). */
+  readonly unbonding: bigint;
+}
+
+/** The stake §6.1's invariant counts: locked coins that are no one's balance. */
+export function stakeTotals(view: OverlayState): StakeTotals {
+  return {
+    bonded: ROLES.reduce((sum, role) => sum + bondedOf(view, role), 0n),
+    unbonding: unbondingTotal(view),
+  };
 }
 
 /**

@@ -3,13 +3,30 @@
 // touches LMDB until writeTo() runs inside the block's one transaction. The
 // first write of each key records the key's prior value, which is the block's
 // undo record (PROTOCOL.md §9.2).
-import type { Account, Counters, EpochRecord, StateView } from '../consensus/state-view.js';
+import type {
+  Account,
+  AppRecord,
+  Bond,
+  Counters,
+  EpochRecord,
+  StakeRole,
+  StateView,
+} from '../consensus/state-view.js';
 import type { Table, WritableTable } from '../storage/db.js';
 import {
   COUNTERS_KEY,
   EMPTY_COUNTERS,
   accountKey,
+  appKey,
+  bondKey,
   decodeAccount,
+  decodeApp,
+  decodeBond,
+  decodeUnbonding,
+  encodeApp,
+  encodeBond,
+  encodeUnbonding,
+  unbondingKey,
   decodeCounters,
   decodeEpoch,
   encodeEpoch,
@@ -62,6 +79,34 @@ export class OverlayState implements StateView {
 
   setAccount(id: Uint8Array, account: Account): void {
     this.set(accountKey(id), encodeAccount(account));
+  }
+
+  bond(account: Uint8Array, role: StakeRole): Bond | undefined {
+    const bytes = this.get(bondKey(account, role));
+    return bytes === undefined ? undefined : decodeBond(role, bytes);
+  }
+
+  /** Sets a bond; a bond of 0 is deleted (§9.1), and a validator's last_endorsed with it. */
+  setBond(account: Uint8Array, role: StakeRole, bond: Bond): void {
+    this.set(bondKey(account, role), bond.bonded === 0n ? undefined : encodeBond(role, bond));
+  }
+
+  /** Adds to the unbonding entry released at `releaseHeight` (§3.10: an existing key adds up); 0 adds nothing. */
+  addUnbonding(releaseHeight: bigint, account: Uint8Array, role: StakeRole, amount: bigint): void {
+    if (amount === 0n) return;
+    const key = unbondingKey(releaseHeight, account, role);
+    const existing = this.get(key);
+    const total = (existing === undefined ? 0n : decodeUnbonding(existing)) + amount;
+    this.set(key, encodeUnbonding(total));
+  }
+
+  app(account: Uint8Array): AppRecord | undefined {
+    const bytes = this.get(appKey(account));
+    return bytes === undefined ? undefined : decodeApp(bytes);
+  }
+
+  setApp(account: Uint8Array, app: AppRecord): void {
+    this.set(appKey(account), encodeApp(app));
   }
 
   epoch(keyHeight: bigint): EpochRecord | undefined {

@@ -15,6 +15,7 @@ function stateWith(balance: bigint, nonce = 0n): StateView {
     account: (id) => accounts.get(hex(id)),
     counters: (): Counters => EMPTY_COUNTERS,
     epoch: () => undefined,
+    bond: () => undefined,
   };
 }
 

@@ -51,6 +51,7 @@ export class FakeChain implements MempoolChain {
       account: (id) => this.accounts.get(hex(id)),
       counters: () => EMPTY_COUNTERS,
       epoch: () => undefined,
+      bond: () => undefined,
     };
   }
 

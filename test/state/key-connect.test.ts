@@ -24,6 +24,7 @@ function block(c: bigint): ConnectingKeyBlock {
     height: c,
     leaderKey: new Uint8Array(32),
     payout: payoutOf(c),
+    time: REGTEST.genesis.time + 60 * Number(c),
     activation: 1,
   };
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../chain/index-entry.js';
 import { decodeAddress, encodeAddress } from '../../protocol/address.js';
-import { pendingTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
+import { pendingTotals, stakeTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView } from '../views.js';
 import {
@@ -167,15 +167,17 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
     {
       schema: {
         summary:
-          'Coins minted and burned, pending rewards, the cap and the subsidy schedule (PROTOCOL.md §6.2)',
+          'Coins minted and burned, pending rewards, bonded and unbonding stake, the cap and the subsidy schedule (PROTOCOL.md §6.1, §6.2)',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['minted', 'burned', 'cap', 'height', 'pending', 'schedule'],
+            required: ['minted', 'burned', 'bonded', 'unbonding', 'cap', 'height', 'pending', 'schedule'],
             properties: {
               minted: decimal,
               burned: decimal,
+              bonded: decimal,
+              unbonding: decimal,
               cap: decimal,
               height,
               pending: {
@@ -215,10 +217,13 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
       const counters = view.counters();
       const tipHeight = chain.tip.keyHeight;
       const pending = pendingTotals(view);
+      const stake = stakeTotals(view);
       const schedule = subsidySchedule(tipHeight, params);
       return {
         minted: counters.minted.toString(),
         burned: counters.burned.toString(),
+        bonded: stake.bonded.toString(),
+        unbonding: stake.unbonding.toString(),
         cap: params.cap.toString(),
         height: Number(tipHeight),
         pending: { mint: pending.mint.toString(), transfer: pending.transfer.toString() },

@@ -14,7 +14,7 @@ import type { TxTypeRules } from './type-rules.js';
 import { unstakeRules } from './unstake.js';
 import { voteRules } from './vote.js';
 
-export type { TxContext, TxTypeRules } from './type-rules.js';
+export type { BlockTxContext, TxContext, TxTypeRules } from './type-rules.js';
 
 export const TX_RULES: { readonly [T in TxType]: TxTypeRules<T> } = {
   1: transferRules,

@@ -13,6 +13,12 @@ export interface TxContext {
   readonly keyHeight: bigint;
 }
 
+/** What applying a transaction in a block needs beyond its rules: facts of the containing epoch. */
+export interface BlockTxContext extends TxContext {
+  /** K_c.time, the containing key block's time: a validator Stake sets last_endorsed to it (§4.7). */
+  readonly keyTime: number;
+}
+
 export interface TxTypeRules<T extends TxType> {
   /** [REJECT] The payload's rules that need neither state nor time. */
   sanity(payload: PayloadOf<T>, params: NetworkParams): void;

@@ -2,8 +2,10 @@
 // checks is complete: a type gains its effect by a new file here.
 import type { Tx, TxType } from '../../protocol/tx.js';
 import { applyPoison } from './poison.js';
+import { applyStake } from './stake.js';
 import { applyTransfer } from './transfer.js';
 import { noEffect, type TxEffect } from './tx-effect.js';
+import { applyUnstake } from './unstake.js';
 
 export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   1: applyTransfer,
@@ -11,8 +13,8 @@ export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   3: noEffect,
   4: noEffect,
   5: noEffect,
-  6: noEffect,
-  7: noEffect,
+  6: applyStake,
+  7: applyUnstake,
   8: noEffect,
   9: noEffect,
   10: noEffect,

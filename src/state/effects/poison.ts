@@ -14,7 +14,7 @@ import {
   decodePending,
   pendingKey,
 } from '../entries.js';
-import { addPending } from '../key-connect.js';
+import { addPending } from '../pending.js';
 import type { TxEffect } from './tx-effect.js';
 
 const BOUNTY_BP = 500n;

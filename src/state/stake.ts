@@ -1,0 +1,122 @@
+// Stake in the state (PROTOCOL.md §4.7, §4.8, §5.4, §9.1 0x04–0x05): weights
+// against the current minimum, the validator list a Proof-of-Activity
+// snapshot draws from, pool sums, unbonding releases and idle-validator
+// unbonding. Every write goes through the block's overlay, so undo covers it.
+import { currentMinStake, weightOfBond } from '../consensus/stake.js';
+import type { StateView } from '../consensus/state-view.js';
+import type { NetworkParams } from '../protocol/params.js';
+import {
+  PREFIX_BOND,
+  PREFIX_UNBONDING,
+  ROLES,
+  ROLE_VALIDATOR,
+  decodeBond,
+  decodeBondKey,
+  decodeUnbonding,
+  decodeUnbondingKey,
+  type StakeRole,
+  unbondingRange,
+} from './entries.js';
+import type { OverlayState } from './view.js';
+
+export { currentMinStake } from '../consensus/stake.js';
+
+const BOND_START = Uint8Array.of(PREFIX_BOND);
+const BOND_END = Uint8Array.of(PREFIX_BOND + 1);
+const UNBONDING_START = Uint8Array.of(PREFIX_UNBONDING);
+const UNBONDING_END = Uint8Array.of(PREFIX_UNBONDING + 1);
+
+/** A state to read stake from: the rules' view plus a range scan. */
+type Reads = StateView & Pick<OverlayState, 'range'>;
+
+/** w(a, r) (§4.7): bonded[a, r] if it is ≥ the current MIN_STAKE[r], else 0. */
+export function stakeWeight(
+  view: Reads,
+  account: Uint8Array,
+  role: StakeRole,
+  params: NetworkParams,
+): bigint {
+  const bond = view.bond(account, role);
+  return bond === undefined ? 0n : weightOfBond(view, bond.bonded, role, params);
+}
+
+/** W(a) = Σ_r w(a, r) (§4.7): what governance counts. */
+export function stakeWeightTotal(view: Reads, account: Uint8Array, params: NetworkParams): bigint {
+  return ROLES.reduce((sum, role) => sum + stakeWeight(view, account, role, params), 0n);
+}
+
+export interface Weighted {
+  readonly account: Uint8Array;
+  readonly weight: bigint;
+}
+
+/** Every account with w(a, role) > 0, in ascending account order (the 0x04 key order), with its weight. */
+export function roleWeights(view: Reads, role: StakeRole, params: NetworkParams): Weighted[] {
+  const min = currentMinStake(view, role, params);
+  const out: Weighted[] = [];
+  for (const { key, value } of view.range(BOND_START, BOND_END)) {
+    const bond = decodeBondKey(key);
+    if (bond.role !== role) continue;
+    const { bonded } = decodeBond(role, value);
+    if (bonded >= min) out.push({ account: bond.account, weight: bonded });
+  }
+  return out;
+}
+
+/** §5.1's snapshot input: accounts with w(a, 1) > 0 sorted by account id, with their weights. */
+export function validators(view: Reads, params: NetworkParams): Weighted[] {
+  return roleWeights(view, ROLE_VALIDATOR, params);
+}
+
+/** Σ bonded[a, role] over all accounts, weightless bonds included (what §6.1 counts as bonded). */
+export function bondedOf(view: Reads, role: StakeRole): bigint {
+  let total = 0n;
+  for (const { key, value } of view.range(BOND_START, BOND_END)) {
+    const { role: r } = decodeBondKey(key);
+    if (r === role) total += decodeBond(r, value).bonded;
+  }
+  return total;
+}
+
+/** Σ of every unbonding entry (0x05), all release heights. */
+export function unbondingTotal(view: Pick<OverlayState, 'range'>): bigint {
+  let total = 0n;
+  for (const { value } of view.range(UNBONDING_START, UNBONDING_END)) total += decodeUnbonding(value);
+  return total;
+}
+
+/** §3.8 step 3: unbonding entries with release_height = c go to their accounts' balances. */
+export function releaseUnbonding(view: OverlayState, c: bigint): void {
+  const { start, end } = unbondingRange(c);
+  for (const { key, value } of view.range(start, end)) {
+    const { account } = decodeUnbondingKey(key);
+    const current = view.account(account) ?? { balance: 0n, nonce: 0n };
+    view.setAccount(account, { balance: current.balance + decodeUnbonding(value), nonce: current.nonce });
+    view.set(key, undefined);
+  }
+}
+
+/**
+ * §5.4's fallback: every validator bond (role 1) with `last_endorsed < keyTime − FALLBACK_IDLE_TIME`
+ * moves whole to unbonding, released at `height + UNBONDING_PERIOD`. Returns how many moved.
+ */
+export function unbondIdleValidators(
+  view: OverlayState,
+  keyTime: number,
+  height: bigint,
+  params: NetworkParams,
+): number {
+  const idleBefore = keyTime - params.poa.fallbackIdleS;
+  const release = height + BigInt(params.unbondingPeriod);
+  let moved = 0;
+  for (const { key, value } of view.range(BOND_START, BOND_END)) {
+    const { account, role } = decodeBondKey(key);
+    if (role !== ROLE_VALIDATOR) continue;
+    const bond = decodeBond(role, value);
+    if (bond.lastEndorsed >= idleBefore) continue;
+    view.setBond(account, role, { bonded: 0n, lastEndorsed: 0 });
+    view.addUnbonding(release, account, role, bond.bonded);
+    moved++;
+  }
+  return moved;
+}
