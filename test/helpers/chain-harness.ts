@@ -24,6 +24,7 @@ export const HARNESS_NOW_MS = (REGTEST.genesis.time + 10_000_000) * 1000;
 export class ChainHarness {
   readonly blocks = new Map<string, AnyBlock>();
   private readonly ids = new Map<string, Uint8Array>();
+  private readonly afterAdd: ((name: string, result: AddResult) => void)[] = [];
 
   private constructor(
     readonly chain: Chain,
@@ -49,6 +50,16 @@ export class ChainHarness {
     );
   }
 
+  /** Calls `fn` after every block this harness adds (key, micro, add, replay), with its name and result. */
+  onEachBlock(fn: (name: string, result: AddResult) => void): void {
+    this.afterAdd.push(fn);
+  }
+
+  private added(name: string, result: AddResult): AddResult {
+    for (const fn of this.afterAdd) fn(name, result);
+    return result;
+  }
+
   entry(name: string): Entry {
     const id = this.ids.get(name);
     const entry = id === undefined ? undefined : this.chain.get(id);
@@ -72,7 +83,7 @@ export class ChainHarness {
     });
     this.blocks.set(name, { kind: 'key', block });
     this.ids.set(name, keyBlockId(block.header));
-    return this.chain.add({ kind: 'key', block });
+    return this.added(name, this.chain.add({ kind: 'key', block }));
   }
 
   /** A microblock after `parent` in its epoch, carrying `txs`. */
@@ -88,7 +99,7 @@ export class ChainHarness {
     });
     this.blocks.set(name, { kind: 'micro', block });
     this.ids.set(name, microblockId(block.header));
-    return this.chain.add({ kind: 'micro', block });
+    return this.added(name, this.chain.add({ kind: 'micro', block }));
   }
 
   /** Names a block built elsewhere (an altered copy, a hand-made microblock), then adds it. */
@@ -98,7 +109,7 @@ export class ChainHarness {
       name,
       block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header),
     );
-    return this.chain.add(block, options);
+    return this.added(name, this.chain.add(block, options));
   }
 
   /** Adds already-built blocks of another harness, by name and in order. */
@@ -111,7 +122,7 @@ export class ChainHarness {
         name,
         block.kind === 'key' ? keyBlockId(block.block.header) : microblockId(block.block.header),
       );
-      this.chain.add(block);
+      this.added(name, this.chain.add(block));
     }
   }
 
