@@ -3,7 +3,7 @@ import { parseAlto } from '../../src/protocol/amount.js';
 import { PREFIX_ACCOUNT, decodeAccount } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { startTestNode } from '../helpers/node.js';
-import { transfer } from '../helpers/txs.js';
+import { signedTx, transfer } from '../helpers/txs.js';
 
 const ALICE = new Uint8Array(20).fill(0xa1);
 /** The fee paid in epoch h: distinct per epoch and odd, so the 40/60 split has a remainder. */
@@ -12,6 +12,8 @@ const feeOf = (h: number): bigint => BigInt(h) * 10n ** 15n + BigInt(h);
 interface Supply {
   minted: string;
   burned: string;
+  bonded: string;
+  unbonding: string;
   cap: string;
   height: number;
   pending: { mint: string; transfer: string };
@@ -72,13 +74,41 @@ test('supply: GET /supply reports pending mint and transfer credits and the §6.
     scheduledTotal: parseAlto('1003749.9999999999999961').toString(),
   });
 
-  // §6.1's invariant with what this node applies so far (no stake, unbonding or deposits yet):
-  // Σ balances + pending transfers + fee accumulator = minted − burned.
+  // §6.1's invariant with what this node applies so far (no deposits yet):
+  // Σ balances + bonded + unbonding + pending transfers + fee accumulator = minted − burned.
   const state = node.chain.state();
   const balances = state
     .range(Uint8Array.of(PREFIX_ACCOUNT), Uint8Array.of(PREFIX_ACCOUNT + 1))
     .reduce((sum, { value }) => sum + decodeAccount(value).balance, 0n);
   const fees = state.counters().fees;
   t.equal(fees, feeOf(5), 'the open epoch 5 holds its fees');
-  t.equal(balances + BigInt(supply.pending.transfer) + fees, BigInt(supply.minted) - BigInt(supply.burned));
+  t.equal(supply.bonded, '0');
+  t.equal(supply.unbonding, '0');
+  t.equal(
+    balances + BigInt(supply.bonded) + BigInt(supply.unbonding) + BigInt(supply.pending.transfer) + fees,
+    BigInt(supply.minted) - BigInt(supply.burned),
+  );
+});
+
+test('supply: GET /supply reports bonded and unbonding stake (§6.1)', async (t) => {
+  //   g -> k1 -> m1 -> k2 -> m2      m1 stakes 7 ALTO as a validator and 2 as infrastructure; m2 unstakes 3
+  const builder = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  const alto = parseAlto('1');
+  builder.key('k1', 'g');
+  builder.micro('m1', 'k1', [
+    signedTx({ nonce: 0n, payload: { type: 6, role: 1, amount: 7n * alto } }),
+    signedTx({ nonce: 1n, payload: { type: 6, role: 3, amount: 2n * alto } }),
+  ]);
+  builder.key('k2', 'm1');
+  builder.micro('m2', 'k2', [signedTx({ nonce: 2n, payload: { type: 7, role: 1, amount: 3n * alto } })]);
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  for (const name of ['k1', 'm1', 'k2', 'm2'])
+    t.equal(node.chain.add(builder.blocks.get(name)!), 'connected');
+  const supply = (await (await fetch(`${url}/supply`)).json()) as Supply;
+  t.equal(supply.bonded, (6n * alto).toString(), '4 validator + 2 infrastructure');
+  t.equal(supply.unbonding, (3n * alto).toString());
 });
