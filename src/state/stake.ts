@@ -68,6 +68,11 @@ export function validators(view: Reads, params: NetworkParams): Weighted[] {
   return roleWeights(view, ROLE_VALIDATOR, params);
 }
 
+/** Σ w(a, role) over all accounts: a pool's divisor (§6.5), or T of §5.1 for role 1. */
+export function roleWeightTotal(view: Reads, role: StakeRole, params: NetworkParams): bigint {
+  return roleWeights(view, role, params).reduce((sum, w) => sum + w.weight, 0n);
+}
+
 /** Σ bonded[a, role] over all accounts, weightless bonds included (what §6.1 counts as bonded). */
 export function bondedOf(view: Reads, role: StakeRole): bigint {
   let total = 0n;

@@ -5,6 +5,7 @@ import type { Tx, TxPayload } from '../../src/protocol/tx.js';
 import { applyTx } from '../../src/state/apply.js';
 import {
   bondedOf,
+  roleWeightTotal,
   currentMinStake,
   stakeWeight,
   stakeWeightTotal,
@@ -135,6 +136,7 @@ test('weights: w(a, r) is 0 below the current minimum; W(a) sums the roles; vali
     [hex(c)],
   );
   t.equal(bondedOf(view, 1), 49n, 'bondedOf counts weightless bonds too');
+  t.equal(roleWeightTotal(view, 1, params), 40n, 'the weights alone: T of §5.1');
   t.equal(bondedOf(view, 3), 20n);
 });
 
