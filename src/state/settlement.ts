@@ -22,7 +22,7 @@ import type { Counters } from '../consensus/state-view.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { KIND_INFRASTRUCTURE, KIND_VALIDATOR_POOL, ROLE_INFRASTRUCTURE, ROLE_VALIDATOR } from './entries.js';
 import { addPending } from './pending.js';
-import { roleWeights, type Weighted } from './stake.js';
+import { weightsByRole, type Weighted } from './stake.js';
 import type { OverlayState } from './view.js';
 
 /** What settlement reads: the snapshot of §3.8. */
@@ -39,10 +39,11 @@ export function isSettlementHeight(c: bigint, params: NetworkParams): boolean {
 
 /** Reads the inputs from `view`, which must be the state after K.prev (§3.8). */
 export function settlementInputs(view: OverlayState, params: NetworkParams): SettlementInputs {
+  const weights = weightsByRole(view, params);
   return {
     counters: view.counters(),
-    infrastructure: roleWeights(view, ROLE_INFRASTRUCTURE, params),
-    validators: roleWeights(view, ROLE_VALIDATOR, params),
+    infrastructure: weights[ROLE_INFRASTRUCTURE],
+    validators: weights[ROLE_VALIDATOR],
   };
 }
 

@@ -52,13 +52,21 @@ export interface Weighted {
 
 /** Every account with w(a, role) > 0, in ascending account order (the 0x04 key order), with its weight. */
 export function roleWeights(view: Reads, role: StakeRole, params: NetworkParams): Weighted[] {
-  const min = currentMinStake(view, role, params);
-  const out: Weighted[] = [];
+  return weightsByRole(view, params)[role];
+}
+
+/** roleWeights for every role in one scan of 0x04. */
+export function weightsByRole(view: Reads, params: NetworkParams): Record<StakeRole, Weighted[]> {
+  const min = {
+    1: currentMinStake(view, 1, params),
+    2: currentMinStake(view, 2, params),
+    3: currentMinStake(view, 3, params),
+  };
+  const out: Record<StakeRole, Weighted[]> = { 1: [], 2: [], 3: [] };
   for (const { key, value } of view.range(BOND_START, BOND_END)) {
-    const bond = decodeBondKey(key);
-    if (bond.role !== role) continue;
+    const { account, role } = decodeBondKey(key);
     const { bonded } = decodeBond(role, value);
-    if (bonded >= min) out.push({ account: bond.account, weight: bonded });
+    if (bonded >= min[role]) out[role].push({ account, weight: bonded });
   }
   return out;
 }
