@@ -53,6 +53,7 @@ export type RuleCode =
   | 'bad-leader-signature'
   | 'microblock-too-soon'
   | 'bad-activation'
+  | 'insufficient-endorsements'
   | 'reorg-too-deep'
   // §3.9, §4.12 Poison
   | 'bad-fraud-proof'
