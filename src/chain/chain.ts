@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { checkedTarget, workOf } from '../consensus/difficulty.js';
 import type { Activation } from '../consensus/activation.js';
+import { BOOTSTRAP_ONLY, type ActivationRules } from './activation-rules.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -39,7 +40,14 @@ import { toHex } from '../util/bytes.js';
 import type { Logger } from '../util/logger.js';
 import { BlockIndex } from './block-index.js';
 import { blockId, decodeStoredBlock, encodeStoredBlock, type AnyBlock } from './block-store.js';
-import { checkContext, keyEntry, microEntry, nextKeyBlock, type NextKeyBlock } from './context.js';
+import {
+  checkContext,
+  isCandidate,
+  keyEntry,
+  microEntry,
+  nextKeyBlock,
+  type NextKeyBlock,
+} from './context.js';
 import { planReorg, type Entry, type KeyEntry } from './index-entry.js';
 import { EquivocationLog, type Evidence, type Sighting } from './equivocations.js';
 import { Failures, type Failure } from './failures.js';
@@ -60,9 +68,14 @@ const LOAD_REPORT_MS = 2000;
 
 /**
  * `side`: stored on a side branch, or relayed as equivocation evidence (§10.2: relay it);
- * `unkept`: a side-branch microblock past the side-branch budgets, neither stored nor to be relayed.
+ * `candidate`: a valid key block waiting for its endorsements, stored without state or weight (§3.4);
+ * `unkept`: a side-branch microblock past the side-branch budgets, or a candidate past MAX_CANDIDATES,
+ * neither stored nor to be relayed.
  */
-export type AddResult = 'connected' | 'reorged' | 'side' | 'orphan' | 'duplicate' | 'unkept';
+export type AddResult = 'connected' | 'reorged' | 'side' | 'candidate' | 'orphan' | 'duplicate' | 'unkept';
+
+/** Candidate key blocks kept at once (§3.4 policy). */
+export const MAX_CANDIDATES = 64;
 
 export interface AddOptions {
   /**
@@ -92,6 +105,8 @@ export interface ChainOptions {
   readonly logger?: Logger;
   /** Side-branch budgets (chain/side-bodies.ts); tests pass small ones. */
   readonly sideBodyLimits?: SideBodyLimits;
+  /** How key blocks are activated (chain/activation-rules.ts); bootstrap only when left out. */
+  readonly activation?: ActivationRules;
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
@@ -99,6 +114,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly invalid = new Failures();
   private readonly orphans = new OrphanPool();
   private readonly equivocations = new EquivocationLog();
+  /** Candidate key blocks no M_{h,0} has built on yet (§3.4: at most MAX_CANDIDATES). */
+  private readonly candidates = new Set<string>();
   private readonly sideBodies: SideBodyBudget;
   private readonly params: NetworkParams;
   private readonly now: () => number;
@@ -116,6 +133,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const { signatures } = options;
     this.transition = {
       params: options.params,
+      activation: options.activation ?? BOOTSTRAP_ONLY,
       alreadyVerified: signatures === undefined ? () => false : (tx) => signatures.has(txId(tx)),
     };
     this.logger = options.logger;
@@ -292,10 +310,17 @@ export class Chain extends EventEmitter<ChainEvents> {
     // Stage 2: context, against the parent (§3.5 rules 3–5; §3.3 rules 2–4).
     let entry: Entry;
     try {
-      entry = checkContext(incoming, id, parent, this.now(), this.params);
+      entry = checkContext(incoming, id, parent, this.now(), this.params, (block, at) =>
+        this.transition.activation.activation(block, at, (read) => this.readAfter(at, read)),
+      );
     } catch (error) {
       if (error instanceof RuleError) this.remember(key, error);
       throw error;
+    }
+    if (isCandidate(entry)) {
+      const kept = this.storeCandidate(entry, encoded);
+      if (kept === 'candidate') this.adoptOrphans(entry);
+      return kept;
     }
     const sighting = incoming.kind === 'micro' ? this.noteMicroblock(entry, incoming.block) : 'first';
     // A further copy of an equivocation already relayed is dropped, unless a heavier branch needs it.
@@ -398,7 +423,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       }
       throw error;
     }
-    this.index.add(entry);
+    this.indexAdd(entry);
     this.index.setTip(entry);
     plan.disconnect.forEach((e, i) => this.emit('disconnected', e, disconnected[i]!));
     plan.connect.forEach((e, i) => this.emit('connected', e, connected[i]!));
@@ -444,8 +469,61 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.storage.commit((tables) => {
       store(tables, entry, encoded);
     });
-    this.index.add(entry);
+    this.indexAdd(entry);
     return 'side';
+  }
+
+  /**
+   * A key block waiting for endorsements: stored and indexed, so its M_{h,0} finds it and peers can
+   * fetch it by id, but no block other than that microblock may build on it and it has no weight.
+   */
+  private storeCandidate(entry: KeyEntry, encoded: Uint8Array): AddResult {
+    for (const hex of this.candidates) {
+      const candidate = this.index.byHex(hex);
+      // Too deep below the tip to ever connect (§3.4): it no longer takes a place.
+      if (
+        candidate === undefined ||
+        candidate.keyHeight + BigInt(this.params.undoDepth) < this.tip.keyHeight
+      ) {
+        this.candidates.delete(hex);
+      }
+    }
+    if (this.candidates.size >= MAX_CANDIDATES) return 'unkept';
+    this.storage.commit((tables) => {
+      store(tables, entry, encoded);
+    });
+    this.indexAdd(entry);
+    return 'candidate';
+  }
+
+  /** Indexes a stored block; a candidate stops counting once an M_{h,0} builds on it. */
+  private indexAdd(entry: Entry): void {
+    this.index.add(entry);
+    if (isCandidate(entry)) this.candidates.add(entry.hex);
+    else if (entry.parent !== undefined && isCandidate(entry.parent))
+      this.candidates.delete(entry.parent.hex);
+  }
+
+  /**
+   * Reads the state after `entry` (§5.1's snapshot when `entry` is a key block's parent): the tip's
+   * state, or for any other block the state a reorganisation to it would leave, built in a
+   * transaction that is rolled back once `read` has returned.
+   */
+  private readAfter<T>(entry: Entry, read: (view: OverlayState) => T): T {
+    if (entry === this.tip) return read(this.state());
+    const plan = planReorg(this.tip, entry);
+    let result: { value: T } | undefined;
+    try {
+      this.storage.commit((tables) => {
+        for (const e of plan.disconnect) disconnectBlock(tables, e, storedBody(tables, e));
+        for (const e of plan.connect) connectBlock(tables, e, storedBody(tables, e), this.transition);
+        result = { value: read(new OverlayState(tables.state)) };
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    return result!.value;
   }
 
   /** Whether orphans waiting on `entry` would make its branch heavier than the tip: then it is needed. */
@@ -489,7 +567,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     let loaded = 0;
     for (const { value } of this.storage.read.index.range()) {
       const entry = this.entryOf(decodeIndexRecord(value));
-      if (entry !== undefined) this.index.add(entry);
+      if (entry !== undefined) this.indexAdd(entry);
       loaded++;
       if (performance.now() - reported > LOAD_REPORT_MS) {
         reported = performance.now();
@@ -529,6 +607,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     return parent;
   }
 }
+
+/** Thrown inside a commit to roll it back. */
+class Rollback extends Error {}
+const ROLLBACK = new Rollback('rolled back on purpose');
 
 /** Writes a block and its index record (in the caller's transaction). */
 function store(tables: Tables<WritableTable>, entry: Entry, encoded: Uint8Array): void {

@@ -1,7 +1,7 @@
 // A block's context stage (PROTOCOL.md §3.5 rules 3–5, §3.3 rules 2–4): what it
 // must carry given its parent in the index, and the index entry it becomes.
-import { keyBlockActivation, mayBuildOnKeyBlock, type Activation } from '../consensus/activation.js';
-import { checkedTarget, nextBits, workOf } from '../consensus/difficulty.js';
+import { ACTIVATION_ENDORSED, mayBuildOnKeyBlock, type Activation } from '../consensus/activation.js';
+import { checkedTarget, nextBits, targetFromBits, workOf } from '../consensus/difficulty.js';
 import { checkKeyBlockContext, medianTimePast } from '../consensus/key-block-rules.js';
 import { checkMicroblockContext } from '../consensus/microblock-rules.js';
 import type { KeyBlock } from '../protocol/key-block.js';
@@ -40,13 +40,17 @@ export function nextKeyBlock(parent: Entry, params: NetworkParams): NextKeyBlock
   };
 }
 
-/** Checks `incoming` against its parent and the clock; the entry it becomes in the index. */
+/**
+ * Checks `incoming` against its parent and the clock; the entry it becomes in the index. A key
+ * block's activation (§5.1, §5.4) is `activation`'s answer, asked once the block passed its rules.
+ */
 export function checkContext(
   incoming: AnyBlock,
   id: Uint8Array,
   parent: Entry,
   nowMs: number,
   params: NetworkParams,
+  activation: (block: KeyBlock, parent: Entry) => Activation,
 ): Entry {
   if (incoming.kind === 'key') {
     const block = incoming.block;
@@ -63,7 +67,7 @@ export function checkContext(
       },
       params,
     );
-    return keyEntry(block, id, parent, keyBlockActivation(), params);
+    return keyEntry(block, id, parent, activation(block, parent), params);
   }
   const block = incoming.block;
   const { epochKey } = parent;
@@ -84,7 +88,11 @@ export function checkContext(
   return microEntry(block.header, id, parent);
 }
 
-/** The index entry of a key block on `parent`: its work adds to the parent's chain work (§3.4). */
+/**
+ * The index entry of a key block on `parent`. A bootstrap- or fallback-activated key block's work adds
+ * to the parent's chain work at once; one that needs endorsements is a candidate with no weight, and
+ * its work counts from its activation microblock M_{h,0} on (§3.4).
+ */
 export function keyEntry(
   block: KeyBlock,
   id: Uint8Array,
@@ -98,7 +106,10 @@ export function keyEntry(
     hex: toHex(id),
     parent,
     keyHeight: block.body.height,
-    chainWork: parent.chainWork + workOf(checkedTarget(block.header.bits, params)),
+    chainWork:
+      activation === ACTIVATION_ENDORSED
+        ? parent.chainWork
+        : parent.chainWork + workOf(checkedTarget(block.header.bits, params)),
     timeMs: BigInt(block.header.time) * 1000n,
     get epochKey() {
       return entry;
@@ -109,7 +120,15 @@ export function keyEntry(
   return entry;
 }
 
-/** The index entry of a microblock on `parent`: microblocks have no weight (§3.3). */
+/** Whether `entry` is a key block waiting for endorsements: only its M_{h,0} may build on it (§3.4). */
+export function isCandidate(entry: Entry): entry is KeyEntry {
+  return entry.kind === 'key' && entry.activation === ACTIVATION_ENDORSED;
+}
+
+/**
+ * The index entry of a microblock on `parent`. Microblocks have no weight (§3.3), except that an
+ * endorsed epoch's M_{h,0} carries its key block's: the two connect as one (§5.4).
+ */
 export function microEntry(header: MicroblockHeader, id: Uint8Array, parent: Entry): MicroEntry {
   return {
     kind: 'micro',
@@ -118,7 +137,9 @@ export function microEntry(header: MicroblockHeader, id: Uint8Array, parent: Ent
     parent,
     keyHeight: header.keyHeight,
     seq: header.seq,
-    chainWork: parent.chainWork,
+    chainWork: isCandidate(parent)
+      ? parent.chainWork + workOf(targetFromBits(parent.block.header.bits))
+      : parent.chainWork,
     timeMs: header.timeMs,
     epochKey: parent.epochKey,
     header,

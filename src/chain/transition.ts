@@ -2,7 +2,7 @@
 // transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
 // rules 5–7 and transactions, writing state, undo and the transaction index;
 // disconnect replays the undo record.
-import { isBootstrapEpoch } from '../consensus/activation.js';
+import { ACTIVATION_ENDORSED, isBootstrapEpoch } from '../consensus/activation.js';
 import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
 import { checkTxsSanity } from '../consensus/tx-rules.js';
 import type { NetworkParams } from '../protocol/params.js';
@@ -12,11 +12,14 @@ import { keyConnect } from '../state/key-connect.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Tables, WritableTable } from '../storage/db.js';
+import type { ActivationRules } from './activation-rules.js';
 import type { AnyBlock } from './block-store.js';
-import type { Entry } from './index-entry.js';
+import { isCandidate } from './context.js';
+import type { Entry, KeyEntry } from './index-entry.js';
 
 export interface TransitionContext {
   readonly params: NetworkParams;
+  readonly activation: ActivationRules;
   /** Whether this node already verified the transaction's signature (the signature cache). */
   readonly alreadyVerified: (tx: Tx) => boolean;
 }
@@ -31,23 +34,20 @@ export function connectBlock(
   const { params } = context;
   const view = new OverlayState(tables.state);
   if (entry.kind === 'key') {
-    const { body } = entry.block;
-    keyConnect(
-      view,
-      {
-        id: entry.id,
-        height: entry.keyHeight,
-        leaderKey: body.leaderKey,
-        payout: body.payout,
-        time: entry.block.header.time,
-        activation: entry.activation,
-      },
-      params,
-    );
+    // An endorsed key block connects with its M_{h,0}, in that microblock's transition (§5.4).
+    if (entry.activation !== ACTIVATION_ENDORSED) keyConnect(view, connectingKey(entry, []), params);
   } else {
     if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);
     const { block } = body;
-    checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
+    const parent = entry.parent!;
+    if (isCandidate(parent)) {
+      // M_{h,0} of an endorsed epoch: its section is checked against the snapshot, the state after
+      // K.prev (K's own transition has not run), then KeyConnect(K) credits the endorsers (§5.4, §5.5).
+      const endorsers = context.activation.endorsers(block, parent, view);
+      keyConnect(view, connectingKey(parent, endorsers), params);
+    } else {
+      checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
+    }
     checkMicroblockTxBinding(block); // rule 6
     // Rule 7: the transactions, their signatures batch-verified first.
     checkTxsSanity(block.txs, params, context.alreadyVerified);
@@ -59,6 +59,19 @@ export function connectBlock(
   }
   view.writeTo(tables.state);
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
+}
+
+function connectingKey(entry: KeyEntry, endorsers: readonly Uint8Array[]) {
+  const { body } = entry.block;
+  return {
+    id: entry.id,
+    height: entry.keyHeight,
+    time: entry.block.header.time,
+    leaderKey: body.leaderKey,
+    payout: body.payout,
+    activation: entry.activation,
+    endorsers,
+  };
 }
 
 /** Undoes `entry` (with its body), which must be the tip of the state in `tables`. */

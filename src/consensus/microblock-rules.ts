@@ -19,6 +19,7 @@ import type { NetworkParams } from '../protocol/params.js';
 import { txId } from '../protocol/tx.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { checkSignature } from './signature.js';
+import { domainMessage } from '../protocol/signing-domain.js';
 
 /** [REJECT] Rule 1: size, transaction count, and the bindings of act_hash and tx_count. */
 export function checkMicroblockSize(block: Microblock, encodedLength: number): void {
@@ -50,13 +51,7 @@ export function microblockSigningMessage(
   header: MicroblockHeader,
   params: NetworkParams,
 ): Uint8Array {
-  const domain = new TextEncoder().encode(`ALTO/${params.chainId}/micro`);
-  const encoded = encodeMicroblockHeader(header);
-  const message = new Uint8Array(domain.length + 32 + encoded.length);
-  message.set(domain);
-  message.set(keyBlockId, domain.length);
-  message.set(encoded, domain.length + 32);
-  return message;
+  return domainMessage(params.chainId, 'micro', keyBlockId, encodeMicroblockHeader(header));
 }
 
 export type MicroblockParent =

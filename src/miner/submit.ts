@@ -22,6 +22,8 @@ export function submitKeyBlock(chain: Pick<Chain, 'add'>, block: KeyBlock): Subm
     if (!(error instanceof RuleError)) throw error;
     return { accepted: false, reason: error.code, id, result: null };
   }
-  const accepted = result === 'connected' || result === 'reorged' || result === 'side';
+  // A candidate is valid and waits for its endorsements (§5.4).
+  const accepted =
+    result === 'connected' || result === 'reorged' || result === 'side' || result === 'candidate';
   return { accepted, reason: accepted ? null : result, id, result };
 }

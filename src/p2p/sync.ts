@@ -398,7 +398,7 @@ export class Syncer {
       if (!progressed && this.mods.chain.get(block.block.header.prev) === undefined) return 'fork';
       try {
         const result = this.mods.addBlock(block);
-        if (result === 'connected' || result === 'reorged' || result === 'side') {
+        if (result === 'connected' || result === 'reorged' || result === 'side' || result === 'candidate') {
           progressed = true;
           this.added++;
         } else if (result === 'orphan') {

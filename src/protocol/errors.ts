@@ -54,7 +54,12 @@ export type RuleCode =
   | 'bad-leader-signature'
   | 'microblock-too-soon'
   | 'bad-activation'
+  | 'insufficient-endorsements'
   | 'reorg-too-deep'
+  // §5.3 a single endorsement (gossip, the leader's pool)
+  | 'bad-endorsement-index'
+  | 'wrong-slot'
+  | 'bad-endorsement-signature'
   // §3.9, §4.12 Poison
   | 'bad-fraud-proof'
   | 'poison-too-early'

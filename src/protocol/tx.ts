@@ -6,6 +6,7 @@ import { sha256d } from '../crypto/hash.js';
 import { Reader, Writer } from './codec.js';
 import { RuleError } from './errors.js';
 import type { NetworkParams } from './params.js';
+import { domainMessage } from './signing-domain.js';
 
 export const MAX_TX_BYTES = 200_000;
 export const SIGNATURE_OFFSET_FROM_END = 64;
@@ -290,12 +291,7 @@ export function encodeTxUnsigned(tx: Omit<Tx, 'signature'>): Uint8Array {
 
 /** The signed message: "ALTO/<chainId>/tx" ‖ every byte before the signature (§2.6, §4.1). */
 export function txSigningMessage(tx: Omit<Tx, 'signature'>, params: NetworkParams): Uint8Array {
-  const domain = new TextEncoder().encode(`ALTO/${params.chainId}/tx`);
-  const body = encodeTxUnsigned(tx);
-  const message = new Uint8Array(domain.length + body.length);
-  message.set(domain);
-  message.set(body, domain.length);
-  return message;
+  return domainMessage(params.chainId, 'tx', encodeTxUnsigned(tx));
 }
 
 export function encodeTx(tx: Tx): Uint8Array {

@@ -77,6 +77,7 @@ export const PREFIX_EPOCH = 0x12;
 export const KIND_MINER = 1;
 export const KIND_LEADER_FEE = 2;
 export const KIND_NEXT_LEADER_FEE = 3;
+export const KIND_VALIDATOR_SLOT = 4;
 export const KIND_INFRASTRUCTURE = 8;
 export const KIND_VALIDATOR_POOL = 9;
 export const KIND_POISON_MINT = 11;

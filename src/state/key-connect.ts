@@ -12,6 +12,7 @@ import {
   KIND_LEADER_FEE,
   KIND_MINER,
   KIND_NEXT_LEADER_FEE,
+  KIND_VALIDATOR_SLOT,
   decodePending,
   decodePendingKey,
   pendingRange,
@@ -28,10 +29,12 @@ export interface ConnectingKeyBlock {
   readonly height: bigint;
   readonly leaderKey: Uint8Array;
   readonly payout: Uint8Array;
-  /** The header's time (unix seconds): play_floor (§6.5) and idle validators (§5.4) are measured from it. */
+  /** Unix seconds of the key block's header: play_floor (§6.5) and idle validators (§5.4) are measured from it. */
   readonly time: number;
-  /** 0 endorsed, 1 bootstrap, 2 fallback (§5.4). Only bootstrap exists before Proof of Activity. */
+  /** 0 endorsed, 1 bootstrap, 2 fallback (§5.4). */
   readonly activation: 0 | 1 | 2;
+  /** The validator of each endorsement included in M_{h,0} (endorsed key blocks only). */
+  readonly endorsers: readonly Uint8Array[];
 }
 
 export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params: NetworkParams): void {
@@ -65,9 +68,14 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
     KIND_NEXT_LEADER_FEE,
     previous === undefined ? counters.fees : fees.next,
   );
-  // Step 6: the subsidy. Before Proof of Activity every block is bootstrap: V goes to the validator pool.
+  // Step 6: the subsidy. An endorsed block pays floor(V/N) per included endorsement, the rest of V is
+  // never minted; a bootstrap or fallback block's V goes to the period validator pool (§5.5).
   const split = splitSubsidy(scheduledSubsidy(c, params));
   addPending(view, params, block.payout, c, KIND_MINER, split.miner);
+  const endorsed = block.activation === 0;
+  const perSlot = split.validators / BigInt(params.poa.slots);
+  for (const validator of block.endorsers)
+    addPending(view, params, validator, c, KIND_VALIDATOR_SLOT, perSlot);
   view.setCounters({
     ...counters,
     fees: 0n,
@@ -76,7 +84,7 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
     musicians: counters.musicians + split.musicians,
     listeners: counters.listeners + split.listeners,
     infrastructure: counters.infrastructure + split.infrastructure,
-    validators: counters.validators + split.validators,
+    validators: counters.validators + (endorsed ? 0n : split.validators),
   });
   // Step 7.
   view.setEpoch(c, {

@@ -38,7 +38,7 @@ export class ChainHarness {
     teardown: Teardown,
     dir?: string,
     params: NetworkParams = REGTEST,
-    options: Pick<ChainOptions, 'sideBodyLimits'> = {},
+    options: Pick<ChainOptions, 'sideBodyLimits' | 'activation'> = {},
   ): ChainHarness {
     const path = dir ?? tempDir(teardown);
     const storage = Storage.open(path);

@@ -24,8 +24,9 @@ function block(c: bigint): ConnectingKeyBlock {
     height: c,
     leaderKey: new Uint8Array(32),
     payout: payoutOf(c),
-    time: REGTEST.genesis.time + 60 * Number(c),
+    time: 1_800_000_000 + Number(c) * 60,
     activation: 1,
+    endorsers: [],
   };
 }
 

@@ -18,6 +18,7 @@ function block(c: bigint, activation: 0 | 1 | 2 = 1): ConnectingKeyBlock {
     payout: new Uint8Array(20).fill(0xee),
     time: TIME,
     activation,
+    endorsers: [],
   };
 }
 
@@ -142,4 +143,20 @@ test('a bootstrap KeyConnect leaves idle validators bonded', async (t) => {
   const idle = TIME - REGTEST.poa.fallbackIdleS - 1;
   const view = settleWith(storage, 12n, { infra: 0n, validators: 0n }, [[7, 1, 10n ** 18n, idle]], 1);
   t.equal(view.bond(acct(7), 1)?.bonded, 10n ** 18n);
+});
+
+test("§5.4: an included endorsement sets its validator's last_endorsed to K.time; others keep theirs", async (t) => {
+  const storage = genesisStorage((fn) => {
+    t.teardown(fn);
+  });
+  const setup = new OverlayState(storage.read.state);
+  setup.setBond(acct(1), 1, { bonded: 10n ** 18n, lastEndorsed: 5 });
+  setup.setBond(acct(2), 1, { bonded: 10n ** 18n, lastEndorsed: 5 });
+  storage.commit((tables) => {
+    setup.writeTo(tables.state);
+  });
+  const view = new OverlayState(storage.read.state);
+  keyConnect(view, { ...block(12n, 0), endorsers: [acct(1), acct(1), acct(1)] }, REGTEST);
+  t.same(view.bond(acct(1), 1), { bonded: 10n ** 18n, lastEndorsed: TIME });
+  t.same(view.bond(acct(2), 1), { bonded: 10n ** 18n, lastEndorsed: 5 });
 });
