@@ -19,7 +19,7 @@ import {
 } from './entries.js';
 import { addPending } from './pending.js';
 import { isSettlementHeight, settlePeriod, settlementInputs } from './settlement.js';
-import { releaseUnbonding, unbondIdleValidators } from './stake.js';
+import { recordEndorsement, releaseUnbonding, unbondIdleValidators } from './stake.js';
 import type { OverlayState } from './view.js';
 
 export { addPending } from './pending.js';
@@ -76,6 +76,8 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
   const perSlot = split.validators / BigInt(params.poa.slots);
   for (const validator of block.endorsers)
     addPending(view, params, validator, c, KIND_VALIDATOR_SLOT, perSlot);
+  // §5.4: each validator with an included endorsement is active as of K.time.
+  for (const validator of block.endorsers) recordEndorsement(view, validator, block.time);
   view.setCounters({
     ...counters,
     fees: 0n,

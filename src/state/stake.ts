@@ -109,6 +109,12 @@ export function releaseUnbonding(view: OverlayState, c: bigint): void {
   }
 }
 
+/** §5.4: an included endorsement sets its validator's last_endorsed to K.time (a drawn validator is bonded). */
+export function recordEndorsement(view: OverlayState, validator: Uint8Array, keyTime: number): void {
+  const bond = view.bond(validator, ROLE_VALIDATOR);
+  if (bond !== undefined) view.setBond(validator, ROLE_VALIDATOR, { ...bond, lastEndorsed: keyTime });
+}
+
 /**
  * §5.4's fallback: every validator bond (role 1) with `last_endorsed < keyTime − FALLBACK_IDLE_TIME`
  * moves whole to unbonding, released at `height + UNBONDING_PERIOD`. Returns how many moved.
