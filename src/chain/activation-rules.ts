@@ -3,8 +3,7 @@
 // block, with the state after its parent (the §5.1 snapshot) read only if it
 // needs it; `endorsers` checks the activation section of an endorsed epoch's
 // M_{h,0} against that same snapshot and names the validators it credits.
-import { ACTIVATION_BOOTSTRAP, type Activation } from '../consensus/activation.js';
-import { RuleError } from '../protocol/errors.js';
+import type { Activation } from '../consensus/activation.js';
 import type { KeyBlock } from '../protocol/key-block.js';
 import type { Microblock } from '../protocol/microblock.js';
 import type { OverlayState } from '../state/view.js';
@@ -18,14 +17,3 @@ export interface ActivationRules {
   /** The validator account of each included endorsement, in section order; throws a RuleError if the section fails §5.4. */
   endorsers(block: Microblock, key: KeyEntry, snapshot: OverlayState): readonly Uint8Array[];
 }
-
-/** Until stake can be bonded, every key block is bootstrap-activated (§5.1): no section is ever checked. */
-export const BOOTSTRAP_ONLY: ActivationRules = {
-  activation: () => ACTIVATION_BOOTSTRAP,
-  endorsers: (block) => {
-    throw new RuleError('bad-activation', {
-      reason: 'no key block needs endorsements',
-      entries: block.activation.length,
-    });
-  },
-};

@@ -9,7 +9,8 @@
 import { EventEmitter } from 'node:events';
 import { checkedTarget, workOf } from '../consensus/difficulty.js';
 import type { Activation } from '../consensus/activation.js';
-import { BOOTSTRAP_ONLY, type ActivationRules } from './activation-rules.js';
+import type { ActivationRules } from './activation-rules.js';
+import { proofOfActivity } from './proof-of-activity.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -133,7 +134,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const { signatures } = options;
     this.transition = {
       params: options.params,
-      activation: options.activation ?? BOOTSTRAP_ONLY,
+      activation: options.activation ?? proofOfActivity(options.params),
       alreadyVerified: signatures === undefined ? () => false : (tx) => signatures.has(txId(tx)),
     };
     this.logger = options.logger;
@@ -513,17 +514,29 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (entry === this.tip) return read(this.state());
     const plan = planReorg(this.tip, entry);
     let result: { value: T } | undefined;
+    let connecting: Entry | undefined;
     try {
       this.storage.commit((tables) => {
         for (const e of plan.disconnect) disconnectBlock(tables, e, storedBody(tables, e));
-        for (const e of plan.connect) connectBlock(tables, e, storedBody(tables, e), this.transition);
+        for (const e of plan.connect) {
+          connecting = e;
+          connectBlock(tables, e, storedBody(tables, e), this.transition);
+        }
         result = { value: read(new OverlayState(tables.state)) };
         throw ROLLBACK;
       });
     } catch (error) {
-      if (error !== ROLLBACK) throw error;
+      if (error === ROLLBACK) return result!.value;
+      // A side branch is first applied here: a block of it that fails is condemned, with what follows.
+      if (!(error instanceof RuleError) || connecting === undefined) throw error;
+      this.condemn(plan.connect, connecting, error);
+      throw new RuleError(
+        'bad-prev',
+        { reason: 'descends from an invalid block', failed: connecting.hex, code: error.code },
+        IGNORE,
+      );
     }
-    return result!.value;
+    throw new Error('a rolled-back read returned without rolling back');
   }
 
   /** Whether orphans waiting on `entry` would make its branch heavier than the tip: then it is needed. */

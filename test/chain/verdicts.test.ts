@@ -5,6 +5,7 @@
 import { test } from 'tap';
 import type { AnyBlock } from '../../src/chain/chain.js';
 import { RuleError } from '../../src/protocol/errors.js';
+import { keyBlockId, type KeyBlock } from '../../src/protocol/key-block.js';
 import { microblockId, type Microblock } from '../../src/protocol/microblock.js';
 import { buildMicroblock, mineKeyBlock } from '../helpers/blocks.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
@@ -111,9 +112,10 @@ test('one verdict per block: a state-dependent failure is IGNOREd on every deliv
   t.equal(verdict(h, { kind: 'micro', block: child }), 'connected', 'the parent itself is fine');
 });
 
-test('decision 18: inside a reorg the block that fails is condemned, with its descendants, not the one that came in', async (t) => {
-  //   g -> b1 -> b2                        (best until c3)
+test('decision 18: the block of a side branch that fails is condemned, with its descendants, not the one that came in', async (t) => {
+  //   g -> b1 -> b2                        (best)
   //     \-> c1 -> c1m -> c2 -> c3          c1m overdraws: stored on the side branch (rules 1–4 only)
+  // c2's activation reads the state after c1m (§5.1's snapshot), so applying its branch finds c1m out.
   const h = ChainHarness.open((fn) => {
     t.teardown(fn);
   });
@@ -122,18 +124,26 @@ test('decision 18: inside a reorg the block that fails is condemned, with its de
   h.key('c1', 'g');
   const overdraft = microOn(h, 'c1', { txs: [transfer(ALICE, 2_000_000n * ALTO)] });
   t.equal(h.add('c1m', { kind: 'micro', block: overdraft }), 'side', 'stored on the side branch');
-  t.equal(h.key('c2', 'c1m'), 'side', 'c2 ties b2: the first seen stays');
   const before = h.digest();
   t.equal(
-    verdict(h, keyBlockOn(h, 'c3', 'c2')),
+    verdict(h, keyBlockOn(h, 'c2', 'c1m')),
     'bad-prev/ignore',
-    'c3 outweighs b2: c1m fails, and c3 answers as what it is, its descendant',
+    'c2 needs the state after c1m: c1m fails, and c2 answers as what it is, its descendant',
   );
   t.equal(h.tipName(), 'b2', 'the tip stays');
   t.equal(h.digest(), before, 'and so does the state');
   t.equal(verdict(h, h.blocks.get('c1m')!), 'insufficient-funds/ignore', 'c1m keeps its own verdict');
   t.equal(verdict(h, h.blocks.get('c2')!), 'bad-prev/ignore', 'c2 descends from it');
-  t.equal(verdict(h, h.blocks.get('c3')!), 'bad-prev/ignore', 'so does c3, the block that came in');
+  const c2 = h.blocks.get('c2')!;
+  const c3: AnyBlock = {
+    kind: 'key',
+    block: mineKeyBlock({
+      prev: keyBlockId((c2 as { block: KeyBlock }).block.header),
+      height: 3n,
+      time: (c2 as { block: KeyBlock }).block.header.time + 60,
+    }),
+  };
+  t.equal(verdict(h, c3), 'bad-prev/ignore', 'so does c3, on it');
   t.equal(h.key('c2x', 'c1'), 'side', 'c1 itself is not condemned');
 });
 
