@@ -11,6 +11,8 @@ import { checkedTarget, workOf } from '../consensus/difficulty.js';
 import type { Activation } from '../consensus/activation.js';
 import type { ActivationRules } from './activation-rules.js';
 import { proofOfActivity } from './proof-of-activity.js';
+import { drawEndorsers } from '../consensus/activity.js';
+import { validators } from '../state/stake.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -117,6 +119,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly equivocations = new EquivocationLog();
   /** Candidate key blocks no M_{h,0} has built on yet (§3.4: at most MAX_CANDIDATES). */
   private readonly candidates = new Set<string>();
+  /** The §5.2 draw of each waiting candidate, computed once. */
+  private readonly drawCache = new Map<string, readonly Uint8Array[]>();
   private readonly sideBodies: SideBodyBudget;
   private readonly params: NetworkParams;
   private readonly now: () => number;
@@ -252,6 +256,43 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The state as of the tip, for reads. */
   state(): OverlayState {
     return new OverlayState(this.storage.read.state);
+  }
+
+  /**
+   * What judging an endorsement of `keyBlockId` needs (§5.3, §10.2): the candidate, its draw from
+   * the §5.1 snapshot, and whether its prev is on our best chain (then an invalid endorsement is
+   * REJECTed). Undefined when no candidate waits under that id — unknown, not a candidate, or
+   * already activated — which gossip IGNOREs.
+   */
+  endorsementTarget(keyBlockId: Uint8Array):
+    | {
+        readonly key: KeyEntry;
+        readonly slotOwners: readonly Uint8Array[];
+        readonly prevOnBestChain: boolean;
+      }
+    | undefined {
+    const hex = toHex(keyBlockId);
+    if (!this.candidates.has(hex)) return undefined;
+    const key = this.index.byHex(hex);
+    if (key === undefined || !isCandidate(key)) return undefined;
+    const parent = key.parent!;
+    let slotOwners = this.drawCache.get(hex);
+    if (slotOwners === undefined) {
+      slotOwners = this.readAfter(parent, (view) =>
+        drawEndorsers(key.id, validators(view, this.params), this.params.poa.slots),
+      );
+      this.drawCache.set(hex, slotOwners);
+      // The draws of the candidates still waiting, at most MAX_CANDIDATES.
+      for (const cached of this.drawCache.keys())
+        if (!this.candidates.has(cached)) this.drawCache.delete(cached);
+    }
+    return { key, slotOwners, prevOnBestChain: this.isOnBestChain(parent) };
+  }
+
+  /** Whether `entry` is on the best chain (the tip or one of its ancestors). */
+  isOnBestChain(entry: Entry): boolean {
+    if (this.index.keyAt(entry.keyHeight) !== entry.epochKey) return false;
+    return entry.kind === 'key' || this.index.epochBlocks(entry.keyHeight).includes(entry);
   }
 
   /** Leader equivocations seen (§3.9): both signed headers of each, for a Poison transaction. */

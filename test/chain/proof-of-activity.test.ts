@@ -75,6 +75,18 @@ test('with stake bonded, a key block waits for its endorsements; three of the dr
   t.equal(h.key('B', 'a1'), 'candidate', 'T ≥ BOOTSTRAP_MIN_VALIDATOR_STAKE: a candidate');
   t.same({ tip: h.tipName(), work: h.chain.tip.chainWork }, before, 'no state, no weight');
 
+  const target = h.chain.endorsementTarget(h.entry('B').id);
+  t.same(
+    target?.slotOwners,
+    Array.from({ length: 5 }, () => FAUCET_ACCOUNT),
+    'the only validator owns every slot of the draw',
+  );
+  t.equal(target?.prevOnBestChain, true, 'its prev, a1, is on our best chain');
+  t.equal(
+    h.chain.endorsementTarget(h.entry('a').id),
+    undefined,
+    'a bootstrap key block takes no endorsements',
+  );
   t.throws(() => activationMicroblock(h, 'B0x', 'B', [0, 1]), { code: 'insufficient-endorsements' });
   t.equal(activationMicroblock(h, 'B0', 'B', [0, 2, 4]), 'connected');
   t.equal(h.tipName(), 'B0');
@@ -100,6 +112,7 @@ test('with stake bonded, a key block waits for its endorsements; three of the dr
     'floor(V/N) for each of the three included slots, the other two never minted',
   );
   t.equal(h.micro('B1', 'B0'), 'connected', 'the epoch goes on');
+  t.equal(h.chain.endorsementTarget(h.entry('B').id), undefined, 'an activated key block takes no more');
 });
 
 test('a branch of unendorsed key blocks never overtakes, whatever its raw work', async (t) => {
@@ -107,8 +120,11 @@ test('a branch of unendorsed key blocks never overtakes, whatever its raw work',
   staked(h);
   h.key('B', 'a1');
   activationMicroblock(h, 'B0', 'B', [0, 1, 2]);
-  const tip = h.tipName();
   t.equal(h.key('X', 'a1'), 'candidate', 'a rival on a1, never endorsed');
+  t.equal(h.chain.endorsementTarget(h.entry('X').id)?.prevOnBestChain, true, 'a1 is still on the best chain');
+  h.micro('B1', 'B0');
+  t.equal(h.key('C', 'B1'), 'candidate');
+  t.equal(h.chain.endorsementTarget(h.entry('C').id)?.prevOnBestChain, true);
   const onX = mineKeyBlock({
     prev: h.entry('X').id,
     height: 3n,
@@ -119,7 +135,7 @@ test('a branch of unendorsed key blocks never overtakes, whatever its raw work',
     { code: 'bad-prev' },
     'nothing builds on a candidate',
   );
-  t.equal(h.tipName(), tip);
+  t.equal(h.tipName(), 'B1', 'the endorsed branch keeps the tip');
 });
 
 test('fallback: a candidate 1,300 s after its parent epoch activates without endorsements and unbonds idle validators', async (t) => {
