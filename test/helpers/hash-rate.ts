@@ -1,6 +1,9 @@
 // A mining node's hash rate with and without an attack, measured in quiet and
 // attacked rounds that alternate, so a change in the machine's load (tap runs
-// another test file beside this one on 2 cores) falls on both sides alike.
+// another test file beside this one on 2 cores) falls on both sides alike, and
+// judged by the median of the pairs' ratios, which a passing burst of load
+// cannot move. The files that use it are in package.json's tap `serial` list:
+// tap runs them alone, not beside another test file.
 //
 // The node mines on testnet: at its genesis difficulty (~65,000 hashes a key
 // block) one thread hashes for minutes without finding a block, so the rate is
@@ -93,13 +96,25 @@ export interface Attack {
   stop(): unknown;
 }
 
+export interface Alternated {
+  readonly quiet: Summary;
+  readonly attacked: Summary;
+  /** Each pair's attacked hash rate over its quiet one, in pair order. */
+  readonly pairRatios: number[];
+  /**
+   * The median of the pair ratios: what the tests hold to a bound. A burst of load from
+   * elsewhere (another test file starting) skews the pair it falls in, not the median.
+   */
+  readonly medianRatio: number;
+}
+
 /** `count` pairs of a quiet round and an attacked one, `roundMs` each. */
 export async function alternateRounds(
   node: NetNode,
   attack: Attack,
   count: number,
   roundMs: number,
-): Promise<{ quiet: Summary; attacked: Summary }> {
+): Promise<Alternated> {
   const quiet: Round[] = [];
   const attacked: Round[] = [];
   for (let i = 0; i < count; i++) {
@@ -109,5 +124,10 @@ export async function alternateRounds(
     attacked.push(await measureRound(node, roundMs));
     await attack.stop();
   }
-  return { quiet: summarize(quiet), attacked: summarize(attacked) };
+  const rate = (r: Round): number => r.hashes / r.ms;
+  const pairRatios = quiet.map((q, i) => rate(attacked[i]!) / rate(q));
+  const sorted = [...pairRatios].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const medianRatio = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { quiet: summarize(quiet), attacked: summarize(attacked), pairRatios, medianRatio };
 }

@@ -10,8 +10,8 @@ import { connectionTo } from '../helpers/lying-peer.js';
 import { burst, burstRequests, type BurstResult } from '../helpers/stream-burst.js';
 import { dialNode, startTestPeer, type TestPeer } from '../helpers/test-peer.js';
 
-const ROUNDS = 5;
-const ROUND_MS = 2_000;
+const ROUNDS = 8;
+const ROUND_MS = 1_500;
 
 test('stream bursts: a mining node keeps ≥ 90% of its hash rate while a fresh peer opens 1,000 streams every other round', async (t) => {
   const node = await startHashingNode(t);
@@ -22,7 +22,7 @@ test('stream bursts: a mining node keeps ≥ 90% of its hash rate while a fresh 
   let attacker: TestPeer | undefined;
   let attack: Promise<BurstResult> | undefined;
   const results: BurstResult[] = [];
-  const { quiet, attacked } = await alternateRounds(
+  const { quiet, attacked, pairRatios, medianRatio } = await alternateRounds(
     node,
     {
       // Each burst gets its connection cut off, so each round's attacker is a new peer.
@@ -47,6 +47,9 @@ test('stream bursts: a mining node keeps ≥ 90% of its hash rate while a fresh 
     results.every((r) => r.served <= MAX_INBOUND_STREAMS.status + MAX_INBOUND_STREAMS['blocks-by-range']),
     'no burst had more streams served than the per-protocol limits',
   );
-  const share = attacked.hashRate / quiet.hashRate;
-  t.ok(share >= 0.9, `hash rate in burst rounds: ${(share * 100).toFixed(0)}% of the quiet rounds' (≥ 90%)`);
+  t.comment(`bursts ÷ quiet, per pair: ${pairRatios.map((r) => r.toFixed(2)).join(' ')}`);
+  t.ok(
+    medianRatio >= 0.9,
+    `hash rate in burst rounds: ${(medianRatio * 100).toFixed(0)}% of the quiet rounds' (median of pairs, ≥ 90%)`,
+  );
 });
