@@ -92,6 +92,8 @@ export interface AddOptions {
 /** Block events carry the block itself: a microblock's body is not kept in the index. */
 export interface ChainEvents {
   connected: [Entry, AnyBlock];
+  /** A key block stored as a candidate, waiting for its endorsements (§5.4). */
+  candidate: [KeyEntry];
   disconnected: [Entry, AnyBlock];
   reorged: [
     { readonly from: Entry; readonly to: Entry; readonly disconnected: number; readonly connected: number },
@@ -535,6 +537,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       store(tables, entry, encoded);
     });
     this.indexAdd(entry);
+    this.emit('candidate', entry);
     return 'candidate';
   }
 

@@ -6,6 +6,7 @@
 // durable (§3.3: a leader persists each header it signs before broadcasting),
 // in the order signed; a (key block, seq) pair is never signed twice (§3.9).
 import type { AddResult, Chain } from '../chain/chain.js';
+import type { KeyEntry } from '../chain/index-entry.js';
 import { microblockSigningMessage } from '../consensus/microblock-rules.js';
 import { getPublicKey, sign } from '../crypto/ed25519.js';
 import { sha256d } from '../crypto/hash.js';
@@ -15,6 +16,7 @@ import {
   MICRO_HEADER_LENGTH,
   encodeActivation,
   merkleRoot,
+  type ActivationEntry,
   type Microblock,
   type MicroblockHeader,
 } from '../protocol/microblock.js';
@@ -183,6 +185,50 @@ export class Leader {
     }
     this.lastPublishedAtMs = this.mods.now();
     this.announce(block, submittedAt);
+    return true;
+  }
+
+  /**
+   * Signs and submits M_{h,0} of our candidate key block `key` with the endorsements of `section`
+   * (§5.4), carrying no transactions: they apply from seq 1 on, after KeyConnect(K). The chain
+   * connects K and this microblock as one; false if it was refused or this seq was signed already.
+   */
+  activate(key: KeyEntry, section: readonly ActivationEntry[]): boolean {
+    if (this.stopped || !equalBytes(key.block.body.leaderKey, this.leaderKey)) return false;
+    if (this.lastSigned !== null && this.lastSigned.keyHex === key.hex) return false;
+    const keyTimeMs = Number(key.timeMs);
+    const header: MicroblockHeader = {
+      version: 1,
+      prev: key.id,
+      keyHeight: key.keyHeight,
+      seq: 0,
+      // §3.3 rule 4: after the key block, by at least the interval.
+      timeMs: BigInt(
+        Math.max(this.mods.now(), keyTimeMs + 1, keyTimeMs + this.mods.params.minMicroblockIntervalMs),
+      ),
+      txRoot: merkleRoot([]),
+      txCount: 0,
+      actHash: sha256d(encodeActivation(section)),
+    };
+    const leaderSig = sign(microblockSigningMessage(key.id, header, this.mods.params), this.opts.seed);
+    this.lastSigned = { keyHex: key.hex, seq: 0 };
+    const block: Microblock = { header, leaderSig, activation: section, txs: [] };
+    const submittedAt = performance.now();
+    try {
+      this.mods.submit(block);
+    } catch (error) {
+      this.mods.logger.error(
+        { err: error, keyBlock: key.hex, endorsements: section.length },
+        'our activation microblock was refused',
+      );
+      return false;
+    }
+    this.lastPublishedAtMs = this.mods.now();
+    this.announce(block, submittedAt);
+    this.mods.logger.info(
+      { keyBlock: key.hex, height: Number(key.keyHeight), endorsements: section.length },
+      'activated our key block',
+    );
     return true;
   }
 
