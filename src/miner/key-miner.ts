@@ -194,6 +194,12 @@ export class KeyMiner {
       { id: result.id, height: Number(block.body.height), result: result.result },
       'mined a key block',
     );
+    if (result.result === 'candidate') {
+      // It waits for endorsements and the tip stays (§5.4): mine on after the pacing wait, rather than
+      // filling the candidate slots with our own rivals at once.
+      this.pause(Math.max(this.opts.blockIntervalMs, REFUSED_RETRY_MS));
+      return;
+    }
     // The 'tip' event refreshes on a tip change; a block that left the tip where it was needs it here.
     if (this.isIdle()) this.refresh();
   }

@@ -8,6 +8,7 @@ import { REGTEST } from '../../src/protocol/params.js';
 import { createLogger } from '../../src/util/logger.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { mineKeyBlock } from '../helpers/blocks.js';
+import { signedTx } from '../helpers/txs.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const NOW_MS = (REGTEST.genesis.time + 10_000_000) * 1000;
@@ -122,4 +123,39 @@ test('hash-rate-while-hashing: a miner that is not paced says so', async (t) => 
   });
   const { miner } = await startMiner(t, h, 0, () => undefined);
   t.equal(miner.pausedForMs(), null);
+});
+
+test('a mined key block that waits for endorsements pauses the miner, so it does not fill the candidate slots with rivals', async (t) => {
+  const params = { ...REGTEST, poa: { ...REGTEST.poa, bootstrapMinValidatorStake: 1n } };
+  const h = ChainHarness.open(
+    (fn) => {
+      t.teardown(fn);
+    },
+    undefined,
+    params,
+  );
+  h.key('a', 'g');
+  h.micro('a1', 'a', [signedTx({ payload: { type: 6, role: 1, amount: 10n ** 19n } })]);
+  const candidates: number[] = [];
+  h.chain.on('candidate', () => candidates.push(Date.now()));
+  const started = Date.now();
+  // A minute after a's time: far later would make the block a fallback activation (§5.4).
+  const aTimeMs = h.entry('a').timeMs;
+  const now = (): number => Number(aTimeMs) + 60_000 + (Date.now() - started);
+  const mining = new Mining(
+    { leaderKey: getPublicKey(new Uint8Array(32).fill(9)), payout: undefined },
+    { chain: h.chain, params, now, publish: () => undefined },
+  );
+  const miner = await KeyMiner.start(
+    { threads: 1, payout: new Uint8Array(20).fill(1), blockIntervalMs: 0 },
+    { chain: h.chain, mining, now, logger: createLogger({ level: 'silent' }) },
+  );
+  t.teardown(async () => {
+    await miner.stop();
+    mining.stop();
+  });
+  while (candidates.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(miner.pausedForMs() !== null, 'paused after its candidate');
+  await new Promise((resolve) => setTimeout(resolve, 500)); // within the pause: nothing may be mined
+  t.equal(candidates.length, 1, 'one candidate, not a stream of rivals');
 });
