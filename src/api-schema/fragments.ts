@@ -67,6 +67,17 @@ export const block = {
     payout: { type: 'string' },
     extranonce: hexBytes,
     aux: hex32,
+    /** How it was activated (§5.4), or `candidate` while it waits for its M_{h,0}. */
+    activation: { type: 'string', enum: ['endorsed', 'bootstrap', 'fallback', 'candidate'] },
+    /** An endorsed key block's included endorsements, from its M_{h,0}; null when not known here. */
+    endorsers: {
+      type: ['array', 'null'],
+      items: {
+        type: 'object',
+        required: ['index', 'validator'],
+        properties: { index: { type: 'integer', minimum: 0 }, validator: { type: 'string' } },
+      },
+    },
     // microblocks
     txRoot: hex32,
     txCount: { type: 'integer' },

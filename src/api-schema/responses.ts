@@ -3,7 +3,7 @@
 // wallet/ validates what it receives against the same ones, so neither restates
 // the other.
 import type { FromSchema } from 'json-schema-to-ts';
-import { blockRef, decimal, hex32, height, tx } from './fragments.js';
+import { blockRef, decimal, hex32, hexBytes, height, tx } from './fragments.js';
 
 /** A transaction as the API shows it. */
 export type TxBody = FromSchema<typeof tx>;
@@ -128,3 +128,82 @@ export const txStatusBody = {
   },
 } as const;
 export type TxStatusBody = FromSchema<typeof txStatusBody>;
+
+const roleName = { type: 'string', enum: ['validator', 'app', 'infrastructure'] } as const;
+
+/** GET /validators. */
+export const validatorsBody = {
+  type: 'object',
+  required: ['height', 'period', 'minStake', 'total', 'bootstrapMinStake', 'nextBootstraps', 'validators'],
+  properties: {
+    height,
+    /** The current reward period's key heights, first and last (§6.4). */
+    period: {
+      type: 'object',
+      required: ['start', 'end'],
+      properties: { start: height, end: height },
+    },
+    minStake: decimal,
+    /** T of §5.1: Σ weights at the tip. */
+    total: decimal,
+    bootstrapMinStake: decimal,
+    /** Whether a key block on the tip now would be bootstrap-activated (T below the threshold). */
+    nextBootstraps: { type: 'boolean' },
+    validators: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['address', 'bonded', 'weight', 'lastEndorsed', 'slotsWon', 'slotsIncluded'],
+        properties: {
+          address: { type: 'string' },
+          bonded: decimal,
+          weight: decimal,
+          lastEndorsed: { type: 'integer', minimum: 0 },
+          /** Slots drawn for it in this period's endorsed best-chain key blocks. */
+          slotsWon: { type: 'integer', minimum: 0 },
+          /** Its endorsements included in those epochs' M_{h,0}. */
+          slotsIncluded: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+  },
+} as const;
+export type ValidatorsBody = FromSchema<typeof validatorsBody>;
+
+/** GET /stakes/:address. */
+export const stakesBody = {
+  type: 'object',
+  required: ['address', 'bonds', 'unbonding', 'app'],
+  properties: {
+    address: { type: 'string' },
+    bonds: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['role', 'bonded', 'weight', 'minStake'],
+        properties: {
+          role: roleName,
+          bonded: decimal,
+          /** bonded if it meets minStake, else 0 (§4.7). */
+          weight: decimal,
+          minStake: decimal,
+          lastEndorsed: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+    unbonding: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['role', 'amount', 'releaseHeight'],
+        properties: { role: roleName, amount: decimal, releaseHeight: height },
+      },
+    },
+    app: {
+      type: ['object', 'null'],
+      required: ['name', 'serviceKey'],
+      properties: { name: { type: 'string' }, serviceKey: hexBytes },
+    },
+  },
+} as const;
+export type StakesBody = FromSchema<typeof stakesBody>;

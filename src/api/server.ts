@@ -40,6 +40,7 @@ import { stratumRoutes } from './routes/stratum.js';
 import { miningRoutes } from './routes/mining.js';
 import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
+import { stakeRoutes } from './routes/stake.js';
 import { requestValidator } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -190,6 +191,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   const requireToken = tokenCheck(mods.token);
   chainRoutes(app, mods);
   txRoutes(app, mods);
+  stakeRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   stratumRoutes(app, mods);
   const hub = new EventHub(

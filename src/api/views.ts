@@ -24,11 +24,18 @@ export function blockRefView(entry: Entry): {
   };
 }
 
+/** A key block's activation as GET /blocks shows it; endorsers from its M_{h,0} when endorsed. */
+export interface KeyActivationView {
+  readonly activation: 'endorsed' | 'bootstrap' | 'fallback' | 'candidate';
+  readonly endorsers: { readonly index: number; readonly validator: string }[] | null;
+}
+
 export function blockView(
   entry: Entry,
   body: AnyBlock,
   bestChain: boolean,
   params: NetworkParams,
+  activation?: KeyActivationView,
 ): Record<string, unknown> {
   const common = {
     ...blockRefView(entry),
@@ -51,6 +58,7 @@ export function blockView(
       extranonce: toHex(body.extranonce),
       aux: toHex(body.aux),
       hex: toHex(encodeKeyBlock(entry.block)),
+      ...(activation === undefined ? {} : activation),
     };
   }
   if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);

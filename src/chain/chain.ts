@@ -79,6 +79,8 @@ export type AddResult = 'connected' | 'reorged' | 'side' | 'candidate' | 'orphan
 
 /** Candidate key blocks kept at once (§3.4 policy). */
 export const MAX_CANDIDATES = 64;
+/** How many reward periods of key-block draws Chain.drawOf keeps (decision 132). */
+export const DRAW_MEMO_PERIODS = 2;
 
 export interface AddOptions {
   /**
@@ -121,7 +123,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly equivocations = new EquivocationLog();
   /** Candidate key blocks no M_{h,0} has built on yet (§3.4: at most MAX_CANDIDATES). */
   private readonly candidates = new Set<string>();
-  /** The §5.2 draw of each waiting candidate, computed once. */
+  /** The §5.2 draws computed (waiting candidates and recent endorsed key blocks), oldest first. */
   private readonly drawCache = new Map<string, readonly Uint8Array[]>();
   private readonly sideBodies: SideBodyBudget;
   private readonly params: NetworkParams;
@@ -278,17 +280,34 @@ export class Chain extends EventEmitter<ChainEvents> {
     const key = this.index.byHex(hex);
     if (key === undefined || !isCandidate(key)) return undefined;
     const parent = key.parent!;
-    let slotOwners = this.drawCache.get(hex);
-    if (slotOwners === undefined) {
-      slotOwners = this.readAfter(parent, (view) =>
-        drawEndorsers(key.id, validators(view, this.params), this.params.poa.slots),
-      );
-      this.drawCache.set(hex, slotOwners);
-      // The draws of the candidates still waiting, at most MAX_CANDIDATES.
-      for (const cached of this.drawCache.keys())
-        if (!this.candidates.has(cached)) this.drawCache.delete(cached);
-    }
+    const slotOwners = this.drawOf(key);
     return { key, slotOwners, prevOnBestChain: this.isOnBestChain(parent) };
+  }
+
+  /**
+   * The §5.2 draw of an endorsed key block (its slot owners, from the §5.1 snapshot), computed once:
+   * the draws of the waiting candidates and of the last DRAW_MEMO_PERIODS reward periods' key blocks
+   * are kept (decision 132), so GET /validators reads the period's draws without rebuilding snapshots.
+   */
+  drawOf(key: KeyEntry): readonly Uint8Array[] {
+    let slotOwners = this.drawCache.get(key.hex);
+    if (slotOwners !== undefined) return slotOwners;
+    slotOwners = this.readAfter(key.parent!, (view) =>
+      drawEndorsers(key.id, validators(view, this.params), this.params.poa.slots),
+    );
+    this.drawCache.set(key.hex, slotOwners);
+    // Oldest first: drop the draws past the bound that no waiting candidate needs.
+    const bound = MAX_CANDIDATES + DRAW_MEMO_PERIODS * this.params.rewardPeriod;
+    for (const cached of this.drawCache.keys()) {
+      if (this.drawCache.size <= bound) break;
+      if (!this.candidates.has(cached)) this.drawCache.delete(cached);
+    }
+    return slotOwners;
+  }
+
+  /** Whether `entry` is a key block waiting for its M_{h,0} (§3.4), kept among the candidates. */
+  isWaiting(entry: Entry): boolean {
+    return isCandidate(entry) && this.candidates.has(entry.hex);
   }
 
   /** Whether `entry` is on the best chain (the tip or one of its ancestors). */

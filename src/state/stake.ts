@@ -18,6 +18,7 @@ import {
   unbondingRange,
 } from './entries.js';
 import type { OverlayState } from './view.js';
+import { equalBytes } from '../util/bytes.js';
 
 export { currentMinStake } from '../consensus/stake.js';
 
@@ -138,4 +139,35 @@ export function unbondIdleValidators(
     moved++;
   }
   return moved;
+}
+
+export interface UnbondingEntry {
+  readonly releaseHeight: bigint;
+  readonly role: StakeRole;
+  readonly amount: bigint;
+}
+
+/** The unbonding entries (0x05) of one account, by release height: a scan of every entry (decision 133). */
+export function unbondingOf(view: Pick<OverlayState, 'range'>, account: Uint8Array): UnbondingEntry[] {
+  const out: UnbondingEntry[] = [];
+  for (const { key, value } of view.range(UNBONDING_START, UNBONDING_END)) {
+    const entry = decodeUnbondingKey(key);
+    if (!equalBytes(entry.account, account)) continue;
+    out.push({ releaseHeight: entry.releaseHeight, role: entry.role, amount: decodeUnbonding(value) });
+  }
+  return out;
+}
+
+/** Every account with a validator bond (role 1), weightless ones included, in account order. */
+export function validatorBonds(
+  view: Reads,
+): { readonly account: Uint8Array; readonly bonded: bigint; readonly lastEndorsed: number }[] {
+  const out: { account: Uint8Array; bonded: bigint; lastEndorsed: number }[] = [];
+  for (const { key, value } of view.range(BOND_START, BOND_END)) {
+    const { account, role } = decodeBondKey(key);
+    if (role !== ROLE_VALIDATOR) continue;
+    const bond = decodeBond(role, value);
+    out.push({ account, bonded: bond.bonded, lastEndorsed: bond.lastEndorsed });
+  }
+  return out;
 }

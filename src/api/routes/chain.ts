@@ -1,10 +1,11 @@
 // Chain reads: status, blocks by id and by height, accounts, supply, the state digest.
 import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../chain/index-entry.js';
-import { decodeAddress, encodeAddress } from '../../protocol/address.js';
+import { accountId, decodeAddress, encodeAddress } from '../../protocol/address.js';
+import { ACTIVATION_BOOTSTRAP, ACTIVATION_FALLBACK } from '../../consensus/activation.js';
 import { pendingTotals, stakeTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
 import { NotFoundError } from '../errors.js';
-import { blockRefView, blockView } from '../views.js';
+import { blockRefView, blockView, type KeyActivationView } from '../views.js';
 import {
   block,
   blockRef,
@@ -23,6 +24,27 @@ const pacedForS = (ms: number | null): number | null => (ms === null ? null : ms
 
 export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, params } = mods;
+
+  /** The activation of a key block and, when endorsed, the endorsements of the M_{h,0} we hold for it. */
+  const activationOf = (entry: Entry): KeyActivationView | undefined => {
+    if (entry.kind !== 'key') return undefined;
+    if (entry.activation === ACTIVATION_BOOTSTRAP) return { activation: 'bootstrap', endorsers: null };
+    if (entry.activation === ACTIVATION_FALLBACK) return { activation: 'fallback', endorsers: null };
+    if (chain.isWaiting(entry)) return { activation: 'candidate', endorsers: null };
+    // Only the best chain's M_{h,0} is found by height; a side branch's endorsers are not shown.
+    const m0 = chain.keyAt(entry.keyHeight) === entry ? chain.epochBlocks(entry.keyHeight)[1] : undefined;
+    const body = m0 === undefined ? undefined : chain.blockOf(m0);
+    return {
+      activation: 'endorsed',
+      endorsers:
+        body?.kind === 'micro'
+          ? body.block.activation.map((e) => ({
+              index: e.index,
+              validator: encodeAddress(params.hrp, accountId(e.validatorKey)),
+            }))
+          : null,
+    };
+  };
 
   const onBestChain = (entry: Entry): boolean =>
     chain.keyAt(entry.keyHeight) === entry.epochKey &&
@@ -89,7 +111,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
       const { id } = request.params as { id: string };
       const entry = chain.get(fromHex(id));
       if (entry === undefined) throw new NotFoundError('unknown-block', `no block ${id}`);
-      return blockView(entry, chain.blockOf(entry), onBestChain(entry), params);
+      return blockView(entry, chain.blockOf(entry), onBestChain(entry), params, activationOf(entry));
     },
   );
 
@@ -122,7 +144,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
       if (key === undefined) throw new NotFoundError('unknown-block', `no key block at height ${h}`);
       return {
         height: h,
-        keyBlock: blockView(key, chain.blockOf(key), true, params),
+        keyBlock: blockView(key, chain.blockOf(key), true, params, activationOf(key)),
         microblocks: micro.map((m) => blockView(m, chain.blockOf(m), true, params)),
       };
     },
