@@ -1,4 +1,4 @@
-// `altostream wallet <new|address|balance|send|tx> [options]`: keys in
+// `altostream wallet <new|address|balance|send|tx|stake|unstake> [options]`: keys in
 // <datadir>/wallet.json, everything else over the node's HTTP API. Like the
 // top-level dispatcher, it maps a bad argument to exit 2 itself, so it can name
 // the subcommand; 1 is a failure (wallet file, node unreachable, tx rejected).
@@ -29,6 +29,13 @@ import {
 } from '../wallet/keystore.js';
 import { buildTransfer, defaultTransferFee } from '../wallet/send.js';
 import {
+  buildStake,
+  defaultStakeFee,
+  parseRoleArg,
+  parseServiceKeyArg,
+  stakePayload,
+} from '../wallet/stake.js';
+import {
   defaultApiUrl,
   formatAlto,
   isAddress,
@@ -54,6 +61,8 @@ Subcommands:
   balance [address|label]       balance and unmatured rewards of every key, or of one
   send <to-address> <amount>    sign and submit a transfer of <amount> ALTO; prints the txid
   tx <txid>                     whether a tx is pending or confirmed, and in which block
+  stake <amount> --role R       sign and submit a Stake of <amount> ALTO in role R; prints the txid
+  unstake <amount> --role R     sign and submit an Unstake (to unbonding, §4.8); prints the txid
 
 Options:
   --network N     mainnet, testnet, regtest or devnet (= regtest); default: regtest
@@ -68,6 +77,12 @@ Options of send:
   --memo TEXT     up to 256 bytes of UTF-8 carried by the transfer
   --wait          wait until the tx is in a block (at most 60 s), then print the block
   --json          print one JSON object, amounts in base units (send and tx)
+
+Options of stake and unstake (and --from, --fee, --json as for send):
+  --role R            validator, app or infrastructure (required)
+  --app-name N        an app stake's name, up to 64 bytes of UTF-8 (stake --role app only)
+  --service-key K     an app stake's ed25519 service key: 64 hex digits, or the
+                      label of a wallet key whose public key serves (stake --role app only)
 
 Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage.`;
 
@@ -90,6 +105,9 @@ const OPTIONS = {
   memo: { type: 'string' },
   wait: { type: 'boolean' },
   json: { type: 'boolean' },
+  role: { type: 'string' },
+  'app-name': { type: 'string' },
+  'service-key': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseOptions>['values'];
@@ -121,6 +139,16 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     run: send,
   },
   tx: { options: ['json'], positionals: ['<txid>'], run: txStatus },
+  stake: {
+    options: ['role', 'app-name', 'service-key', 'from', 'fee', 'json'],
+    positionals: ['<amount-ALTO>'],
+    run: (ctx, positionals) => stake(ctx, positionals, 'stake'),
+  },
+  unstake: {
+    options: ['role', 'from', 'fee', 'json'],
+    positionals: ['<amount-ALTO>'],
+    run: (ctx, positionals) => stake(ctx, positionals, 'unstake'),
+  },
 };
 
 function parseOptions(args: readonly string[]) {
@@ -359,6 +387,90 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
       : `the node no longer knows ${id}: it left the mempool without reaching a block`,
   );
   return 1;
+}
+
+async function stake(
+  ctx: Context,
+  positionals: readonly string[],
+  kind: 'stake' | 'unstake',
+): Promise<number> {
+  const { values, params, client, io } = ctx;
+  // Every argument is checked before the first request.
+  const amount = parseAmountArg('<amount-ALTO>', positionals[0] ?? '');
+  const role = parseRoleArg('--role', values.role);
+  const fixedFee =
+    values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
+  const named = values['app-name'] !== undefined || values['service-key'] !== undefined;
+  if (named && role !== 'app') {
+    throw new InvalidArgumentError('bad-flag', '--app-name and --service-key go with --role app only');
+  }
+  if (
+    kind === 'stake' &&
+    role === 'app' &&
+    (values['app-name'] === undefined || values['service-key'] === undefined)
+  ) {
+    throw new InvalidArgumentError('bad-flag', 'an app stake needs --app-name and --service-key');
+  }
+  const wallet = await loadWallet(ctx.path, params);
+  const app =
+    values['app-name'] === undefined || values['service-key'] === undefined
+      ? undefined
+      : {
+          name: values['app-name'],
+          serviceKey: parseServiceKeyArg('--service-key', values['service-key'], wallet),
+        };
+  const payload = stakePayload({ kind, role, amount, app });
+  const from = values.from === undefined ? undefined : findKey(wallet, values.from);
+  if (values.from !== undefined && from === undefined) {
+    throw new InvalidArgumentError(
+      'unknown-key',
+      `--from takes a key label or address of ${ctx.path}, got '${values.from}' (see \`altostream wallet address\`)`,
+    );
+  }
+  if (wallet.keys.length === 0) {
+    io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
+    return 1;
+  }
+  const status = await client.status();
+  if (status.network !== params.name) {
+    io.err(`the node at ${client.url} runs ${status.network}, not ${params.name}: pass --network or --api`);
+    return 1;
+  }
+  const fee = fixedFee ?? defaultStakeFee(payload, status.mempool.minFeeRate);
+  // A stake moves amount + fee out of the balance; an unstake pays only the fee (the bond is checked by the node).
+  const needed = kind === 'stake' ? amount + fee : fee;
+  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
+  if (payer === undefined) {
+    io.err(`insufficient funds: ${kind} needs ${formatAlto(needed)} ALTO (fee ${formatAlto(fee)} ALTO)`);
+    for (const line of seen) io.err(`  ${line}`);
+    return 1;
+  }
+  const tx = buildStake({
+    seed: payer.key.seed,
+    kind,
+    role,
+    amount,
+    app,
+    fee,
+    nonce: payer.account.nextNonce,
+    params,
+  });
+  let id: string;
+  try {
+    ({ id } = await client.submitTx(tx));
+  } catch (error) {
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+      io.err(`rejected: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  io.out(
+    values.json === true
+      ? toJson({ id, kind, role, from: payer.key.address, amount, fee, nonce: tx.nonce, status: 'pending' })
+      : id,
+  );
+  return 0;
 }
 
 type WaitOutcome = { kind: 'confirmed'; status: TxStatus } | { kind: 'timeout' } | { kind: 'dropped' };
