@@ -1,0 +1,160 @@
+// `altostream wallet stake|unstake` against a stub node: the tx each submits
+// decodes to the Stake/Unstake payload asked for, signed so that consensus
+// accepts it; bad flags exit 2 with a message before any request.
+import { test, type Test } from 'tap';
+import { walletCommand } from '../../src/cli/wallet-command.js';
+import { checkTxSanity } from '../../src/consensus/tx-rules.js';
+import { getPublicKey } from '../../src/crypto/ed25519.js';
+import { parseAlto } from '../../src/protocol/amount.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { decodeTx, txEncodedLength, txId, type Tx } from '../../src/protocol/tx.js';
+import {
+  addKey,
+  createKey,
+  emptyWallet,
+  faucetKey,
+  saveWallet,
+  walletPath,
+  type WalletKey,
+} from '../../src/wallet/keystore.js';
+import { captureIo } from '../helpers/io.js';
+import { StubNode, type StubAccount } from '../helpers/stub-node.js';
+import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const FAUCET = faucetKey(REGTEST)!;
+const SERVICE = createKey('service', REGTEST);
+const RICH: StubAccount = { balance: parseAlto('1000'), nonce: 5n, nextNonce: 7n, unmatured: 0n };
+const MIN_FEE_RATE = 200_000_000_000n;
+
+async function setup(t: TestOwner, keys: readonly WalletKey[] = [FAUCET, SERVICE]) {
+  const datadir = ownTempDir(t);
+  await saveWallet(walletPath(datadir), keys.reduce(addKey, emptyWallet(REGTEST)));
+  const stub = await StubNode.start(t);
+  stub.accounts.set(FAUCET.address, RICH);
+  stub.status = { ...stub.status, mempool: { count: 0, bytes: 0, minFeeRate: MIN_FEE_RATE.toString() } };
+  const wallet = async (...args: string[]) => {
+    const c = captureIo();
+    const code = await walletCommand(['--datadir', datadir, '--api', stub.url, ...args], c.io, {
+      pollMs: 1,
+      timeoutMs: 2000,
+    });
+    return { code, out: c.out, err: c.err.join('\n') };
+  };
+  return { stub, wallet };
+}
+
+function posted(stub: StubNode, index: number): Tx {
+  return decodeTx(Buffer.from(stub.posted[index] ?? '', 'hex'));
+}
+
+/** The tx passes consensus's stateless checks (signature over the §2.6 message included) and pays the default fee. */
+function checkSigned(t: Test, tx: Tx): void {
+  t.doesNotThrow(() => {
+    checkTxSanity(tx, REGTEST);
+  }, 'consensus accepts the signature');
+  t.same(tx.sender, getPublicKey(FAUCET.seed));
+  t.equal(tx.nonce, 7n, 'nextNonce');
+  t.equal(tx.fee, MIN_FEE_RATE * BigInt(txEncodedLength(tx)), "the node's min fee rate × size");
+}
+
+test('stake --role validator|infrastructure and unstake post signed Stake/Unstake payloads and print the txid', async (t) => {
+  const { stub, wallet } = await setup(t);
+  const cases: [string[], Record<string, unknown>][] = [
+    [['stake', '12.5', '--role', 'validator'], { type: 6, role: 1, amount: parseAlto('12.5') }],
+    [['stake', '3', '--role', 'infrastructure'], { type: 6, role: 3, amount: parseAlto('3') }],
+    [['unstake', '2', '--role', 'validator'], { type: 7, role: 1, amount: parseAlto('2') }],
+    [['unstake', '1', '--role', 'app'], { type: 7, role: 2, amount: parseAlto('1') }],
+  ];
+  for (const [i, [args, payload]] of cases.entries()) {
+    const result = await wallet(...args);
+    t.equal(result.code, 0, `${args.join(' ')}: ${result.err}`);
+    const tx = posted(stub, i);
+    checkSigned(t, tx);
+    t.same(tx.payload, payload, args.join(' '));
+    t.same(result.out, [hex(txId(tx))], 'prints the txid');
+  }
+});
+
+test('stake --role app names the app; --service-key takes hex or a wallet key label', async (t) => {
+  const { stub, wallet } = await setup(t);
+  const serviceKey = getPublicKey(SERVICE.seed);
+  const byLabel = await wallet(
+    'stake',
+    '2',
+    '--role',
+    'app',
+    '--app-name',
+    'tunes ♪',
+    '--service-key',
+    'service',
+  );
+  t.equal(byLabel.code, 0, byLabel.err);
+  const byHex = await wallet(
+    'stake',
+    '2',
+    '--role',
+    'app',
+    '--app-name',
+    'tunes',
+    '--service-key',
+    hex(serviceKey).toUpperCase(),
+    '--json',
+  );
+  t.equal(byHex.code, 0, byHex.err);
+  const a = posted(stub, 0);
+  checkSigned(t, a);
+  t.same(a.payload, { type: 6, role: 2, amount: parseAlto('2'), app: { name: 'tunes ♪', serviceKey } });
+  const b = posted(stub, 1);
+  t.same(b.payload, { type: 6, role: 2, amount: parseAlto('2'), app: { name: 'tunes', serviceKey } });
+  t.match(JSON.parse(byHex.out[0] ?? '{}'), {
+    id: hex(txId(b)),
+    kind: 'stake',
+    role: 'app',
+    from: FAUCET.address,
+    amount: parseAlto('2').toString(),
+    status: 'pending',
+  });
+});
+
+test('bad stake and unstake flags exit 2 with a message, before any request', async (t) => {
+  const { stub, wallet } = await setup(t);
+  const cases: [string[], RegExp][] = [
+    [['stake', '1'], /--role is required: validator, app or infrastructure/],
+    [['stake', '1', '--role', 'miner'], /--role takes validator, app or infrastructure, got 'miner'/],
+    [['stake', '0', '--role', 'validator'], /<amount-ALTO> must be more than 0 ALTO/],
+    [['stake', 'x', '--role', 'validator'], /<amount-ALTO> takes an amount of ALTO/],
+    [['stake', '--role', 'validator'], /'stake' takes <amount-ALTO>, got none/],
+    [['stake', '1', '--role', 'app'], /an app stake needs --app-name and --service-key/],
+    [['stake', '1', '--role', 'app', '--app-name', 'x'], /an app stake needs --app-name and --service-key/],
+    [
+      ['stake', '1', '--role', 'validator', '--app-name', 'x'],
+      /--app-name and --service-key go with --role app only/,
+    ],
+    [
+      ['stake', '1', '--role', 'app', '--app-name', 'x', '--service-key', 'nokey'],
+      /--service-key takes 64 hex digits or a key label/,
+    ],
+    [
+      ['stake', '1', '--role', 'app', '--app-name', 'x'.repeat(65), '--service-key', 'service'],
+      /--app-name is 65 bytes of UTF-8, at most 64/,
+    ],
+    [['unstake', '1', '--role', 'app', '--app-name', 'x'], /'unstake' takes no --app-name/],
+    [['unstake', '1', '--role', 'validator', '--memo', 'm'], /'unstake' takes no --memo/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await wallet(...args);
+    t.equal(result.code, 2, args.join(' '));
+    t.match(result.err, message, args.join(' '));
+  }
+  t.same(stub.requests, [], 'no request was made');
+  t.same(stub.posted, []);
+});
+
+test('a stake the node refuses exits 1 with its code', async (t) => {
+  const { stub, wallet } = await setup(t);
+  stub.reject = { status: 400, code: 'below-min-stake', message: 'bonded 0.5 ALTO < minimum 1 ALTO' };
+  const result = await wallet('stake', '0.5', '--role', 'validator');
+  t.equal(result.code, 1);
+  t.match(result.err, /rejected: below-min-stake/);
+});
