@@ -140,8 +140,9 @@ export const validatorsBody = {
     /** The current reward period's key heights, first and last (§6.4). */
     period: {
       type: 'object',
-      required: ['start', 'end'],
-      properties: { start: height, end: height },
+      required: ['start', 'end', 'uncounted'],
+      /** uncounted: endorsed key blocks whose draws this request did not rebuild; a later one will. */
+      properties: { start: height, end: height, uncounted: { type: 'integer', minimum: 0 } },
     },
     minStake: decimal,
     /** T of §5.1: Σ weights at the tip. */

@@ -305,6 +305,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     return slotOwners;
   }
 
+  /** The draw of `key` if drawOf has computed it and still keeps it. */
+  knownDraw(key: KeyEntry): readonly Uint8Array[] | undefined {
+    return this.drawCache.get(key.hex);
+  }
+
   /** Whether `entry` is a key block waiting for its M_{h,0} (§3.4), kept among the candidates. */
   isWaiting(entry: Entry): boolean {
     return isCandidate(entry) && this.candidates.has(entry.hex);

@@ -186,7 +186,7 @@ test('GET /validators: every validator bond, weights against the minimum, T, and
     status: 200,
     body: {
       height: 3,
-      period: { start: 1, end: 10 },
+      period: { start: 1, end: 10, uncounted: 0 },
       minStake: ALTO.toString(),
       total: (2n * ALTO).toString(),
       bootstrapMinStake: REGTEST.poa.bootstrapMinValidatorStake.toString(),
@@ -293,7 +293,7 @@ test('endorsed regime: GET /validators counts the slots won in the period’s dr
     status: 200,
     body: {
       height: 2,
-      period: { start: 1, end: 10 },
+      period: { start: 1, end: 10, uncounted: 0 },
       minStake: ALTO.toString(),
       total: (10n * ALTO).toString(),
       bootstrapMinStake: '1',

@@ -29,6 +29,9 @@ export const ROLE_NAMES: Record<StakeRole, 'validator' | 'app' | 'infrastructure
   3: 'infrastructure',
 };
 
+/** How many draws GET /validators may rebuild in one request (decision 132). */
+export const MAX_NEW_DRAWS = 64;
+
 export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, params } = mods;
 
@@ -56,11 +59,23 @@ export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
         if (c === undefined) slots.set(hex, (c = { won: 0, included: 0 }));
         return c;
       };
-      // At most REWARD_PERIOD key blocks: each draw computed once and kept by the chain (decision 132).
-      for (let k = start; k <= h; k++) {
+      // At most REWARD_PERIOD key blocks, newest first (their snapshots are the cheapest to rebuild);
+      // at most MAX_NEW_DRAWS draws not yet kept by the chain are computed per request (decision 132).
+      let computed = 0;
+      let pending = 0;
+      for (let k = h; k >= start; k--) {
         const [key, m0] = chain.epochBlocks(k);
         if (key === undefined || key.kind !== 'key' || key.activation !== ACTIVATION_ENDORSED) continue;
-        for (const owner of chain.drawOf(key)) count(owner).won++;
+        let draw = chain.knownDraw(key);
+        if (draw === undefined && computed < MAX_NEW_DRAWS) {
+          draw = chain.drawOf(key);
+          computed++;
+        }
+        if (draw === undefined) {
+          pending++;
+          continue;
+        }
+        for (const owner of draw) count(owner).won++;
         if (m0 === undefined) continue;
         const body = chain.blockOf(m0);
         if (body.kind !== 'micro') continue;
@@ -71,7 +86,7 @@ export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
       const nextKeyTime = Math.max(Math.floor(mods.now() / 1000), tip.epochKey.block.header.time);
       return {
         height: Number(h),
-        period: { start: Number(start), end: Number(start + period - 1n) },
+        period: { start: Number(start), end: Number(start + period - 1n), uncounted: pending },
         minStake: min.toString(),
         total: total.toString(),
         bootstrapMinStake: params.poa.bootstrapMinValidatorStake.toString(),
