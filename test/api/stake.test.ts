@@ -18,6 +18,7 @@ import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { createLogger } from '../../src/util/logger.js';
 import { ChainHarness, HARNESS_NOW_MS } from '../helpers/chain-harness.js';
+import { startTestNode } from '../helpers/node.js';
 import { buildMicroblock } from '../helpers/blocks.js';
 import { FAUCET_ACCOUNT, FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
 
@@ -346,4 +347,25 @@ test('GET /validators rebuilds at most MAX_NEW_DRAWS draws per request and says 
   t.same(third, second, 'from the kept draws, the same answer');
   t.equal(second.period.uncounted, 0, 'the next request finds the kept draws and rebuilds the rest');
   t.match(second.validators, [{ slotsWon: 5 * 66, slotsIncluded: 3 * 66 }]);
+});
+
+test('over HTTP on a started node: the routes answer from the chain it imported', async (t) => {
+  const builder = bootstrapChain(t);
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  for (const name of ['a', 'a1', 'b', 'b1', 'c', 'c1'])
+    t.equal(node.chain.add(builder.blocks.get(name)!), 'connected', name);
+  const stakes = await fetch(`${url}/stakes/${addr(idOf(V))}`);
+  t.equal(stakes.status, 200);
+  t.match(await stakes.json(), {
+    bonds: [{ role: 'validator', bonded: (2n * ALTO).toString() }],
+    unbonding: [{ role: 'validator', amount: ALTO.toString(), releaseHeight: 8 }],
+  });
+  const validators = await fetch(`${url}/validators`);
+  t.equal(validators.status, 200);
+  t.match(await validators.json(), { height: 3, total: (2n * ALTO).toString(), nextBootstraps: true });
+  const bad = await fetch(`${url}/stakes/nonsense`);
+  t.equal(bad.status, 400);
+  t.match(await bad.json(), { code: 'bad-address' });
 });
