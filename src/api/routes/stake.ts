@@ -83,7 +83,9 @@ export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
       }
       const min = currentMinStake(view, ROLE_VALIDATOR, params);
       const total = roleWeightTotal(view, ROLE_VALIDATOR, params);
-      const nextKeyTime = Math.max(Math.floor(mods.now() / 1000), tip.epochKey.block.header.time);
+      // A key block on the tip has the tip's state as its §5.1 snapshot; bootstrap depends on T alone,
+      // so the key time given (the tip epoch's, never a fallback) does not change the answer.
+      const tipKeyTime = tip.epochKey.block.header.time;
       return {
         height: Number(h),
         period: { start: Number(start), end: Number(start + period - 1n), uncounted: pending },
@@ -92,7 +94,7 @@ export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
         bootstrapMinStake: params.poa.bootstrapMinValidatorStake.toString(),
         nextBootstraps:
           activationMode(
-            { totalStake: total, keyTime: nextKeyTime, parentEpochKeyTime: tip.epochKey.block.header.time },
+            { totalStake: total, keyTime: tipKeyTime, parentEpochKeyTime: tipKeyTime },
             params,
           ) === 'bootstrap',
         validators: validatorBonds(view).map((bond) => {
