@@ -22,6 +22,7 @@ import {
   defaultThreads,
   devnetPayout,
   parseAllowIpFlag,
+  parseBootstrapStakeFlag,
   parseIntegerFlag,
   parseNetworkFlag,
   parsePayoutFlag,
@@ -67,6 +68,10 @@ Options:
   --stratum-max-connections N  most Stratum connections (default ${DEFAULT_STRATUM_OPTIONS.maxConnections})
   --stratum-max-per-ip N  most Stratum connections from one IP address (default ${DEFAULT_STRATUM_OPTIONS.maxConnectionsPerIp})
   --pplns-factor X        pool mode: the PPLNS window, in multiples of the network difficulty (default ${DEFAULT_STRATUM_OPTIONS.pplnsFactor})
+  --regtest-bootstrap-stake AMOUNT  regtest only: BOOTSTRAP_MIN_VALIDATOR_STAKE, in ALTO (1.5) or
+                          in base units with the suffix 'base' (1base); every node of the
+                          network must use the same value, a peer with another is disconnected
+                          (default 2^128−1 base units: every key block bootstrap-activated)
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help
@@ -103,6 +108,7 @@ const OPTIONS = {
   'stratum-max-connections': { type: 'string' },
   'stratum-max-per-ip': { type: 'string' },
   'pplns-factor': { type: 'string' },
+  'regtest-bootstrap-stake': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -172,6 +178,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       ? DEFAULT_API_MAX_STREAMS
       : parseIntegerFlag('api-max-streams', values['api-max-streams'], 1, 10_000);
   const p2p = p2pConfig(values, network, devnet);
+  const regtestBootstrapStake = parseBootstrapStakeFlag(values['regtest-bootstrap-stake'], network);
   await checkListenHost(apiHost);
   if (stratum !== null) await checkListenHost(stratum.host, 'stratum-host');
   prepareDataDir(datadir);
@@ -201,6 +208,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     mempool: {},
     p2p,
     stratum,
+    ...(regtestBootstrapStake === undefined ? {} : { regtestBootstrapStake }),
   };
 
   let node: AltostreamNode;

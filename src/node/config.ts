@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
+import { MAX_AMOUNT, parseAlto } from '../protocol/amount.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
@@ -161,3 +162,28 @@ export const DEFAULT_API_MAX_STREAMS = DEFAULT_EVENT_HUB_OPTIONS.maxStreams;
 
 /** Stratum's limits and defaults, for the CLI's flags (cli/ reaches stratum/ only through node/). */
 export { DEFAULT_STRATUM_OPTIONS, type StratumOptions } from '../stratum/server.js';
+
+/** --regtest-bootstrap-stake: ALTO (`1.5`) or base units (`1base`), ≥ 1 base unit, regtest only (§1.2). */
+export function parseBootstrapStakeFlag(raw: string | undefined, network: NetworkName): bigint | undefined {
+  if (raw === undefined) return undefined;
+  if (network !== 'regtest') {
+    throw new InvalidArgumentError('bad-flag', '--regtest-bootstrap-stake is for --network regtest only');
+  }
+  const base = /^(0|[1-9][0-9]*)base$/.exec(raw);
+  let units: bigint | undefined;
+  if (base !== null) units = BigInt(base[1]!);
+  else {
+    try {
+      units = parseAlto(raw);
+    } catch {
+      units = undefined;
+    }
+  }
+  if (units === undefined || units < 1n || units > MAX_AMOUNT) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--regtest-bootstrap-stake takes ALTO (1.5) or base units (1base), at least 1 base unit and at most 2^128−1, got '${raw}'`,
+    );
+  }
+  return units;
+}

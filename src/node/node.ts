@@ -8,10 +8,12 @@ import type { Entry } from '../chain/index-entry.js';
 import { getPublicKey } from '../crypto/ed25519.js';
 import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
+import { EndorsementPool } from '../miner/endorsements.js';
 import { Leader } from '../miner/leader.js';
 import { Mining } from '../miner/mining.js';
 import { StratumServer, type StratumOptions } from '../stratum/server.js';
 import { decodeAddress, encodeAddress } from '../protocol/address.js';
+import { MAX_AMOUNT } from '../protocol/amount.js';
 import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { BanTable } from '../storage/ban-table.js';
 import { Storage } from '../storage/db.js';
@@ -45,6 +47,11 @@ export interface NodeConfig {
   readonly p2p: P2pConfig | null;
   /** null or left out: no Stratum server. */
   readonly stratum?: StratumOptions | null;
+  /**
+   * Regtest only: BOOTSTRAP_MIN_VALIDATOR_STAKE in base units, a start value
+   * that must match across the network's nodes (§1.2); §12's when left out.
+   */
+  readonly regtestBootstrapStake?: bigint;
 }
 
 export interface P2pConfig {
@@ -81,6 +88,27 @@ function checkBootstrap(addresses: readonly string[]): void {
   }
 }
 
+/**
+ * The one NetworkParams this node runs with: the network's, with regtest's
+ * configured start values applied (§1.2). Everything reads it, so nothing
+ * can see another BOOTSTRAP_MIN_VALIDATOR_STAKE.
+ */
+export function nodeParams(config: Pick<NodeConfig, 'network' | 'regtestBootstrapStake'>): NetworkParams {
+  const base = NETWORKS[config.network];
+  const stake = config.regtestBootstrapStake;
+  if (stake === undefined) return base;
+  if (config.network !== 'regtest') {
+    throw new InvalidArgumentError('bad-flag', '--regtest-bootstrap-stake is for the regtest network only');
+  }
+  if (stake < 1n || stake > MAX_AMOUNT) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--regtest-bootstrap-stake must be 1 base unit to 2^128−1, got ${stake}`,
+    );
+  }
+  return { ...base, poa: { ...base.poa, bootstrapMinValidatorStake: stake } };
+}
+
 export class AltostreamNode {
   private statusTimer: NodeJS.Timeout | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
@@ -101,10 +129,12 @@ export class AltostreamNode {
     readonly stratum: StratumServer | null,
     readonly miner: KeyMiner | null,
     readonly network: P2pNetwork | null,
+    /** Checked endorsements of waiting candidates, one per (key block, slot). */
+    readonly endorsements: EndorsementPool,
   ) {}
 
   static async start(config: NodeConfig, mods: NodeModules): Promise<AltostreamNode> {
-    const params = NETWORKS[config.network];
+    const params = nodeParams(config);
     const now = mods.now ?? Date.now;
     const logger = mods.logger;
     checkBootstrap(config.p2p?.bootstrap ?? []);
@@ -148,6 +178,9 @@ export class AltostreamNode {
         },
       );
       const leaderKey = getPublicKey(nodeSeed);
+      // Checked endorsements of waiting candidates, from gossip (and later our own validator): the
+      // leader builds M_{h,0}'s activation section from it (§5.4).
+      const endorsements = new EndorsementPool({ slots: params.poa.slots });
       let network: P2pNetwork | null = null;
       if (config.p2p !== null) {
         network = await P2pNetwork.start(
@@ -164,6 +197,11 @@ export class AltostreamNode {
             genesisId: fromHex(params.genesis.id),
             addBlock: (block, options) => chain.add(block, options),
             addTx: (tx) => mempool.add(tx, 'gossip'),
+            params,
+            hasEndorsement: (id, index) => endorsements.has(id, index),
+            onEndorsement: (endorsement, slot) => {
+              endorsements.add({ keyBlockId: endorsement.keyBlockId, slot, sig: endorsement.sig });
+            },
             logger: logger.child({ module: 'p2p' }),
             now,
             banStore: new BanTable(storage),
@@ -257,6 +295,7 @@ export class AltostreamNode {
         stratum,
         miner,
         network,
+        endorsements,
       );
       node.wire();
       logger.info(

@@ -7,7 +7,14 @@
 // never validated: what it has queued is dropped the moment it is banned, what
 // still arrives is dropped on arrival, IGNOREd and counted as `purged`.
 import { TopicValidatorResult } from '@libp2p/interface';
-import type { AddOptions, AddResult, AnyBlock } from '../chain/chain.js';
+import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
+import {
+  checkEndorsement,
+  endorsementVerdict,
+  type ActivityParams,
+  type EndorsedSlot,
+} from '../consensus/activity.js';
+import { decodeEndorsement, type Endorsement } from '../protocol/endorsement.js';
 import { RuleError } from '../protocol/errors.js';
 import { decodeKeyBlock } from '../protocol/key-block.js';
 import { decodeMicroblock } from '../protocol/microblock.js';
@@ -18,7 +25,6 @@ import { pubsubOf, type Host } from './host.js';
 import type { DecodeGate } from './decode-gate.js';
 import { ValidationQueue, type QueuedMessage } from './queue.js';
 import {
-  ENDORSEMENT_LENGTH,
   TOPIC_KINDS,
   TOPIC_MAX_BYTES,
   TOPIC_OVERSIZE_CODE,
@@ -48,6 +54,14 @@ export interface GossipModules {
   readonly decodeGate: Pick<DecodeGate, 'admits'>;
   /** The chain holds `block` as an orphan: the peer knows the ancestors we should fetch. */
   readonly onOrphan: (peer: string, block: AnyBlock) => void;
+  /** The chain id and N an endorsement is checked against (§5.3). */
+  readonly activity: ActivityParams;
+  /** The waiting candidate an endorsement names, its draw and whether its prev is on our best chain. */
+  readonly endorsementTarget: Chain['endorsementTarget'];
+  /** Whether the node already holds an endorsement of (key block, index): a duplicate is IGNOREd (§10.2). */
+  readonly hasEndorsement: (keyBlockId: Uint8Array, index: number) => boolean;
+  /** A valid new endorsement, ACCEPTed and relayed: the node keeps it for the leader. */
+  readonly onEndorsement: (endorsement: Endorsement, slot: EndorsedSlot) => void;
 }
 
 export interface GossipCounters {
@@ -186,11 +200,7 @@ export class GossipRelay {
           this.mods.addTx(decodeTx(data));
           return [TopicValidatorResult.Accept, undefined];
         case 'endorsement':
-          // [REJECT] wrong size; [IGNORE] the rest: no key block awaits endorsement until Proof of Activity.
-          if (data.length !== ENDORSEMENT_LENGTH) {
-            return [TopicValidatorResult.Reject, 'bad-encoding'];
-          }
-          return [TopicValidatorResult.Ignore, undefined];
+          return this.endorsement(data);
       }
     } catch (error) {
       if (!(error instanceof RuleError)) {
@@ -199,6 +209,33 @@ export class GossipRelay {
       }
       return [verdictFor(error), error.code];
     }
+  }
+
+  /**
+   * §10.2 for an endorsement: [REJECT] bytes that do not decode; [IGNORE] one
+   * of a key block that is not a waiting candidate (unknown, off the
+   * candidates, already activated) and a (key block, index) already held; a
+   * failed check is REJECT when the candidate's prev is on our best chain,
+   * else the failure's own verdict (endorsementVerdict); a valid new one is
+   * ACCEPTed and handed to the node.
+   */
+  private endorsement(data: Uint8Array): [TopicValidatorResult, string | undefined] {
+    const endorsement = decodeEndorsement(data); // [REJECT] bad-encoding / oversize
+    const target = this.mods.endorsementTarget(endorsement.keyBlockId);
+    if (target === undefined) return [TopicValidatorResult.Ignore, undefined];
+    if (this.mods.hasEndorsement(endorsement.keyBlockId, endorsement.index)) {
+      return [TopicValidatorResult.Ignore, undefined];
+    }
+    let slot: EndorsedSlot;
+    try {
+      slot = checkEndorsement(endorsement, target.key.id, target.slotOwners, this.mods.activity);
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      const verdict = endorsementVerdict(error, target.prevOnBestChain);
+      return [verdict === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore, error.code];
+    }
+    this.mods.onEndorsement(endorsement, slot);
+    return [TopicValidatorResult.Accept, undefined];
   }
 
   private block(block: AnyBlock, peer: string): [TopicValidatorResult, string | undefined] {

@@ -9,7 +9,9 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { AddOptions, AddResult, AnyBlock, Chain } from '../chain/chain.js';
 import { encodeKeyBlock, type KeyBlock } from '../protocol/key-block.js';
 import { encodeMicroblock, type Microblock } from '../protocol/microblock.js';
-import { NETWORKS, type NetworkName } from '../protocol/params.js';
+import type { EndorsedSlot } from '../consensus/activity.js';
+import { encodeEndorsement, type Endorsement } from '../protocol/endorsement.js';
+import { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 import { encodeTx, type Tx } from '../protocol/tx.js';
 import type { Logger } from '../util/logger.js';
 import {
@@ -39,7 +41,7 @@ import {
   type Standing,
 } from './slots.js';
 import { TOPIC_KINDS, topicKind, topicName, type TopicKind } from './topics.js';
-import type { Status } from './wire.js';
+import { DEFAULT_BOOTSTRAP_STAKE, type Status } from './wire.js';
 import { equalBytes } from '../util/bytes.js';
 
 export interface NetworkOptions {
@@ -57,7 +59,20 @@ export interface NetworkOptions {
 }
 
 export interface NetworkModules {
-  readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes' | 'worthDecoding'>;
+  readonly chain: Pick<
+    Chain,
+    'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes' | 'worthDecoding' | 'endorsementTarget'
+  >;
+  /**
+   * The params this node runs with (NETWORKS[network] when left out): the
+   * endorsement checks read its chain id and N, the status handshake its
+   * BOOTSTRAP_MIN_VALIDATOR_STAKE (§1.2: a regtest start value that must match).
+   */
+  readonly params?: NetworkParams;
+  /** Whether the node holds an endorsement of (key block, index); none when left out. */
+  readonly hasEndorsement?: (keyBlockId: Uint8Array, index: number) => boolean;
+  /** A valid new endorsement arrived by gossip (§10.2 ACCEPT). */
+  readonly onEndorsement?: (endorsement: Endorsement, slot: EndorsedSlot) => void;
   readonly genesisId: Uint8Array;
   readonly addBlock: (block: AnyBlock, options?: AddOptions) => AddResult;
   readonly addTx: (tx: Tx) => unknown;
@@ -142,6 +157,7 @@ export class P2pNetwork {
   }
 
   static async start(opts: NetworkOptions, mods: NetworkModules): Promise<P2pNetwork> {
+    const params = mods.params ?? NETWORKS[opts.network];
     const bans = new BanList(
       { durationMs: opts.banMs },
       mods.banStore === undefined ? { now: mods.now } : { now: mods.now, store: mods.banStore },
@@ -165,6 +181,7 @@ export class P2pNetwork {
       network: opts.network,
       chain: mods.chain,
       genesisId: mods.genesisId,
+      bootstrapStake: params.poa.bootstrapMinValidatorStake,
       logger: mods.logger,
       onStatus: (peer, status) => holder.network?.onStatus(peer, status),
       onInvalid,
@@ -202,6 +219,10 @@ export class P2pNetwork {
     const gossip = new GossipRelay({
       host,
       decodeGate,
+      activity: params,
+      endorsementTarget: (id) => mods.chain.endorsementTarget(id),
+      hasEndorsement: mods.hasEndorsement ?? (() => false),
+      onEndorsement: mods.onEndorsement ?? (() => undefined),
       network: opts.network,
       addBlock: mods.addBlock,
       addTx: mods.addTx,
@@ -341,6 +362,11 @@ export class P2pNetwork {
     void this.gossip.publish('tx', encodeTx(tx));
   }
 
+  /** Our own validator's endorsement (§5.3). */
+  publishEndorsement(endorsement: Endorsement): void {
+    void this.gossip.publish('endorsement', encodeEndorsement(endorsement));
+  }
+
   async stop(): Promise<void> {
     if (this.redialTimer !== null) clearInterval(this.redialTimer);
     if (this.announceTimer !== null) clearTimeout(this.announceTimer);
@@ -456,10 +482,24 @@ export class P2pNetwork {
     }
   }
 
+  /** Our BOOTSTRAP_MIN_VALIDATOR_STAKE, which a peer's status must match (§1.2). */
+  private get bootstrapStake(): bigint {
+    return (this.mods.params ?? NETWORKS[this.opts.network]).poa.bootstrapMinValidatorStake;
+  }
+
   private onStatus(peer: string, status: Status): void {
     if (!equalBytes(status.genesisId, this.mods.genesisId)) {
       this.mods.logger.info({ peer }, 'peer is on another chain (different genesis): disconnecting');
       this.disconnect(peer, 'other-genesis');
+      return;
+    }
+    const ours = this.bootstrapStake;
+    if ((status.bootstrapStake ?? DEFAULT_BOOTSTRAP_STAKE) !== ours) {
+      // §1.2: regtest's BOOTSTRAP_MIN_VALIDATOR_STAKE is a start value every node must share, or
+      // the same key block is bootstrap-activated on one node and waits for endorsements on the other.
+      const detail = `theirs ${status.bootstrapStake ?? DEFAULT_BOOTSTRAP_STAKE}, ours ${ours}`;
+      this.mods.logger.info({ peer, detail }, 'peer runs another bootstrap validator stake: disconnecting');
+      this.disconnect(peer, 'bootstrap-stake-mismatch', detail);
       return;
     }
     this.statuses.set(peer, status);

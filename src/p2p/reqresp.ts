@@ -14,11 +14,12 @@ import {
   KEY_TIP_SEQ,
   MAX_BLOCK_MESSAGE,
   MAX_RESPONSE_BYTES,
-  STATUS_LENGTH,
   decodeBlockMessage,
   decodeIdsRequest,
   decodeRangeRequest,
   decodeStatus,
+  DEFAULT_BOOTSTRAP_STAKE,
+  MAX_STATUS_LENGTH,
   encodeBlockMessage,
   encodeIdsRequest,
   encodeRangeRequest,
@@ -54,6 +55,8 @@ export interface ReqRespModules {
   readonly network: NetworkName;
   readonly chain: Pick<Chain, 'tip' | 'get' | 'keyAt' | 'epochBlocks' | 'storedBytes'>;
   readonly genesisId: Uint8Array;
+  /** Our BOOTSTRAP_MIN_VALIDATOR_STAKE, sent in the status (decision 135); the default when left out. */
+  readonly bootstrapStake?: bigint;
   readonly logger: Logger;
   /** A peer's status arrived (on either side of the handshake). */
   readonly onStatus: (peer: string, status: Status) => void;
@@ -61,7 +64,11 @@ export interface ReqRespModules {
   readonly onInvalid: (peer: string, code: string) => void;
 }
 
-export function ourStatus(chain: Pick<Chain, 'tip'>, genesisId: Uint8Array): Status {
+export function ourStatus(
+  chain: Pick<Chain, 'tip'>,
+  genesisId: Uint8Array,
+  bootstrapStake: bigint = DEFAULT_BOOTSTRAP_STAKE,
+): Status {
   const tip = chain.tip;
   return {
     genesisId,
@@ -69,6 +76,7 @@ export function ourStatus(chain: Pick<Chain, 'tip'>, genesisId: Uint8Array): Sta
     tipKeyHeight: tip.keyHeight,
     tipSeq: tip.kind === 'micro' ? tip.seq : KEY_TIP_SEQ,
     chainWork: tip.chainWork,
+    bootstrapStake,
   };
 }
 
@@ -125,10 +133,13 @@ export class ReqResp {
         return;
       }
       if (protocol === 'status') {
-        const message = await readFrame(bytes, STATUS_LENGTH, { signal });
+        const message = await readFrame(bytes, MAX_STATUS_LENGTH, { signal });
         if (message === null) return;
         const status = decodeStatus(message);
-        await bytes.write(frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId))), { signal });
+        await bytes.write(
+          frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId, this.mods.bootstrapStake))),
+          { signal },
+        );
         this.mods.onStatus(peer, status);
       } else if (protocol === 'blocks-by-range') {
         const message = await readFrame(bytes, 16, { signal });
@@ -165,8 +176,11 @@ export class ReqResp {
       signal,
     });
     const bytes = byteStream(stream);
-    await bytes.write(frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId))), { signal });
-    const message = await readFrame(bytes, STATUS_LENGTH, { signal });
+    await bytes.write(
+      frame(encodeStatus(ourStatus(this.mods.chain, this.mods.genesisId, this.mods.bootstrapStake))),
+      { signal },
+    );
+    const message = await readFrame(bytes, MAX_STATUS_LENGTH, { signal });
     await stream.close({ signal }).catch(() => undefined);
     if (message === null) throw new Error('the peer closed the status stream without its status');
     const status = decodeStatus(message);

@@ -9,6 +9,10 @@ import { decodeKeyBlock } from '../protocol/key-block.js';
 import { decodeMicroblock } from '../protocol/microblock.js';
 
 export const STATUS_LENGTH = 108;
+/** The default BOOTSTRAP_MIN_VALIDATOR_STAKE of regtest (§12): a status without the extension means it. */
+export const DEFAULT_BOOTSTRAP_STAKE = (1n << 128n) - 1n;
+/** §10.3's status, or it followed by u128 bootstrap_min_validator_stake when that is not the default (decision 135). */
+export const MAX_STATUS_LENGTH = STATUS_LENGTH + 16;
 export const MAX_RANGE_EPOCHS = 64;
 export const MAX_IDS = 64;
 /** A block message: kind u8 ‖ the largest block (a microblock of 1,000,000 bytes). */
@@ -25,19 +29,26 @@ export interface Status {
   readonly tipKeyHeight: bigint;
   readonly tipSeq: number;
   readonly chainWork: bigint;
+  /**
+   * The sender's BOOTSTRAP_MIN_VALIDATOR_STAKE (§1.2); DEFAULT_BOOTSTRAP_STAKE
+   * when left out, and then not on the wire, so §10.3's 108 bytes are unchanged.
+   */
+  readonly bootstrapStake?: bigint;
 }
 
 export function encodeStatus(s: Status): Uint8Array {
   const work = new Uint8Array(32);
   let w = s.chainWork;
   for (let i = 0; i < 32; i++, w >>= 8n) work[i] = Number(w & 0xffn);
-  return new Writer()
+  const writer = new Writer()
     .fixed(s.genesisId, 32)
     .fixed(s.tipId, 32)
     .u64(s.tipKeyHeight)
     .u32(s.tipSeq)
-    .fixed(work, 32)
-    .finish();
+    .fixed(work, 32);
+  const stake = s.bootstrapStake ?? DEFAULT_BOOTSTRAP_STAKE;
+  if (stake !== DEFAULT_BOOTSTRAP_STAKE) writer.u128(stake);
+  return writer.finish();
 }
 
 export function decodeStatus(bytes: Uint8Array): Status {
@@ -47,10 +58,25 @@ export function decodeStatus(bytes: Uint8Array): Status {
   const tipKeyHeight = r.u64('tip_key_height');
   const tipSeq = r.u32('tip_seq');
   const work = r.fixed(32, 'chain_work');
+  // Decision 135: a missing field is the default; one that spells the default is non-canonical.
+  const bootstrapStake = bytes.length > STATUS_LENGTH ? r.u128('bootstrap_min_validator_stake') : undefined;
   r.end('status');
+  if (bootstrapStake === DEFAULT_BOOTSTRAP_STAKE) {
+    throw new RuleError('bad-encoding', {
+      what: 'bootstrap_min_validator_stake',
+      reason: 'the default is left out',
+    });
+  }
   let chainWork = 0n;
   for (let i = 31; i >= 0; i--) chainWork = (chainWork << 8n) | BigInt(work[i]!);
-  return { genesisId, tipId, tipKeyHeight, tipSeq, chainWork };
+  return {
+    genesisId,
+    tipId,
+    tipKeyHeight,
+    tipSeq,
+    chainWork,
+    bootstrapStake: bootstrapStake ?? DEFAULT_BOOTSTRAP_STAKE,
+  };
 }
 
 export interface RangeRequest {
