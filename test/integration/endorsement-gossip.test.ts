@@ -21,16 +21,21 @@ import type { TopicKind } from '../../src/p2p/topics.js';
 const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 
 test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed', async (t) => {
-  const a = await startTestNode((fn) => t.teardown(fn), {
-    p2p: {
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      bootstrap: [],
-      maxPeers: 50,
-      banMs: 60_000,
-      stallMs: 3000,
+  const a = await startTestNode(
+    (fn) => {
+      t.teardown(fn);
     },
-    regtestBootstrapStake: 1n,
-  });
+    {
+      p2p: {
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: [],
+        maxPeers: 50,
+        banMs: 60_000,
+        stallMs: 3000,
+      },
+      regtestBootstrapStake: 1n,
+    },
+  );
   const aNet: NetNode = {
     proc: undefined as never,
     url: a.url,
