@@ -5,6 +5,7 @@
 import type { Stream } from '@libp2p/interface';
 import { byteStream } from 'it-byte-stream';
 import type { Chain } from '../chain/chain.js';
+import { ACTIVATION_ENDORSED } from '../consensus/activation.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkName } from '../protocol/params.js';
 import type { Logger } from '../util/logger.js';
@@ -88,13 +89,16 @@ export function rangeResponse(chain: ReqRespModules['chain'], request: RangeRequ
     const epoch = chain.epochBlocks(h);
     if (epoch.length === 0) break;
     const from = h === request.keyHeight ? request.startIndex : 0;
+    let endorsedKeySent = false;
     for (const entry of epoch.slice(from)) {
       const message = chain.storedBytes(entry); // kind ‖ encoding: the §10.3 block message as stored
-      // At least one block; past the cap only to finish a key block and its activation microblock.
-      const finishing = entry.kind === 'micro' && entry.seq === 0 && out.length > 0;
+      // At least one block; past the cap only to finish a non-bootstrap key block with its
+      // activation microblock M_{h,0} (§10.3): the key block alone cannot connect (§5.4).
+      const finishing = endorsedKeySent && entry.kind === 'micro' && entry.seq === 0;
       if (out.length > 0 && bytes + message.length > MAX_RESPONSE_BYTES && !finishing) return out;
       out.push(message);
       bytes += message.length;
+      endorsedKeySent = entry.kind === 'key' && entry.activation === ACTIVATION_ENDORSED;
     }
   }
   return out;

@@ -59,7 +59,8 @@ export function decodeStatus(bytes: Uint8Array): Status {
   const tipSeq = r.u32('tip_seq');
   const work = r.fixed(32, 'chain_work');
   // Decision 135: a missing field is the default; one that spells the default is non-canonical.
-  const bootstrapStake = bytes.length > STATUS_LENGTH ? r.u128('bootstrap_min_validator_stake') : undefined;
+  const bootstrapStake =
+    bytes.length >= MAX_STATUS_LENGTH ? r.u128('bootstrap_min_validator_stake') : undefined;
   r.end('status');
   if (bootstrapStake === DEFAULT_BOOTSTRAP_STAKE) {
     throw new RuleError('bad-encoding', {

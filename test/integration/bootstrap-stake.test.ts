@@ -32,8 +32,8 @@ test('the status carries the stake only when it is not the default', (t) => {
   t.throws(() => decodeStatus(spelled), { code: 'bad-encoding' });
   t.throws(
     () => decodeStatus(one.subarray(0, STATUS_LENGTH + 8)),
-    { code: 'bad-encoding' },
-    'a truncated field',
+    { code: 'trailing-bytes' },
+    'a truncated field: 108 bytes and some',
   );
   t.end();
 });

@@ -6,7 +6,20 @@
 //
 // A is in-process (its EndorsementPool is read directly), C a process that
 // connects to A and must get what A relays. Test peers publish raw bytes to A.
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import { byteStream } from 'it-byte-stream';
 import { test } from 'tap';
+import { protocolName } from '../../src/p2p/reqresp.js';
+import {
+  MAX_BLOCK_MESSAGE,
+  decodeBlockMessage,
+  encodeIdsRequest,
+  frame,
+  readFrame,
+} from '../../src/p2p/wire.js';
+import { decodeKeyBlock, keyBlockId } from '../../src/protocol/key-block.js';
+import { toHex } from '../../src/util/bytes.js';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { encodeEndorsement } from '../../src/protocol/endorsement.js';
 import { encodeTx } from '../../src/protocol/tx.js';
@@ -67,6 +80,21 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
     const g = (await peersOf(c)).gossip.keyblock;
     return g.accepted >= 2;
   });
+
+  // blocks-by-id serves the candidate (§10.3: candidates included), so a peer can fetch what it endorses.
+  const fetcher = await startTestPeer(t);
+  await fetcher.host.dial(multiaddr(aNet.address));
+  const stream = await fetcher.host.dialProtocol(
+    peerIdFromString(aNet.peerId),
+    protocolName('regtest', 'blocks-by-id'),
+  );
+  const bytes = byteStream(stream);
+  await bytes.write(frame(encodeIdsRequest([k])));
+  const served = decodeBlockMessage((await readFrame(bytes, MAX_BLOCK_MESSAGE))!);
+  t.equal(served.kind, 'key', 'blocks-by-id answers a candidate');
+  if (served.kind !== 'unknown')
+    t.equal(toHex(keyBlockId(decodeKeyBlock(served.bytes).header)), kHex, 'it is K');
+  stream.abort(new Error('done'));
 
   const counts = async (node: NetNode, kind: TopicKind = 'endorsement') => (await peersOf(node)).gossip[kind];
   /** Publishes `bytes` from `peer` and waits for A's verdict; returns which counter moved. */
