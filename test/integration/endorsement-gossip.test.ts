@@ -43,6 +43,9 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
         listen: ['/ip4/127.0.0.1/tcp/0'],
         bootstrap: [],
         maxPeers: 50,
+        // Every test peer dials from 127.0.0.1: no per-address limit.
+        maxPeersPerIp: 0,
+        allowIps: ['127.0.0.1'],
         banMs: 60_000,
         stallMs: 3000,
       },
@@ -98,12 +101,12 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
 
   const counts = async (node: NetNode, kind: TopicKind = 'endorsement') => (await peersOf(node)).gossip[kind];
   /** Publishes `bytes` from `peer` and waits for A's verdict; returns which counter moved. */
-  const verdictOf = async (peer: TestPeer, bytes: Uint8Array): Promise<string> => {
-    const before = await counts(aNet);
+  const verdictOf = async (peer: TestPeer, bytes: Uint8Array, node: NetNode = aNet): Promise<string> => {
+    const before = await counts(node);
     t.equal(await peer.publish('endorsement', bytes), 1, 'sent to A');
     let moved = '';
-    await until(10_000, 'A judges the endorsement', async () => {
-      const now = await counts(aNet);
+    await until(10_000, 'the node judges the endorsement', async () => {
+      const now = await counts(node);
       for (const key of ['accepted', 'ignored', 'rejected', 'dropped'] as const) {
         if (now[key] > before[key]) moved = key;
       }
@@ -111,9 +114,9 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
     });
     return moved;
   };
-  const freshPeer = async (): Promise<TestPeer> => {
+  const freshPeer = async (node: NetNode = aNet): Promise<TestPeer> => {
     const peer = await startTestPeer(t);
-    await dialNode(peer, aNet);
+    await dialNode(peer, node);
     return peer;
   };
 
@@ -158,14 +161,16 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
   const sig = Uint8Array.from(signed.sig);
   sig[40]! ^= 1;
   t.equal(await verdictOf(badSig, encodeEndorsement({ ...signed, sig })), 'rejected', 'bad signature');
-  const malformed = await freshPeer();
-  t.equal(await verdictOf(malformed, encodeEndorsement(signed).subarray(0, 128)), 'rejected', 'malformed');
-  const oversize = await freshPeer();
+  // Stateless failures, judged by C (it holds K too): a third ban from one address discourages it
+  // at A, which then refuses further dials from 127.0.0.1.
+  const malformed = await freshPeer(c);
+  t.equal(await verdictOf(malformed, encodeEndorsement(signed).subarray(0, 128), c), 'rejected', 'malformed');
+  const oversize = await freshPeer(c);
   const big = new Uint8Array(130);
   big.set(encodeEndorsement(signed));
-  t.equal(await verdictOf(oversize, big), 'rejected', 'oversize');
+  t.equal(await verdictOf(oversize, big, c), 'rejected', 'oversize');
   t.equal(a.node.endorsements.count(k), 1, 'nothing invalid reached the pool');
-  const banned = (await peersOf(aNet)).banned;
+  const banned = [...(await peersOf(aNet)).banned, ...(await peersOf(c)).banned];
   for (const [p, code] of [
     [wrongSlot, 'wrong-slot'],
     [badSig, 'bad-endorsement-signature'],
@@ -175,5 +180,5 @@ test('endorsements get their §10.2 verdicts; a valid one is pooled and relayed'
     t.equal(banned.find((b) => b.peer === p.id)?.reason, code, `banned for ${code}`);
   }
   t.equal((await counts(c)).accepted, 1, 'C got only the valid one');
-  t.equal((await counts(c)).rejected, 0);
+  t.equal((await counts(c)).rejected, 2, 'C rejected the malformed and the oversize ones only');
 });
