@@ -30,6 +30,7 @@ export const statusBody = {
     'syncing',
     'lastBlockAgeS',
     'stratum',
+    'validator',
   ],
   properties: {
     network: { type: 'string' },
@@ -72,6 +73,19 @@ export const statusBody = {
     pacedForS: { type: ['number', 'null'] },
     syncing: { type: 'boolean' },
     lastBlockAgeS: { type: 'number' },
+    /** This node's validator (§5.3): its address, validator stake, and its endorsements; null when off. */
+    validator: {
+      type: ['object', 'null'],
+      required: ['address', 'stake', 'slotsWon', 'endorsementsSigned', 'endorsementsIncluded'],
+      properties: {
+        address: { type: 'string' },
+        /** Bonded as a validator, base units. */
+        stake: decimal,
+        slotsWon: { type: 'integer', minimum: 0 },
+        endorsementsSigned: { type: 'integer', minimum: 0 },
+        endorsementsIncluded: { type: 'integer', minimum: 0 },
+      },
+    },
     /** The Stratum server: its port and mode, connected workers and their summed hash rate (from shares); null when off. */
     stratum: {
       type: ['object', 'null'],

@@ -117,6 +117,11 @@ export interface ApiStratum {
   } | null;
 }
 
+/** What the API shows of this node's validator (§5.3). */
+export interface ApiValidator {
+  stats(): { account: string; slotsWon: number; endorsementsSigned: number; endorsementsIncluded: number };
+}
+
 export interface ApiModules {
   readonly chain: Chain;
   /** What the API reads of the mempool, and POST /txs adds to it. */
@@ -127,6 +132,8 @@ export interface ApiModules {
   readonly mining: ApiMining;
   /** null: Stratum is off. */
   readonly stratum?: ApiStratum | null;
+  /** null: validator mode is off. */
+  readonly validator?: ApiValidator | null;
   readonly params: NetworkParams;
   /** null: P2P is off (devnet). */
   readonly network: ApiNetwork | null;

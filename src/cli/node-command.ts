@@ -14,6 +14,7 @@ import {
   STALL_MS,
   defaultApiPort,
   defaultStratumPort,
+  validatorSeed,
   DEFAULT_STRATUM_OPTIONS,
   type StratumOptions,
   defaultListen,
@@ -72,6 +73,10 @@ Options:
                           in base units with the suffix 'base' (1base); every node of the
                           network must use the same value, a peer with another is disconnected
                           (default 2^128−1 base units: every key block bootstrap-activated)
+  --validator             validator mode: endorse, at once, every slot of a candidate key block the
+                          draw gives our validator key (§5.3); one process per key on this machine
+  --validator-key LABEL   the wallet key that validates (default 'default'); stake it first with
+                          altostream wallet stake <amount> --role validator
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help
@@ -80,7 +85,8 @@ The API token for the mining routes is in <datadir>/api-token.
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM; 1 failed while starting (the API port
 in use, another node on the data dir, the wallet file to fix); 2 bad usage: a flag
-this machine cannot run with, found before anything is made.`;
+this machine cannot run with, found before anything is made; 3 another node on this
+machine already validates with the same key.`;
 
 const STATUS_INTERVAL_MS = 10_000;
 type NetworkName = Parameters<typeof defaultListen>[0];
@@ -108,6 +114,8 @@ const OPTIONS = {
   'stratum-max-connections': { type: 'string' },
   'stratum-max-per-ip': { type: 'string' },
   'pplns-factor': { type: 'string' },
+  validator: { type: 'boolean' },
+  'validator-key': { type: 'string' },
   'regtest-bootstrap-stake': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
@@ -183,6 +191,28 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   if (stratum !== null) await checkListenHost(stratum.host, 'stratum-host');
   prepareDataDir(datadir);
 
+  if (values['validator-key'] !== undefined && values.validator !== true) {
+    throw new InvalidArgumentError('bad-flag', '--validator-key needs --validator');
+  }
+  let validator: NodeConfig['validator'] = null;
+  if (values.validator === true) {
+    const label = values['validator-key'] ?? 'default';
+    let seed: Uint8Array | undefined;
+    try {
+      seed = await validatorSeed(datadir, network, label);
+    } catch (error) {
+      if (!(error instanceof WalletError)) throw error;
+      io.err(`altostream node: ${error.message}`);
+      return 1;
+    }
+    if (seed === undefined) {
+      io.err(
+        `altostream node: the wallet in ${datadir} has no key '${label}': create it with \`altostream wallet new --label ${label}\`, stake it with \`altostream wallet stake <amount> --role validator --from ${label}\`, or pass --validator-key`,
+      );
+      return 1;
+    }
+    validator = { seed };
+  }
   if ((mine || poolPays) && payout === undefined) {
     try {
       payout = await devnetPayout(datadir, network);
@@ -208,6 +238,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     mempool: {},
     p2p,
     stratum,
+    validator,
     ...(regtestBootstrapStake === undefined ? {} : { regtestBootstrapStake }),
   };
 
@@ -215,6 +246,11 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   try {
     node = await AltostreamNode.start(config, { logger });
   } catch (error) {
+    if (error instanceof InvalidArgumentError && error.code === 'validator-locked') {
+      // Exit 3: never two signers on one key, and not a usage error to retry as is.
+      io.err(`altostream node: ${error.message}`);
+      return 3;
+    }
     const message = startFailure(error, config);
     if (message === undefined) throw error;
     io.err(`altostream node: ${message}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { MAX_AMOUNT, parseAlto } from '../protocol/amount.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
-import { DEFAULT_LABEL, ensureDevnetWallet, findKey } from '../wallet/keystore.js';
+import { DEFAULT_LABEL, ensureDevnetWallet, findKey, loadWallet, walletPath } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { parseAddressArg } from '../wallet/values.js';
 import { DEFAULT_EVENT_HUB_OPTIONS } from '../api/event-hub.js';
@@ -77,6 +77,23 @@ export async function devnetPayout(datadir: string, network: NetworkName): Promi
   const key = findKey(wallet, DEFAULT_LABEL);
   if (key === undefined) throw new Error(`the wallet in ${datadir} has no '${DEFAULT_LABEL}' key`);
   return key.address;
+}
+
+/**
+ * The validator key (§5.3): the wallet key `label` in the data dir's wallet (created on the devnet
+ * as for its payout). Undefined when the wallet has no such key.
+ */
+export async function validatorSeed(
+  datadir: string,
+  network: NetworkName,
+  label: string,
+): Promise<Uint8Array | undefined> {
+  const params = NETWORKS[network];
+  const wallet =
+    network === 'regtest'
+      ? await ensureDevnetWallet(datadir, params)
+      : await loadWallet(walletPath(datadir), params);
+  return findKey(wallet, label)?.seed;
 }
 
 /** Parses a --listen or --bootstrap multiaddr; a clear error names the flag. */

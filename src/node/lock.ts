@@ -1,7 +1,8 @@
-// One node per data directory: a lock file holding the owner's pid, created
-// exclusively. A lock left by a process that no longer runs (a crash, a
+// One node per data directory, and one validator per key: a lock file holding
+// the owner's pid, created exclusively. A lock left by a process that no longer runs (a crash, a
 // SIGKILL) is taken over, so a killed node always restarts.
 import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../util/errors.js';
 
@@ -19,7 +20,31 @@ function isRunning(pid: number): boolean {
 
 /** Takes the data directory's lock; the returned function releases it. */
 export function lockDataDir(dir: string): () => void {
-  const path = join(dir, LOCK_FILE);
+  return lockFile(
+    join(dir, LOCK_FILE),
+    (owner) =>
+      new InvalidArgumentError(
+        'datadir-locked',
+        `another node (pid ${owner}) is using ${dir}: stop it first, or pass a different --datadir`,
+      ),
+    () => new InvalidArgumentError('datadir-locked', `could not lock ${dir}: another node is starting there`),
+  );
+}
+
+/**
+ * Takes the lock of a validator key on this machine, whatever the data directory: two
+ * processes never sign endorsements with one key (§5.3). The returned function releases it.
+ */
+export function lockValidatorKey(accountHex: string, address: string): () => void {
+  const busy = (owner: number | null): InvalidArgumentError =>
+    new InvalidArgumentError(
+      'validator-locked',
+      `another node${owner === null ? '' : ` (pid ${owner})`} is validating with ${address}: one key, one validator — stop it first`,
+    );
+  return lockFile(join(tmpdir(), `altostream-validator-${accountHex}.lock`), busy, () => busy(null));
+}
+
+function lockFile(path: string, held: (owner: number) => Error, contended: () => Error): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
@@ -27,12 +52,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-        throw new InvalidArgumentError(
-          'datadir-locked',
-          `another node (pid ${owner}) is using ${dir}: stop it first, or pass a different --datadir`,
-        );
-      }
+      if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) throw held(owner);
       unlinkSync(path); // stale: its owner is gone
       continue;
     }
@@ -46,5 +66,5 @@ export function lockDataDir(dir: string): () => void {
       }
     };
   }
-  throw new InvalidArgumentError('datadir-locked', `could not lock ${dir}: another node is starting there`);
+  throw contended();
 }

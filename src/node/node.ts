@@ -9,6 +9,9 @@ import { getPublicKey } from '../crypto/ed25519.js';
 import { Mempool, type MempoolOptions } from '../mempool/mempool.js';
 import { KeyMiner } from '../miner/key-miner.js';
 import { EndorsementPool } from '../miner/endorsements.js';
+import { Activator } from '../miner/activator.js';
+import { Validator } from '../validator/validator.js';
+import { accountId } from '../protocol/address.js';
 import { Leader } from '../miner/leader.js';
 import { Mining } from '../miner/mining.js';
 import { StratumServer, type StratumOptions } from '../stratum/server.js';
@@ -19,7 +22,7 @@ import { BanTable } from '../storage/ban-table.js';
 import { Storage } from '../storage/db.js';
 import type { Logger } from '../util/logger.js';
 import { prepareDataDir } from './datadir.js';
-import { lockDataDir } from './lock.js';
+import { lockDataDir, lockValidatorKey } from './lock.js';
 import { formatStatusLine, type NodeSummary } from './status-line.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
@@ -47,6 +50,8 @@ export interface NodeConfig {
   readonly p2p: P2pConfig | null;
   /** null or left out: no Stratum server. */
   readonly stratum?: StratumOptions | null;
+  /** Validator mode (§5.3): the validator key's secret seed; null or left out: off. */
+  readonly validator?: { readonly seed: Uint8Array } | null;
   /**
    * Regtest only: BOOTSTRAP_MIN_VALIDATOR_STAKE in base units, a start value
    * that must match across the network's nodes (§1.2); §12's when left out.
@@ -131,6 +136,9 @@ export class AltostreamNode {
     readonly network: P2pNetwork | null,
     /** Checked endorsements of waiting candidates, one per (key block, slot). */
     readonly endorsements: EndorsementPool,
+    private readonly activator: Activator,
+    readonly validator: Validator | null,
+    private readonly releaseValidatorKey: (() => void) | null,
   ) {}
 
   static async start(config: NodeConfig, mods: NodeModules): Promise<AltostreamNode> {
@@ -181,6 +189,13 @@ export class AltostreamNode {
       // Checked endorsements of waiting candidates, from gossip (and later our own validator): the
       // leader builds M_{h,0}'s activation section from it (§5.4).
       const endorsements = new EndorsementPool({ slots: params.poa.slots });
+      const activator = new Activator(
+        {},
+        { leader, endorsements, chain, params, logger: logger.child({ module: 'leader' }) },
+      );
+      cleanup.unshift(() => {
+        activator.stop();
+      });
       let network: P2pNetwork | null = null;
       if (config.p2p !== null) {
         network = await P2pNetwork.start(
@@ -201,6 +216,7 @@ export class AltostreamNode {
             hasEndorsement: (id, index) => endorsements.has(id, index),
             onEndorsement: (endorsement, slot) => {
               endorsements.add({ keyBlockId: endorsement.keyBlockId, slot, sig: endorsement.sig });
+              activator.onEndorsement(endorsement.keyBlockId);
             },
             logger: logger.child({ module: 'p2p' }),
             now,
@@ -246,6 +262,34 @@ export class AltostreamNode {
         const started = stratum;
         cleanup.unshift(() => started.close());
       }
+      let validator: Validator | null = null;
+      let releaseValidatorKey: (() => void) | null = null;
+      if (config.validator !== undefined && config.validator !== null) {
+        const { seed } = config.validator;
+        const account = accountId(getPublicKey(seed));
+        const release = lockValidatorKey(toHex(account), encodeAddress(params.hrp, account));
+        releaseValidatorKey = release;
+        cleanup.unshift(release);
+        const started = new Validator(seed, {
+          chain,
+          params,
+          logger: logger.child({ module: 'validator' }),
+          publish: (e) => {
+            // Ours: into the pool like any checked endorsement, and out to peers.
+            endorsements.add({
+              keyBlockId: e.keyBlockId,
+              slot: { index: e.index, validatorKey: e.validatorKey, account },
+              sig: e.sig,
+            });
+            activator.onEndorsement(e.keyBlockId);
+            network?.publishEndorsement(e);
+          },
+        });
+        cleanup.unshift(() => {
+          started.stop();
+        });
+        validator = started;
+      }
       const api = await startApi(
         { host: config.apiHost, port: config.apiPort },
         {
@@ -253,6 +297,7 @@ export class AltostreamNode {
           mempool,
           mining: apiMining,
           stratum,
+          validator,
           params,
           network,
           token,
@@ -296,6 +341,9 @@ export class AltostreamNode {
         miner,
         network,
         endorsements,
+        activator,
+        validator,
+        releaseValidatorKey,
       );
       node.wire();
       logger.info(
@@ -340,6 +388,9 @@ export class AltostreamNode {
         this.network?.announceTip();
       }
       this.queueRefresh();
+    });
+    chain.on('candidate', (key) => {
+      this.activator.onCandidate(key);
     });
     chain.on('reorged', (reorg) => {
       mempool.revalidate();
@@ -413,6 +464,8 @@ export class AltostreamNode {
     // What the leader signed and stored goes out before the network stops.
     await this.leader.settled();
     await this.miner?.stop();
+    this.validator?.stop();
+    this.activator.stop();
     await this.stratum?.close();
     this.mining.stop();
     await this.network?.stop();
@@ -426,6 +479,7 @@ export class AltostreamNode {
     };
     await this.storage.flushed();
     await this.storage.close();
+    this.releaseValidatorKey?.();
     this.releaseLock();
     this.logger.info(last, 'node stopped');
   }

@@ -39,6 +39,7 @@ export function stubStatus(): StatusBody {
     syncing: false,
     lastBlockAgeS: 7,
     stratum: null,
+    validator: null,
   };
 }
 

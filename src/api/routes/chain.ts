@@ -4,6 +4,7 @@ import type { Entry } from '../../chain/index-entry.js';
 import { accountId, decodeAddress, encodeAddress } from '../../protocol/address.js';
 import { ACTIVATION_BOOTSTRAP, ACTIVATION_FALLBACK } from '../../consensus/activation.js';
 import { pendingTotals, stakeTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
+import { ROLE_VALIDATOR } from '../../state/entries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView, type KeyActivationView } from '../views.js';
 import {
@@ -21,6 +22,21 @@ import type { ApiModules } from '../server.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 
 const pacedForS = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+
+/** The validator's numbers with its bonded stake as of the tip. */
+function validatorView(mods: ApiModules): StatusBody['validator'] {
+  if (mods.validator === undefined || mods.validator === null) return null;
+  const stats = mods.validator.stats();
+  const account = fromHex(stats.account);
+  const bond = mods.chain.state().bond(account, ROLE_VALIDATOR);
+  return {
+    address: encodeAddress(mods.params.hrp, account),
+    stake: (bond?.bonded ?? 0n).toString(),
+    slotsWon: stats.slotsWon,
+    endorsementsSigned: stats.endorsementsSigned,
+    endorsementsIncluded: stats.endorsementsIncluded,
+  };
+}
 
 export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
   const { chain, params } = mods;
@@ -93,6 +109,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         syncing: mods.network?.syncProgress().syncing ?? false,
         lastBlockAgeS: Math.max(0, (mods.now() - Number(tip.timeMs)) / 1000),
         stratum: mods.stratum?.summary() ?? null,
+        validator: validatorView(mods),
       };
     },
   );
