@@ -444,6 +444,7 @@ export class AltostreamNode {
       lastBlockAgeS: Math.max(0, Math.round((Date.now() - Number(tip.timeMs)) / 1000)),
       sync: this.network?.syncProgress() ?? null,
       stratum: this.stratum?.summary() ?? null,
+      validator: this.validator?.stats() ?? null,
     };
   }
 

@@ -16,6 +16,8 @@ export interface NodeSummary {
   readonly sync: SyncProgress | null;
   /** Connected Stratum workers and their summed hash rate; null when Stratum is off. */
   readonly stratum: { readonly workers: number; readonly hashRate: number } | null;
+  /** Validator mode's slots won and endorsements included; null when it is off. */
+  readonly validator?: { readonly slotsWon: number; readonly endorsementsIncluded: number } | null;
 }
 
 export function formatStatusLine(s: NodeSummary): string {
@@ -27,6 +29,9 @@ export function formatStatusLine(s: NodeSummary): string {
       : [
           `stratum ${s.stratum.workers} worker${s.stratum.workers === 1 ? '' : 's'}, ${formatHashRate(s.stratum.hashRate)}`,
         ]),
+    ...(s.validator === undefined || s.validator === null
+      ? []
+      : [`validator ${s.validator.slotsWon} slots won, ${s.validator.endorsementsIncluded} included`]),
     `${s.peers} peer${s.peers === 1 ? '' : 's'}`,
     `mempool ${s.mempool}`,
     `last block ${s.lastBlockAgeS} s ago`,

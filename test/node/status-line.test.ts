@@ -54,3 +54,10 @@ test('the status line shows the Stratum workers and their summed hash rate', asy
     / · stratum 4 workers, 4\.1 kH\/s · /,
   );
 });
+
+test("the status line shows a validator's slots won and endorsements included", async (t) => {
+  t.equal(
+    formatStatusLine({ ...BASE, validator: { slotsWon: 7, endorsementsIncluded: 5 } }),
+    'height 12 · 152 H/s · validator 7 slots won, 5 included · 1 peer · mempool 4 · last block 3 s ago',
+  );
+});
