@@ -27,6 +27,14 @@ export const errorResponses = {
 /** A route that takes no query parameters says so. */
 export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;
 
+/** A path with one `:address` (checked by the route: bech32m of this network, §2.4). */
+export const addressParams = {
+  type: 'object',
+  required: ['address'],
+  properties: { address: { type: 'string', maxLength: 120 } },
+  additionalProperties: false,
+} as const;
+
 export const idParams = {
   type: 'object',
   required: ['id'],

@@ -308,6 +308,35 @@ async function choosePayer(
   return { payer: undefined, seen };
 }
 
+/** The key --from names, if given; a name not in the wallet is `unknown-key`. */
+function fromKey(ctx: Context, wallet: Wallet): WalletKey | undefined {
+  const { from } = ctx.values;
+  if (from === undefined) return undefined;
+  const key = findKey(wallet, from);
+  if (key === undefined) {
+    throw new InvalidArgumentError(
+      'unknown-key',
+      `--from takes a key label or address of ${ctx.path}, got '${from}' (see \`altostream wallet address\`)`,
+    );
+  }
+  return key;
+}
+
+/**
+ * The node's status, or null once it is printed that the node runs another network: it would
+ * reject our signatures (§2.6), so say so plainly instead.
+ */
+async function statusOfOurNetwork(
+  ctx: Context,
+): Promise<Awaited<ReturnType<Context['client']['status']>> | null> {
+  const status = await ctx.client.status();
+  if (status.network === ctx.params.name) return status;
+  ctx.io.err(
+    `the node at ${ctx.client.url} runs ${status.network}, not ${ctx.params.name}: pass --network or --api`,
+  );
+  return null;
+}
+
 async function send(ctx: Context, positionals: readonly string[]): Promise<number> {
   const { values, params, client, io } = ctx;
   // Every argument is checked before the first request.
@@ -317,24 +346,14 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
     values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
   const memo = values.memo === undefined ? new Uint8Array() : parseMemoArg('--memo', values.memo);
   const wallet = await loadWallet(ctx.path, params);
-  const from = values.from === undefined ? undefined : findKey(wallet, values.from);
-  if (values.from !== undefined && from === undefined) {
-    throw new InvalidArgumentError(
-      'unknown-key',
-      `--from takes a key label or address of ${ctx.path}, got '${values.from}' (see \`altostream wallet address\`)`,
-    );
-  }
+  const from = fromKey(ctx, wallet);
   if (wallet.keys.length === 0) {
     io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
     return 1;
   }
 
-  // A node of another network would reject the signature (§2.6): say so plainly instead.
-  const status = await client.status();
-  if (status.network !== params.name) {
-    io.err(`the node at ${client.url} runs ${status.network}, not ${params.name}: pass --network or --api`);
-    return 1;
-  }
+  const status = await statusOfOurNetwork(ctx);
+  if (status === null) return 1;
   const fee = fixedFee ?? defaultTransferFee(memo.length, status.mempool.minFeeRate);
   const needed = amount + fee;
   const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
@@ -420,22 +439,13 @@ async function stake(
           serviceKey: parseServiceKeyArg('--service-key', values['service-key'], wallet),
         };
   const payload = stakePayload({ kind, role, amount, app });
-  const from = values.from === undefined ? undefined : findKey(wallet, values.from);
-  if (values.from !== undefined && from === undefined) {
-    throw new InvalidArgumentError(
-      'unknown-key',
-      `--from takes a key label or address of ${ctx.path}, got '${values.from}' (see \`altostream wallet address\`)`,
-    );
-  }
+  const from = fromKey(ctx, wallet);
   if (wallet.keys.length === 0) {
     io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
     return 1;
   }
-  const status = await client.status();
-  if (status.network !== params.name) {
-    io.err(`the node at ${client.url} runs ${status.network}, not ${params.name}: pass --network or --api`);
-    return 1;
-  }
+  const status = await statusOfOurNetwork(ctx);
+  if (status === null) return 1;
   const fee = fixedFee ?? defaultStakeFee(payload, status.mempool.minFeeRate);
   // A stake moves amount + fee out of the balance; an unstake pays only the fee (the bond is checked by the node).
   const needed = kind === 'stake' ? amount + fee : fee;

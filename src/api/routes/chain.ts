@@ -8,6 +8,7 @@ import { ROLE_VALIDATOR } from '../../state/entries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView, type KeyActivationView } from '../views.js';
 import {
+  addressParams,
   block,
   blockRef,
   decimal,
@@ -172,12 +173,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
     {
       schema: {
         summary: 'Balance, nonce and unmatured rewards of an account',
-        params: {
-          type: 'object',
-          required: ['address'],
-          properties: { address: { type: 'string', maxLength: 120 } },
-          additionalProperties: false,
-        },
+        params: addressParams,
         querystring: noQuery,
         response: {
           200: accountBody,

@@ -12,7 +12,7 @@ import {
   unbondingOf,
   validatorBonds,
 } from '../../state/stake.js';
-import { errorResponses, noQuery } from '../../api-schema/fragments.js';
+import { addressParams, errorResponses, noQuery } from '../../api-schema/fragments.js';
 import {
   stakesBody,
   validatorsBody,
@@ -118,12 +118,7 @@ export function stakeRoutes(app: FastifyInstance, mods: ApiModules): void {
       schema: {
         summary:
           'One account’s bonds per role, its unbonding entries and its app record (PROTOCOL.md §4.7, §4.8)',
-        params: {
-          type: 'object',
-          required: ['address'],
-          properties: { address: { type: 'string', maxLength: 120 } },
-          additionalProperties: false,
-        },
+        params: addressParams,
         querystring: noQuery,
         response: { 200: stakesBody, ...errorResponses },
       },
