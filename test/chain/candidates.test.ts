@@ -6,39 +6,11 @@
 //   g ── a ── a1 ── E (candidate) ── E0 (M_{h,0}: activates E) ── E1
 //                    ╰── X: a key block on a candidate: bad-prev
 import { test, type Test } from 'tap';
-import { ACTIVATION_BOOTSTRAP, ACTIVATION_ENDORSED } from '../../src/consensus/activation.js';
-import type { ActivationRules } from '../../src/chain/activation-rules.js';
 import { workOf, targetFromBits } from '../../src/consensus/difficulty.js';
-import { RuleError } from '../../src/protocol/errors.js';
-import type { ActivationEntry } from '../../src/protocol/microblock.js';
 import { decodePending, decodePendingKey, KIND_VALIDATOR_SLOT } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
+import { NEEDS_ENDORSEMENTS, PAYOUT_ACTIVATION, sectionOf } from '../helpers/payout-activation.js';
 import { buildMicroblock, mineKeyBlock } from '../helpers/blocks.js';
-
-const NEEDS_ENDORSEMENTS = 0xe0;
-const validatorOf = (index: number): Uint8Array => new Uint8Array(20).fill(0x70 + index);
-
-const RULES: ActivationRules = {
-  activation: (block) =>
-    block.body.payout[0] === NEEDS_ENDORSEMENTS ? ACTIVATION_ENDORSED : ACTIVATION_BOOTSTRAP,
-  endorsers: (block) => {
-    const { activation } = block;
-    if (activation.length < 3)
-      throw new RuleError('insufficient-endorsements', { entries: activation.length });
-    activation.forEach((e, i) => {
-      if (i > 0 && e.index <= activation[i - 1]!.index)
-        throw new RuleError('bad-activation', { index: e.index });
-    });
-    return activation.map((e) => validatorOf(e.index));
-  },
-};
-
-const section = (...indices: number[]): ActivationEntry[] =>
-  indices.map((index) => ({
-    index,
-    validatorKey: new Uint8Array(32).fill(index + 1),
-    sig: new Uint8Array(64),
-  }));
 
 function open(t: Test): ChainHarness {
   return ChainHarness.open(
@@ -47,7 +19,7 @@ function open(t: Test): ChainHarness {
     },
     undefined,
     undefined,
-    { activation: RULES },
+    { activation: PAYOUT_ACTIVATION },
   );
 }
 
@@ -67,7 +39,7 @@ function activation(h: ChainHarness, name: string, key: string, indices: number[
       keyHeight: k.keyHeight,
       seq: 0,
       timeMs: k.timeMs + 1000n,
-      activation: section(...indices),
+      activation: sectionOf(...indices),
     }),
   });
 }
@@ -153,7 +125,7 @@ test('a reorg away from an activated epoch undoes its KeyConnect; a restart keep
     },
     dir,
     undefined,
-    { activation: RULES },
+    { activation: PAYOUT_ACTIVATION },
   );
   h.key('a', 'g');
   const atA = h.digest();
@@ -174,7 +146,7 @@ test('a reorg away from an activated epoch undoes its KeyConnect; a restart keep
     },
     undefined,
     undefined,
-    { activation: RULES },
+    { activation: PAYOUT_ACTIVATION },
   );
   fresh.replay(h, ['a', 'b1', 'B', 'B1', 'C']);
   t.equal(h.digest(), fresh.digest(), 'the state of a chain that only saw the winning branch');
@@ -187,7 +159,7 @@ test('a reorg away from an activated epoch undoes its KeyConnect; a restart keep
     },
     dir,
     undefined,
-    { activation: RULES },
+    { activation: PAYOUT_ACTIVATION },
   );
   t.equal(reopened.chain.tip.hex, h.chain.tip.hex, 'the same tip after a restart');
   const e0 = reopened.chain.get(h.entry('E0').id)!;

@@ -12,42 +12,15 @@
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { test } from 'tap';
-import type { ActivationRules } from '../../src/chain/activation-rules.js';
 import type { AddResult } from '../../src/chain/chain.js';
-import { ACTIVATION_BOOTSTRAP, ACTIVATION_ENDORSED } from '../../src/consensus/activation.js';
 import { ourStatus, rangeResponse } from '../../src/p2p/reqresp.js';
 import { Syncer } from '../../src/p2p/sync.js';
 import { decodeBlockMessage, type BlockMessage } from '../../src/p2p/wire.js';
-import { RuleError } from '../../src/protocol/errors.js';
-import type { ActivationEntry } from '../../src/protocol/microblock.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { createLogger } from '../../src/util/logger.js';
 import { buildMicroblock } from '../helpers/blocks.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
-
-const NEEDS_ENDORSEMENTS = 0xe0;
-
-const RULES: ActivationRules = {
-  activation: (block) =>
-    block.body.payout[0] === NEEDS_ENDORSEMENTS ? ACTIVATION_ENDORSED : ACTIVATION_BOOTSTRAP,
-  endorsers: (block) => {
-    const { activation } = block;
-    if (activation.length < 3)
-      throw new RuleError('insufficient-endorsements', { entries: activation.length });
-    activation.forEach((e, i) => {
-      if (i > 0 && e.index <= activation[i - 1]!.index)
-        throw new RuleError('bad-activation', { index: e.index });
-    });
-    return activation.map((e) => new Uint8Array(20).fill(0x70 + e.index));
-  },
-};
-
-const section = (...indices: number[]): ActivationEntry[] =>
-  indices.map((index) => ({
-    index,
-    validatorKey: new Uint8Array(32).fill(index + 1),
-    sig: new Uint8Array(64),
-  }));
+import { NEEDS_ENDORSEMENTS, PAYOUT_ACTIVATION, sectionOf } from '../helpers/payout-activation.js';
 
 test('a syncing node adds a candidate, then its M_{h,0}, and reaches the tip', async (t) => {
   const open = (): ChainHarness =>
@@ -57,7 +30,7 @@ test('a syncing node adds a candidate, then its M_{h,0}, and reaches the tip', a
       },
       undefined,
       REGTEST,
-      { activation: RULES },
+      { activation: PAYOUT_ACTIVATION },
     );
   const theirs = open();
   theirs.key('a', 'g');
@@ -73,7 +46,7 @@ test('a syncing node adds a candidate, then its M_{h,0}, and reaches the tip', a
         keyHeight: e.keyHeight,
         seq: 0,
         timeMs: e.timeMs + 1000n,
-        activation: section(0, 2, 4),
+        activation: sectionOf(0, 2, 4),
       }),
     }),
     'connected',
