@@ -1,0 +1,100 @@
+// A reorg across an activation, an unbonding release and a period settlement
+// ends in the state of a chain that only ever saw the winning branch (§9.2):
+// regtest with BOOTSTRAP_MIN_VALIDATOR_STAKE = 1 and the faucet as the only
+// validator, so every key block after a1 is endorsed through its M_{h,0}.
+//
+//   g ── a ── a1 (stake) ┬─ A2 … A12   (an unstake at epoch 4 releases at 9; settlement at 11)
+//                        └─ B2 … B14   (heavier: the reorg undoes all of A's)
+import { test, type Test } from 'tap';
+import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
+import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
+import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
+import type { Tx } from '../../src/protocol/tx.js';
+import { decodePendingKey, KIND_VALIDATOR_POOL, ROLE_VALIDATOR } from '../../src/state/entries.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
+import { buildMicroblock } from '../helpers/blocks.js';
+import { checkSupplyEachBlock } from '../helpers/supply.js';
+import { FAUCET_SEED, signedTx } from '../helpers/txs.js';
+
+const PARAMS: NetworkParams = { ...REGTEST, poa: { ...REGTEST.poa, bootstrapMinValidatorStake: 1n } };
+const ALTO = 10n ** 18n;
+
+function open(t: Test): ChainHarness {
+  const h = ChainHarness.open(
+    (fn) => {
+      t.teardown(fn);
+    },
+    undefined,
+    PARAMS,
+  );
+  checkSupplyEachBlock(t, h);
+  return h;
+}
+
+/** Key block `${p}${i}` on `parent`, endorsed by the faucet through its M_{h,0} `${p}${i}m`; returns that name. */
+function endorsedEpoch(
+  h: ChainHarness,
+  p: string,
+  i: number,
+  parent: string,
+  txs: readonly Tx[] = [],
+): string {
+  const name = `${p}${i}`;
+  if (h.key(name, parent, p.charCodeAt(0)) !== 'candidate') throw new Error(`${name} is not a candidate`);
+  const k = h.entry(name);
+  const activation = [0, 1, 2].map((index) => ({
+    index,
+    validatorKey: getPublicKey(FAUCET_SEED),
+    sig: sign(endorsementSigningMessage(k.id, index, PARAMS), FAUCET_SEED),
+  }));
+  h.add(`${name}m`, {
+    kind: 'micro',
+    block: buildMicroblock({
+      keyBlockId: k.id,
+      prev: k.id,
+      keyHeight: k.keyHeight,
+      seq: 0,
+      timeMs: k.timeMs + 1000n,
+      activation,
+    }),
+  });
+  if (txs.length === 0) return `${name}m`;
+  h.micro(`${name}t`, `${name}m`, txs);
+  return `${name}t`;
+}
+
+test('a reorg over an activation, an unbonding release and a settlement gives the state of a chain that only saw the winner', async (t) => {
+  const h = open(t);
+  h.key('a', 'g');
+  h.micro('a1', 'a', [
+    signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n * ALTO }, nonce: 0n }),
+  ]);
+  const names: string[] = ['a', 'a1'];
+  let tip = 'a1';
+  for (let i = 2; i <= 12; i++) {
+    const txs =
+      i === 4 ? [signedTx({ payload: { type: 7, role: ROLE_VALIDATOR, amount: ALTO }, nonce: 1n })] : [];
+    tip = endorsedEpoch(h, 'A', i, tip, txs);
+  }
+  const onA = h.chain.state();
+  t.equal(onA.epoch(12n)?.activation, 0, 'A is endorsed to height 12');
+  t.equal([...onA.range(Uint8Array.of(0x05), Uint8Array.of(0x06))].length, 0, 'the unstake released at 9');
+  t.equal(onA.counters().validators, 0n, 'settled at 11: the pool is empty again');
+  const poolPaid = [...onA.range(Uint8Array.of(0x0f), Uint8Array.of(0x10))].filter(
+    ({ key }) => decodePendingKey(key).kind === KIND_VALIDATOR_POOL,
+  );
+  t.equal(poolPaid.length, 1, "a's bootstrap share paid to the validator at settlement");
+
+  const bNames: string[] = [];
+  let bTip = 'a1';
+  for (let i = 2; i <= 14; i++) {
+    bTip = endorsedEpoch(h, 'B', i, bTip);
+    bNames.push(`B${i}`, `B${i}m`);
+  }
+  t.equal(h.tipName(), bTip, 'the heavier branch wins');
+
+  const fresh = open(t);
+  fresh.replay(h, [...names, ...bNames]);
+  t.equal(fresh.tipName(), bTip);
+  t.equal(h.digest(), fresh.digest(), 'the digest of a chain that only saw B');
+});
