@@ -308,6 +308,22 @@ async function choosePayer(
   return { payer: undefined, seen };
 }
 
+/** Submits `tx`: its id, or null once the node's refusal is printed. */
+async function submitted(
+  ctx: Context,
+  tx: Parameters<Context['client']['submitTx']>[0],
+): Promise<string | null> {
+  try {
+    return (await ctx.client.submitTx(tx)).id;
+  } catch (error) {
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
+      ctx.io.err(`rejected: ${error.code}: ${error.message}`);
+      return null;
+    }
+    throw error;
+  }
+}
+
 /** The key --from names, if given; a name not in the wallet is `unknown-key`. */
 function fromKey(ctx: Context, wallet: Wallet): WalletKey | undefined {
   const { from } = ctx.values;
@@ -374,16 +390,8 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
     nonce: payer.account.nextNonce,
     params,
   });
-  let id: string;
-  try {
-    ({ id } = await client.submitTx(tx));
-  } catch (error) {
-    if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
-      io.err(`rejected: ${error.code}: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  const id = await submitted(ctx, tx);
+  if (id === null) return 1;
   const summary = { id, from: payer.key.address, to, amount, fee, nonce: tx.nonce };
   if (values.wait !== true) {
     io.out(values.json === true ? toJson({ ...summary, status: 'pending' }) : id);
@@ -413,7 +421,7 @@ async function stake(
   positionals: readonly string[],
   kind: 'stake' | 'unstake',
 ): Promise<number> {
-  const { values, params, client, io } = ctx;
+  const { values, params, io } = ctx;
   // Every argument is checked before the first request.
   const amount = parseAmountArg('<amount-ALTO>', positionals[0] ?? '');
   const role = parseRoleArg('--role', values.role);
@@ -465,16 +473,8 @@ async function stake(
     nonce: payer.account.nextNonce,
     params,
   });
-  let id: string;
-  try {
-    ({ id } = await client.submitTx(tx));
-  } catch (error) {
-    if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
-      io.err(`rejected: ${error.code}: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  const id = await submitted(ctx, tx);
+  if (id === null) return 1;
   io.out(
     values.json === true
       ? toJson({ id, kind, role, from: payer.key.address, amount, fee, nonce: tx.nonce, status: 'pending' })

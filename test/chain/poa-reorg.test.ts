@@ -6,17 +6,13 @@
 //   g ── a ── a1 (stake) ┬─ A2 … A12   (an unstake at epoch 4 releases at 9; settlement at 11)
 //                        └─ B2 … B14   (heavier: the reorg undoes all of A's)
 import { test, type Test } from 'tap';
-import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
-import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
-import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 import type { Tx } from '../../src/protocol/tx.js';
 import { decodePendingKey, KIND_VALIDATOR_POOL, ROLE_VALIDATOR } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
-import { buildMicroblock } from '../helpers/blocks.js';
+import { addActivation, POA_PARAMS } from '../helpers/poa.js';
 import { checkSupplyEachBlock } from '../helpers/supply.js';
-import { FAUCET_SEED, signedTx } from '../helpers/txs.js';
+import { signedTx } from '../helpers/txs.js';
 
-const PARAMS: NetworkParams = { ...REGTEST, poa: { ...REGTEST.poa, bootstrapMinValidatorStake: 1n } };
 const ALTO = 10n ** 18n;
 
 function open(t: Test): ChainHarness {
@@ -25,7 +21,7 @@ function open(t: Test): ChainHarness {
       t.teardown(fn);
     },
     undefined,
-    PARAMS,
+    POA_PARAMS,
   );
   checkSupplyEachBlock(t, h);
   return h;
@@ -41,23 +37,7 @@ function endorsedEpoch(
 ): string {
   const name = `${p}${i}`;
   if (h.key(name, parent, p.charCodeAt(0)) !== 'candidate') throw new Error(`${name} is not a candidate`);
-  const k = h.entry(name);
-  const activation = [0, 1, 2].map((index) => ({
-    index,
-    validatorKey: getPublicKey(FAUCET_SEED),
-    sig: sign(endorsementSigningMessage(k.id, index, PARAMS), FAUCET_SEED),
-  }));
-  h.add(`${name}m`, {
-    kind: 'micro',
-    block: buildMicroblock({
-      keyBlockId: k.id,
-      prev: k.id,
-      keyHeight: k.keyHeight,
-      seq: 0,
-      timeMs: k.timeMs + 1000n,
-      activation,
-    }),
-  });
+  addActivation(h, `${name}m`, name, [0, 1, 2]);
   if (txs.length === 0) return `${name}m`;
   h.micro(`${name}t`, `${name}m`, txs);
   return `${name}t`;

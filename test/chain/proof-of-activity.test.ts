@@ -5,11 +5,7 @@
 //   g ── a ── a1 (faucet stakes) ── B (candidate) ── B0 (M_{h,0}: 3 endorsements) ── B1 ── F (fallback, 1,300 s later)
 //               ╰── X (a candidate nobody endorses: no weight, nothing builds on it)
 import { test, type Test } from 'tap';
-import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
 import { workOf, targetFromBits } from '../../src/consensus/difficulty.js';
-import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
-import type { ActivationEntry } from '../../src/protocol/microblock.js';
-import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 import {
   decodePending,
   decodePendingKey,
@@ -17,12 +13,12 @@ import {
   ROLE_VALIDATOR,
 } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
-import { buildMicroblock, mineKeyBlock } from '../helpers/blocks.js';
+import { mineKeyBlock } from '../helpers/blocks.js';
+import { addActivation, POA_PARAMS } from '../helpers/poa.js';
 import { checkSupplyEachBlock } from '../helpers/supply.js';
-import { FAUCET_ACCOUNT, FAUCET_SEED, signedTx } from '../helpers/txs.js';
+import { FAUCET_ACCOUNT, signedTx } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
-const PARAMS: NetworkParams = { ...REGTEST, poa: { ...REGTEST.poa, bootstrapMinValidatorStake: 1n } };
 
 function harness(t: Test): ChainHarness {
   const h = ChainHarness.open(
@@ -30,7 +26,7 @@ function harness(t: Test): ChainHarness {
       t.teardown(fn);
     },
     undefined,
-    PARAMS,
+    POA_PARAMS,
   );
   checkSupplyEachBlock(t, h);
   return h;
@@ -41,31 +37,6 @@ function staked(h: ChainHarness): void {
   h.key('a', 'g');
   const stake = signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n * ALTO }, fee: 1000n });
   h.micro('a1', 'a', [stake]);
-}
-
-/** The faucet's endorsements of key block `key` for `indices`. */
-function endorsements(h: ChainHarness, key: string, indices: number[]): ActivationEntry[] {
-  const id = h.entry(key).id;
-  return indices.map((index) => ({
-    index,
-    validatorKey: getPublicKey(FAUCET_SEED),
-    sig: sign(endorsementSigningMessage(id, index, PARAMS), FAUCET_SEED),
-  }));
-}
-
-function activationMicroblock(h: ChainHarness, name: string, key: string, indices: number[]): string {
-  const k = h.entry(key);
-  return h.add(name, {
-    kind: 'micro',
-    block: buildMicroblock({
-      keyBlockId: k.id,
-      prev: k.id,
-      keyHeight: k.keyHeight,
-      seq: 0,
-      timeMs: k.timeMs + 1000n,
-      activation: endorsements(h, key, indices),
-    }),
-  });
 }
 
 test('with stake bonded, a key block waits for its endorsements; three of the drawn validator activate it', async (t) => {
@@ -87,8 +58,8 @@ test('with stake bonded, a key block waits for its endorsements; three of the dr
     undefined,
     'a bootstrap key block takes no endorsements',
   );
-  t.throws(() => activationMicroblock(h, 'B0x', 'B', [0, 1]), { code: 'insufficient-endorsements' });
-  t.equal(activationMicroblock(h, 'B0', 'B', [0, 2, 4]), 'connected');
+  t.throws(() => addActivation(h, 'B0x', 'B', [0, 1]), { code: 'insufficient-endorsements' });
+  t.equal(addActivation(h, 'B0', 'B', [0, 2, 4]), 'connected');
   t.equal(h.tipName(), 'B0');
   t.equal(
     h.chain.tip.chainWork,
@@ -105,7 +76,7 @@ test('with stake bonded, a key block waits for its endorsements; three of the dr
   for (const { key, value } of state.range(Uint8Array.of(0x0f), Uint8Array.of(0x10))) {
     if (decodePendingKey(key).kind === KIND_VALIDATOR_SLOT) slotPay += decodePending(value).amount;
   }
-  const perSlot = (PARAMS.baseSubsidy * 1500n) / 10_000n / 5n;
+  const perSlot = (POA_PARAMS.baseSubsidy * 1500n) / 10_000n / 5n;
   t.equal(
     slotPay,
     3n * perSlot,
@@ -119,7 +90,7 @@ test('a branch of unendorsed key blocks never overtakes, whatever its raw work',
   const h = harness(t);
   staked(h);
   h.key('B', 'a1');
-  activationMicroblock(h, 'B0', 'B', [0, 1, 2]);
+  addActivation(h, 'B0', 'B', [0, 1, 2]);
   t.equal(h.key('X', 'a1'), 'candidate', 'a rival on a1, never endorsed');
   t.equal(h.chain.endorsementTarget(h.entry('X').id)?.prevOnBestChain, true, 'a1 is still on the best chain');
   h.micro('B1', 'B0');
@@ -142,7 +113,7 @@ test('fallback: a candidate 1,300 s after its parent epoch activates without end
   const h = harness(t);
   staked(h);
   h.key('B', 'a1');
-  activationMicroblock(h, 'B0', 'B', [0, 1, 2]);
+  addActivation(h, 'B0', 'B', [0, 1, 2]);
   h.micro('B1', 'B0');
   const b = h.entry('B').epochKey.block.header;
   // ≥ ACTIVATION_FALLBACK (600 s) after B, and past FALLBACK_IDLE_TIME (1,200 s) since the faucet endorsed B.
