@@ -63,6 +63,18 @@ export class Activator {
     this.tryActivate(toHex(keyBlockId));
   }
 
+  /** Whether a key block of ours that builds on `parentId` still waits for its endorsements. */
+  waitsOn(parentId: Uint8Array): boolean {
+    for (const { key } of this.waiting.values()) {
+      if (
+        equalBytes(key.block.header.prev, parentId) &&
+        this.mods.chain.endorsementTarget(key.id) !== undefined
+      )
+        return true;
+    }
+    return false;
+  }
+
   stop(): void {
     for (const { timer } of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();

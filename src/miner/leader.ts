@@ -53,6 +53,11 @@ export interface LeaderModules {
   readonly durable: () => Promise<void>;
   /** Announces a signed microblock to peers; called only once it is durable, in signing order. */
   readonly broadcast: (block: Microblock) => void;
+  /**
+   * Whether a key block of ours that builds on `tipId` waits for its endorsements (the activator
+   * knows). A microblock on that tip would fall on a side branch the moment it activates.
+   */
+  readonly ownCandidateOn: (tipId: Uint8Array) => boolean;
 }
 
 // header ‖ signature ‖ empty activation section ‖ a varint count of up to 5 bytes.
@@ -78,10 +83,19 @@ export class Leader {
     this.leaderKey = getPublicKey(opts.seed);
   }
 
-  /** Whether the best tip's epoch is ours to extend. */
+  /**
+   * Whether the best tip's epoch is ours to extend: it is ours, and no key block of ours waits on
+   * the tip to end it. Extending it then would confirm transactions that go back to the mempool as
+   * soon as that key block activates (decision 151); the tip moving wakes us again.
+   */
   isLeading(): boolean {
-    const key = this.mods.chain.tip.epochKey;
-    return key.keyHeight > 0n && equalBytes(key.block.body.leaderKey, this.leaderKey);
+    const tip = this.mods.chain.tip;
+    const key = tip.epochKey;
+    return (
+      key.keyHeight > 0n &&
+      equalBytes(key.block.body.leaderKey, this.leaderKey) &&
+      !this.mods.ownCandidateOn(tip.id)
+    );
   }
 
   /** Transactions arrived or the tip moved: schedule a microblock if we lead and have any. */

@@ -183,6 +183,7 @@ export class AltostreamNode {
           broadcast: (block) => {
             network?.publishMicroblock(block);
           },
+          ownCandidateOn: (tipId): boolean => activator.waitsOn(tipId),
         },
       );
       const leaderKey = getPublicKey(nodeSeed);

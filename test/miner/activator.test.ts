@@ -2,7 +2,7 @@
 // regtest with BOOTSTRAP_MIN_VALIDATOR_STAKE = 1, the faucet the only
 // validator (it owns every slot), and the leader's key naming our key blocks.
 import { test, type Test } from 'tap';
-import type { KeyEntry } from '../../src/chain/index-entry.js';
+import type { Entry, KeyEntry } from '../../src/chain/index-entry.js';
 import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
 import { Activator } from '../../src/miner/activator.js';
 import { EndorsementPool } from '../../src/miner/endorsements.js';
@@ -10,11 +10,12 @@ import { Leader } from '../../src/miner/leader.js';
 import { accountId } from '../../src/protocol/address.js';
 import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
 import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
+import { txId, type Tx } from '../../src/protocol/tx.js';
 import { ROLE_VALIDATOR } from '../../src/state/entries.js';
 import { createLogger } from '../../src/util/logger.js';
 import { ChainHarness, HARNESS_NOW_MS } from '../helpers/chain-harness.js';
 import { mineKeyBlock } from '../helpers/blocks.js';
-import { FAUCET_SEED, signedTx } from '../helpers/txs.js';
+import { FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
 
 const PARAMS: NetworkParams = { ...REGTEST, poa: { ...REGTEST.poa, bootstrapMinValidatorStake: 1n } };
 const NODE_SEED = new Uint8Array(32).fill(0x77);
@@ -25,9 +26,11 @@ interface Setup {
   readonly pool: EndorsementPool;
   readonly activator: Activator;
   readonly candidates: KeyEntry[];
+  readonly leader: Leader;
 }
 
-function setup(t: Test): Setup {
+/** `txs` is what the leader's mempool holds: push to it to give the leader work. */
+function setup(t: Test, txs: Tx[] = []): Setup {
   const h = ChainHarness.open(
     (fn) => {
       t.teardown(fn);
@@ -40,13 +43,19 @@ function setup(t: Test): Setup {
     { seed: NODE_SEED, intervalMs: 0 },
     {
       chain: h.chain,
-      txs: { select: () => [], count: 0 },
+      txs: {
+        select: ({ maxTxs }) => txs.slice(0, maxTxs),
+        get count() {
+          return txs.length;
+        },
+      },
       params: PARAMS,
       now: () => HARNESS_NOW_MS,
       logger,
       submit: (block) => h.chain.add({ kind: 'micro', block }),
       durable: () => Promise.resolve(),
       broadcast: () => undefined,
+      ownCandidateOn: (tipId): boolean => activator.waitsOn(tipId),
     },
   );
   const pool = new EndorsementPool({ slots: PARAMS.poa.slots });
@@ -66,12 +75,12 @@ function setup(t: Test): Setup {
   // The faucet bonds as the only validator.
   h.key('a', 'g');
   h.micro('a1', 'a', [signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n ** 19n } })]);
-  return { h, pool, activator, candidates };
+  return { h, pool, activator, candidates, leader };
 }
 
 /** A key block naming our leader key on `parent`: a candidate, as stake is bonded. */
-function ourKeyBlock(h: ChainHarness, name: string, parent: string): string {
-  const p = h.entry(parent);
+function ourKeyBlock(h: ChainHarness, name: string, parent: string | Entry): string {
+  const p = typeof parent === 'string' ? h.entry(parent) : parent;
   const block = mineKeyBlock({
     prev: p.id,
     height: p.keyHeight + 1n,
@@ -133,4 +142,29 @@ test("someone else's candidate is not ours to activate", async (t) => {
   t.equal(s.h.key('X', 'a1'), 'candidate');
   for (const index of [0, 1, 2, 3, 4]) endorse(s, 'X', index);
   t.equal(s.h.chain.tip.keyHeight, 1n);
+});
+
+test('while a key block of ours waits on the tip, the leader does not extend its epoch', async (t) => {
+  const txs: Tx[] = [];
+  const s = setup(t, txs);
+  ourKeyBlock(s.h, 'K', 'a1');
+  for (const index of [0, 1, 2, 3, 4]) endorse(s, 'K', index);
+  t.equal(s.h.chain.tip.keyHeight, 2n, 'our epoch is open');
+  txs.push(transfer(new Uint8Array(20).fill(1), 1n, { nonce: 1n }));
+  t.ok(s.leader.publish(), 'we lead it: the transfer goes into M_{K,1}');
+  const extended = s.h.chain.tip;
+  t.equal(extended.kind === 'micro' ? extended.seq : -1, 1);
+
+  // Our next key block on that tip waits: a microblock now would fall on a side branch once it
+  // activates, and its transfer would go back to the mempool.
+  ourKeyBlock(s.h, 'K2', extended);
+  txs.push(transfer(new Uint8Array(20).fill(2), 1n, { nonce: 2n }));
+  t.notOk(s.leader.isLeading(), 'not leading while K2 waits on the tip');
+  t.notOk(s.leader.publish(), 'nothing published');
+  t.equal(s.h.chain.tip, extended, 'the tip stays');
+
+  for (const index of [0, 1, 2, 3, 4]) endorse(s, 'K2', index);
+  t.equal(s.h.chain.tip.keyHeight, 3n, 'K2 activated');
+  t.ok(s.leader.publish(), 'the new epoch carries the held transfer');
+  t.equal(s.h.chain.txLocation(txId(txs[1]!))?.block.keyHeight, 3n, "in K2's epoch");
 });

@@ -42,6 +42,7 @@ function setup(
       submit: (block) => h.chain.add({ kind: 'micro', block }),
       durable: () => Promise.resolve(),
       broadcast: () => undefined,
+      ownCandidateOn: () => false,
       ...mods(h),
     },
   );
