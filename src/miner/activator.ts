@@ -48,6 +48,7 @@ export class Activator {
       timer: setTimeout(() => {
         waiting.waited = true;
         this.tryActivate(key.hex);
+        if (this.waiting.has(key.hex)) this.reportShort(key);
       }, this.opts.waitMs ?? ACTIVATION_WAIT_MS),
     };
     this.waiting.set(key.hex, waiting);
@@ -93,6 +94,21 @@ export class Activator {
     const { slots, required } = this.mods.params.poa;
     if (section.length < slots && !(waiting.waited && section.length >= required)) return;
     if (this.mods.leader.activate(key, section)) this.forget(waiting);
+  }
+
+  /** The wait is over and too few endorsements came: the operator should know why the chain stalls. */
+  private reportShort(key: KeyEntry): void {
+    const { slots, required } = this.mods.params.poa;
+    this.mods.logger.warn(
+      {
+        keyBlock: key.hex,
+        height: Number(key.keyHeight),
+        endorsements: this.mods.endorsements.section(key.id).length,
+        slots,
+        required,
+      },
+      'our key block still waits: too few validators have endorsed it; it activates once enough do',
+    );
   }
 
   private forget(waiting: Waiting): void {
