@@ -32,7 +32,11 @@ export async function replayWithSupplyChecks(
   params: NetworkParams,
 ): Promise<Replayed> {
   const source = Storage.open(join(datadir, CHAIN_DIR));
-  const target = Storage.open(tempDir((fn) => t.teardown(fn)));
+  const target = Storage.open(
+    tempDir((fn) => {
+      t.teardown(fn);
+    }),
+  );
   // Key-block times may run ahead of the clock (§3.5): the replay's clock is the latest the node saw.
   const chain = Chain.open(target, { params, now: () => Date.now() + 3 * 3600_000 });
   let blocks = 0;
