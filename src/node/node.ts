@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { startApi, type ApiMining } from '../api/server.js';
 import { Chain } from '../chain/chain.js';
+import { ACTIVATION_FALLBACK } from '../consensus/activation.js';
 import { SignatureCache } from '../consensus/signature-cache.js';
 import type { Entry } from '../chain/index-entry.js';
 import { getPublicKey } from '../crypto/ed25519.js';
@@ -385,6 +386,13 @@ export class AltostreamNode {
       mempool.onBlockConnected(body.kind === 'micro' ? body.block.txs : []);
       if (entry.kind === 'key') {
         mempool.expire();
+        if (entry.activation === ACTIVATION_FALLBACK) {
+          // §5.4: the stake that should have endorsed was gone for ACTIVATION_FALLBACK.
+          this.logger.warn(
+            { keyBlock: entry.hex, height: Number(entry.keyHeight) },
+            'key block fallback-activated: no endorsements for ACTIVATION_FALLBACK; idle validators move to unbonding',
+          );
+        }
         // A key block that came by sync is not gossiped: the status tells peers what to fetch.
         this.network?.announceTip();
       }

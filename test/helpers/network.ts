@@ -99,8 +99,12 @@ export const digest = (node: NetNode): Promise<{ digest: string; tip: { id: stri
 
 const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 
-/** Mines one key block on `node`'s tip through its template and submit routes; returns its id. */
-export async function mineOn(node: NetNode): Promise<string> {
+/**
+ * Mines one key block on `node`'s tip through its template and submit routes; returns its id.
+ * `time` (Unix s) sets the header time when it is later than the template's: key-block time may
+ * run up to 2 h ahead of the clock (§3.5).
+ */
+export async function mineOn(node: NetNode, opts: { readonly time?: number } = {}): Promise<string> {
   const auth = { authorization: `Bearer ${node.token}` };
   const template = await getJson<{ header: string; body: string; target: string }>(
     `${node.url}/mining/template?payout=${PAYOUT}`,
@@ -109,10 +113,12 @@ export async function mineOn(node: NetNode): Promise<string> {
     },
   );
   const header = Uint8Array.from(Buffer.from(template.header, 'hex'));
+  const view = new DataView(header.buffer);
+  if (opts.time !== undefined && opts.time > view.getUint32(68, true)) view.setUint32(68, opts.time, true);
   const target = Uint8Array.from(Buffer.from(template.target, 'hex')).reverse(); // BE hex → LE256
   const hit = scanNonces(header, target, 0, 100_000);
   if (hit === null) throw new Error('no nonce found');
-  new DataView(header.buffer).setUint32(76, hit.nonce, true);
+  view.setUint32(76, hit.nonce, true);
   const result = await getJson<{ accepted: boolean; reason: string | null; id: string }>(
     `${node.url}/mining/submit`,
     {
