@@ -38,13 +38,13 @@ export class ChainHarness {
     teardown: Teardown,
     dir?: string,
     params: NetworkParams = REGTEST,
-    options: Pick<ChainOptions, 'sideBodyLimits' | 'activation'> = {},
+    options: Pick<ChainOptions, 'sideBodyLimits' | 'activation' | 'now'> = {},
   ): ChainHarness {
     const path = dir ?? tempDir(teardown);
     const storage = Storage.open(path);
     teardown(() => storage.close());
     return new ChainHarness(
-      Chain.open(storage, { ...options, params, now: () => HARNESS_NOW_MS }),
+      Chain.open(storage, { ...options, params, now: options.now ?? (() => HARNESS_NOW_MS) }),
       storage,
       path,
     );
