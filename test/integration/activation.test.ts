@@ -170,6 +170,9 @@ test('key blocks activate by endorsement; stake offline stalls them as candidate
 
   const everyone = [miner, ...validators.slice(3), ...restarted];
   await until(30_000, 'all six nodes agree on tip and state', () => converged(everyone));
+  // Every node drew the same endorsers from the same key blocks and snapshots (§5.2).
+  const views = await Promise.all(everyone.map((n) => getJson<unknown>(`${n.url}/validators`)));
+  for (const view of views.slice(1)) t.same(view, views[0], 'the same validators, weights and slots won');
   const final = await digest(miner);
   miner.proc.kill('SIGTERM');
   t.equal((await miner.proc.exited).code, 0);
