@@ -49,6 +49,8 @@ export interface ApiMining {
   /** A template paying `payout`, or the node's own payout when left out (undefined if it has none). */
   template(payout?: Uint8Array): KeyBlockTemplate | undefined;
   submit(block: KeyBlock): SubmitResult;
+  /** Ids of the key blocks on the best tip that wait for their endorsements (§5.4). */
+  candidates(): string[];
   /** Hashes per second while hashing. */
   hashRate(): number;
   /** Hashes done since the node started. */

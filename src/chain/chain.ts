@@ -315,6 +315,16 @@ export class Chain extends EventEmitter<ChainEvents> {
     return isCandidate(entry) && this.candidates.has(entry.hex);
   }
 
+  /** The candidates waiting on `parent`: key blocks of its next height that wait for their M_{h,0}. */
+  candidatesOn(parent: Entry): KeyEntry[] {
+    const waiting: KeyEntry[] = [];
+    for (const hex of this.candidates) {
+      const key = this.index.byHex(hex);
+      if (key !== undefined && key.kind === 'key' && key.parent === parent) waiting.push(key);
+    }
+    return waiting;
+  }
+
   /** Whether `entry` is on the best chain (the tip or one of its ancestors). */
   isOnBestChain(entry: Entry): boolean {
     if (this.index.keyAt(entry.keyHeight) !== entry.epochKey) return false;

@@ -25,7 +25,7 @@ export interface MiningOptions {
 }
 
 export interface MiningModules {
-  readonly chain: Pick<Chain, 'tip' | 'get' | 'nextKeyBlock' | 'add' | 'on' | 'off'>;
+  readonly chain: Pick<Chain, 'tip' | 'get' | 'nextKeyBlock' | 'add' | 'on' | 'off' | 'candidatesOn'>;
   readonly params: NetworkParams;
   /** Unix milliseconds. */
   readonly now: () => number;
@@ -92,6 +92,14 @@ export class Mining extends EventEmitter<MiningEvents> {
       },
       this.mods.params,
     );
+  }
+
+  /**
+   * Key blocks on the best tip that wait for their endorsements (§5.4): a template builds on the
+   * same tip, so a miner sees that a rival of its next block, or its own last one, is pending.
+   */
+  candidates(): string[] {
+    return this.mods.chain.candidatesOn(this.mods.chain.tip).map((key) => key.hex);
   }
 
   /** The target the next key block on the best tip must meet. */

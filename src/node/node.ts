@@ -246,6 +246,7 @@ export class AltostreamNode {
       const apiMining: ApiMining = {
         template: (to) => mining.template(to),
         submit: (block) => mining.submit(block),
+        candidates: () => mining.candidates(),
         hashRate: () => miner?.hashRate() ?? 0,
         hashes: () => miner?.hashes() ?? 0,
         pausedForMs: () => miner?.pausedForMs() ?? null,

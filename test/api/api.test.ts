@@ -157,6 +157,7 @@ test('mining routes need the bearer token; a submitted block connects and a tran
   const payout = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x42));
   const template = await json(await fetch(`${url}/mining/template?payout=${payout}`, { headers: auth }));
   t.match(template, { height: 1, prev: REGTEST.genesis.id, bits: '207fffff', payout });
+  t.same((template as { candidates: unknown }).candidates, [], 'no key block waits on genesis');
 
   // The node's own key leads the block, so the node signs this epoch's microblocks.
   const block = mineKeyBlock({
@@ -170,13 +171,13 @@ test('mining routes need the bearer token; a submitted block connects and a tran
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ hex: hex(encodeKeyBlock(block)) }),
   });
-  t.match(await json(submitted), { accepted: true, reason: null });
+  t.match(await json(submitted), { accepted: true, reason: null, result: 'connected' });
   const again = await fetch(`${url}/mining/submit`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ hex: hex(encodeKeyBlock(block)) }),
   });
-  t.match(await json(again), { accepted: false, reason: 'duplicate' });
+  t.match(await json(again), { accepted: false, reason: 'duplicate', result: 'duplicate' });
 
   const tx = transfer(new Uint8Array(20).fill(0x55), 10n ** 18n, { fee: FEE });
   const id = hex(txId(tx));

@@ -49,6 +49,7 @@ async function apiOn(t: Test, h: ChainHarness, params: NetworkParams): Promise<F
       submit: () => {
         throw new Error('no mining here');
       },
+      candidates: () => [],
       hashRate: () => 0,
       hashes: () => 0,
       pausedForMs: () => null,

@@ -150,6 +150,13 @@ test('key blocks activate by endorsement; stake offline stalls them as candidate
     t.notOk(view.bestChain, `candidate ${i + 1} is not on the best chain`);
   }
   t.equal(await chainWork(miner), workBefore, 'chain work does not grow');
+  const template = await getJson<{ candidates: string[] }>(
+    `${miner.url}/mining/template?payout=${addresses[0]!}`,
+    {
+      headers: { authorization: `Bearer ${miner.token}` },
+    },
+  );
+  t.same([...template.candidates].sort(), [...stalled].sort(), 'the mining template names both waiting');
   t.equal((await tx(miner, waiting)).status, 'pending', 'no transaction confirms');
 
   // Back online: the next key block activates.

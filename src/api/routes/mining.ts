@@ -46,6 +46,8 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
               /** The 80-byte header with nonce 0 and the 104-byte body, ready to hash and submit. */
               header: hexBytes,
               body: hexBytes,
+              /** Key blocks on the same prev waiting for their endorsements (§5.4): candidates, no weight yet. */
+              candidates: { type: 'array', items: hex32 },
             },
           },
           ...withUnauthorized,
@@ -75,6 +77,7 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
         coinb2: toHex(template.coinb2),
         header: toHex(encodeKeyBlockHeader(header)),
         body: toHex(encodeKeyBlockBody(body)),
+        candidates: mods.mining.candidates(),
       };
     },
   );
@@ -95,11 +98,16 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
         response: {
           200: {
             type: 'object',
-            required: ['accepted', 'reason', 'id'],
+            required: ['accepted', 'reason', 'id', 'result'],
             properties: {
               accepted: { type: 'boolean' },
               reason: { type: ['string', 'null'] },
               id: hex32,
+              /**
+               * What the chain did with it: `connected` (or `reorged`, `side`), `candidate` while it
+               * waits for its endorsements (§5.4), null when refused.
+               */
+              result: { type: ['string', 'null'] },
             },
           },
           ...withUnauthorized,
