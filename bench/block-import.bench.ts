@@ -137,6 +137,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           undo: timed(tables.undo),
           txindex: timed(tables.txindex),
           index: timed(tables.index),
+          rewards: timed(tables.rewards),
           bans: timed(tables.bans),
         });
         inCallbackMs += performance.now() - t0;

@@ -30,6 +30,13 @@ import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
 import { stateDigest } from '../state/digest.js';
+import {
+  rewardPage,
+  rewardTotals,
+  rewardsFrom,
+  type RewardCursor,
+  type RewardRecord,
+} from '../state/reward-history.js';
 import { OverlayState } from '../state/view.js';
 import type { Storage, Table, Tables, WritableTable } from '../storage/db.js';
 import {
@@ -231,6 +238,31 @@ export class Chain extends EventEmitter<ChainEvents> {
     const body = block === undefined ? undefined : this.blockOf(block);
     const tx = body?.kind === 'micro' ? body.block.txs[position] : undefined;
     return block === undefined || tx === undefined ? undefined : { block, position, tx };
+  }
+
+  /**
+   * A page of `account`'s reward history, newest first (state/reward-history.ts), with its all-time
+   * and pending totals as of the tip, and the key height from which the history is complete.
+   */
+  rewardHistory(
+    account: Uint8Array,
+    limit: number,
+    before?: RewardCursor,
+  ): {
+    readonly records: RewardRecord[];
+    readonly more: boolean;
+    readonly totals: { readonly credited: bigint; readonly pending: bigint };
+    readonly tipHeight: bigint;
+    readonly completeFrom: bigint;
+  } {
+    const { rewards, meta } = this.storage.read;
+    const tipHeight = this.tip.keyHeight;
+    return {
+      ...rewardPage(rewards, account, limit, before),
+      totals: rewardTotals(rewards, account, tipHeight),
+      tipHeight,
+      completeFrom: rewardsFrom(meta),
+    };
   }
 
   /** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */

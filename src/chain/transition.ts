@@ -1,7 +1,7 @@
 // A block's transition over the tables, inside the chain's one LMDB
 // transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
-// rules 5–7 and transactions, writing state, undo and the transaction index;
-// disconnect replays the undo record.
+// rules 5–7 and transactions, writing state, undo, the transaction index and
+// the reward history; disconnect replays the undo record.
 import { ACTIVATION_ENDORSED, isBootstrapEpoch } from '../consensus/activation.js';
 import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
 import { checkTxsSanity } from '../consensus/tx-rules.js';
@@ -9,6 +9,7 @@ import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import { applyTx } from '../state/apply.js';
 import { keyConnect } from '../state/key-connect.js';
+import { recordConnect, recordDisconnect } from '../state/reward-history.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Tables, WritableTable } from '../storage/db.js';
@@ -57,6 +58,7 @@ export function connectBlock(
       tables.txindex.put(txId(tx), encodeTxLocation(entry.id, position));
     });
   }
+  recordConnect(tables, entry.keyHeight, view);
   view.writeTo(tables.state);
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
 }
@@ -79,7 +81,9 @@ export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry, bod
   const undo = tables.undo.get(entry.id);
   if (undo === undefined)
     throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
-  applyUndo(tables.state, decodeUndo(undo));
+  const entries = decodeUndo(undo);
+  recordDisconnect(tables, entry.keyHeight, tables.state, entries);
+  applyUndo(tables.state, entries);
   tables.undo.remove(entry.id);
   if (body.kind === 'micro') for (const tx of body.block.txs) tables.txindex.remove(txId(tx));
 }

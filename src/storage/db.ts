@@ -7,13 +7,14 @@ import {
   DB_BLOCKS,
   DB_INDEX,
   DB_META,
+  DB_REWARDS,
   DB_STATE,
   DB_TXINDEX,
   DB_UNDO,
   META_VERSION,
   SCHEMA_VERSION,
 } from './layout.js';
-import { migrateToIndex } from './migrate.js';
+import { migrateToIndex, migrateToRewards } from './migrate.js';
 
 export type Bytes = Uint8Array;
 
@@ -22,6 +23,8 @@ export interface Table {
   get(key: Bytes): Bytes | undefined;
   /** Entries with start ≤ key < end, ascending. */
   range(start?: Bytes, end?: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
+  /** Entries with start ≤ key < end, descending (newest first where keys end in a height). */
+  rangeDescending(start: Bytes, end: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
 }
 
 /** Write access, valid only inside commit(). */
@@ -37,6 +40,7 @@ export interface Tables<T> {
   readonly undo: T;
   readonly txindex: T;
   readonly index: T;
+  readonly rewards: T;
   readonly bans: T;
 }
 
@@ -54,6 +58,13 @@ function table(db: Database<Buffer, Buffer>): WritableTable {
         .getRange(options)
         .map(({ key, value }) => ({ key: new Uint8Array(key), value: new Uint8Array(value) }));
     },
+    rangeDescending: (start, end) =>
+      // lmdb walks a reverse range from `start` (inclusive) down to `end` (exclusive): the bounds swap,
+      // and the upper one, exclusive here, is skipped by hand.
+      db
+        .getRange({ start: Buffer.from(end), end: Buffer.from(start), reverse: true })
+        .filter(({ key }) => Buffer.compare(key, Buffer.from(end)) !== 0)
+        .map(({ key, value }) => ({ key: new Uint8Array(key), value: new Uint8Array(value) })),
     put: (key, value) => {
       void db.put(Buffer.from(key), Buffer.from(value));
     },
@@ -78,6 +89,7 @@ export class Storage {
       undo: sub(DB_UNDO),
       txindex: sub(DB_TXINDEX),
       index: sub(DB_INDEX),
+      rewards: sub(DB_REWARDS),
       bans: sub(DB_BANS),
     };
   }
@@ -88,7 +100,7 @@ export class Storage {
    * crash may lose the last commits.
    */
   static open(path: string, options: { readonly durable?: boolean } = {}): Storage {
-    const root = open({ path, maxDbs: 8, compression: false, noSync: options.durable === false });
+    const root = open({ path, maxDbs: 12, compression: false, noSync: options.durable === false });
     const storage = new Storage(root);
     const key = new TextEncoder().encode(META_VERSION);
     const stored = storage.tables.meta.get(key);
@@ -96,10 +108,13 @@ export class Storage {
       storage.commit((t) => {
         t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
       });
-    } else if (stored[0] === 1) {
-      // Schema 1 had no block index: build it once, in one transaction with the new version.
+    } else if (stored[0] === 1 || stored[0] === 2) {
+      // Schema 1 had no block index: build it once. Schemas 1 and 2 had no reward history: it is
+      // complete from the next key height on (decision 141). One transaction with the new version.
+      const from = stored[0];
       storage.commit((t) => {
-        migrateToIndex(t);
+        if (from === 1) migrateToIndex(t);
+        migrateToRewards(t);
         t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
       });
     } else if (stored[0] !== SCHEMA_VERSION) {

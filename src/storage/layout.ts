@@ -16,6 +16,20 @@
  *   undo    id [32]                -> undo record of the block (state/undo.ts)
  *   txindex txid [32]              -> id [32] of the best-chain microblock holding it ‖ position u32 LE;
  *                                     written and removed with the block's connect and disconnect
+ *   rewards 0x00 ‖ account [20]    -> credited u128 BE: Σ of the account's records below (the
+ *                                     address's all-time total; pending = the records not matured yet)
+ *   rewards 0x01 ‖ account [20] ‖ source height u64 BE ‖ kind u8
+ *                                  -> maturity u64 BE ‖ amount u128 BE: the reward history (schema 3).
+ *                                     One record per pending credit of §3.10, amounts of one (account,
+ *                                     source, kind) summed as 0x0F sums them, so one key per credit;
+ *                                     a credit Poison cancels (§3.9) is taken off again. Written and
+ *                                     removed with the connect and disconnect of the block creating
+ *                                     (or cancelling) it, from the 0x0F changes of its undo record
+ *                                     (state/reward-history.ts). Not consensus data, outside the digest
+ *   meta    'rewards-from'         -> key height u64 BE from which the reward history is complete: the
+ *                                     history covers credits whose source height is ≥ it. Absent: 0
+ *                                     (a data directory made at schema 3); the schema 2 → 3 migration
+ *                                     sets it to the tip's key height + 1 (older credits are missing)
  *   bans    peer id (UTF-8)        -> a banned peer (ban-table.ts): until u64 BE (Unix ms) ‖ address
  *                                     length u8 ‖ address (IP, UTF-8; 0 bytes: unknown) ‖ reason
  *                                     (UTF-8). Not consensus data: one commit per ban, expired
@@ -24,8 +38,11 @@
  * The state sub-database holds nothing but §9.1 entries, so the state digest
  * (§9.3) is one ordered scan of it.
  */
-/** 2: the block index sub-database (1 had none: the index was rebuilt from every block at start). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 3: the reward history sub-database (`rewards`); 2: the block index sub-database (1 had none: the
+ * index was rebuilt from every block at start).
+ */
+export const SCHEMA_VERSION = 3;
 
 export const DB_META = 'meta';
 export const DB_STATE = 'state';
@@ -33,9 +50,11 @@ export const DB_BLOCKS = 'blocks';
 export const DB_UNDO = 'undo';
 export const DB_TXINDEX = 'txindex';
 export const DB_INDEX = 'index';
+export const DB_REWARDS = 'rewards';
 /** Needs no schema version: a node that predates it never reads it, a newer one finds it empty. */
 export const DB_BANS = 'bans';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';
 export const META_INDEX_NEXT = 'index-next';
+export const META_REWARDS_FROM = 'rewards-from';

@@ -1,10 +1,14 @@
-// Schema 1 → 2: build the block index (layout.ts, `index`) from the stored
+// Schema 2 → 3: the reward history (layout.ts, `rewards`) starts empty and is
+// complete only from the key height after the tip's: the credits of blocks
+// connected before cannot be told apart from the state, whose matured entries
+// are gone. Schema 1 → 2: build the block index (layout.ts, `index`) from the stored
 // blocks, parents before children. Reads only the fixed-offset header fields
 // of PROTOCOL.md §3.2 and §3.3 (kind, prev, the bytes an id hashes): linear in
 // the number of blocks, once.
 import { sha256d } from '../crypto/hash.js';
 import type { Tables, WritableTable } from './db.js';
 import { appendIndexRecord } from './index-record.js';
+import { META_REWARDS_FROM, META_TIP } from './layout.js';
 
 const KEY_BLOCK_LENGTH = 184;
 const KEY_HEADER_LENGTH = 80;
@@ -38,4 +42,20 @@ export function migrateToIndex(tables: Tables<WritableTable>): void {
     });
     queue.push(...(children.get(hex(block.id)) ?? []));
   }
+}
+
+/** Offsets of a stored block (kind u8 ‖ encoding): a key block's body height, a microblock's key_height (§3.2, §3.3). */
+const KEY_HEIGHT_AT = { key: 1 + KEY_HEADER_LENGTH + 4, micro: 1 + 36 } as const;
+
+/** Records that the reward history holds no credit with a source height at or below the tip's key height. */
+export function migrateToRewards(tables: Tables<WritableTable>): void {
+  const tip = tables.meta.get(new TextEncoder().encode(META_TIP));
+  const stored = tip === undefined ? undefined : tables.blocks.get(tip);
+  // No tip: no block was ever connected, the history is complete from genesis.
+  if (stored === undefined) return;
+  const at = stored[0] === 0 ? KEY_HEIGHT_AT.key : KEY_HEIGHT_AT.micro;
+  const keyHeight = new DataView(stored.buffer, stored.byteOffset).getBigUint64(at, true);
+  const from = new Uint8Array(8);
+  new DataView(from.buffer).setBigUint64(0, keyHeight + 1n);
+  tables.meta.put(new TextEncoder().encode(META_REWARDS_FROM), from);
 }

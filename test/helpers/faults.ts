@@ -26,6 +26,7 @@ export function failCommitsAt(storage: Storage, failAt: number): () => void {
         undo: guard(tables.undo),
         txindex: guard(tables.txindex),
         index: guard(tables.index),
+        rewards: guard(tables.rewards),
         bans: guard(tables.bans),
       });
     })) as typeof storage.commit;
