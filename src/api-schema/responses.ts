@@ -222,3 +222,57 @@ export const stakesBody = {
   },
 } as const;
 export type StakesBody = FromSchema<typeof stakesBody>;
+
+/** The §3.10 reward kinds by name, as GET /rewards/:address shows them. */
+export const REWARD_KIND_NAMES = {
+  1: 'miner',
+  2: 'leader-fee',
+  3: 'next-leader-fee',
+  4: 'validator-slot',
+  5: 'musician',
+  6: 'listener',
+  7: 'app',
+  8: 'infrastructure',
+  9: 'validator-pool',
+  10: 'voting',
+  11: 'poison-bounty-mint',
+  12: 'poison-bounty-fee',
+} as const;
+
+/** GET /rewards/:address. */
+export const rewardsBody = {
+  type: 'object',
+  required: ['address', 'height', 'completeFrom', 'totals', 'rewards', 'next'],
+  properties: {
+    address: { type: 'string' },
+    /** The tip's key height the page and the totals were read at: `matured` is maturity ≤ height. */
+    height,
+    /** The history holds every credit whose source height is ≥ this (0: all of them; decision 141). */
+    completeFrom: height,
+    /** For the whole address, not the page: every credit in the history, and what of it is pending. */
+    totals: {
+      type: 'object',
+      required: ['credited', 'pending', 'matured'],
+      properties: { credited: decimal, pending: decimal, matured: decimal },
+    },
+    /** Newest first: source height descending, then kind descending. */
+    rewards: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'kindName', 'sourceHeight', 'maturity', 'amount', 'matured'],
+        properties: {
+          kind: { type: 'integer', minimum: 1 },
+          kindName: { type: 'string', enum: Object.values(REWARD_KIND_NAMES) },
+          sourceHeight: height,
+          maturity: height,
+          amount: decimal,
+          matured: { type: 'boolean' },
+        },
+      },
+    },
+    /** Pass as ?before= for the next (older) page; null on the last. */
+    next: { type: ['string', 'null'] },
+  },
+} as const;
+export type RewardsBody = FromSchema<typeof rewardsBody>;

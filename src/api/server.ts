@@ -41,6 +41,7 @@ import { miningRoutes } from './routes/mining.js';
 import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
 import { stakeRoutes } from './routes/stake.js';
+import { rewardRoutes } from './routes/rewards.js';
 import { requestValidator } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -201,6 +202,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   chainRoutes(app, mods);
   txRoutes(app, mods);
   stakeRoutes(app, mods);
+  rewardRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   stratumRoutes(app, mods);
   const hub = new EventHub(
