@@ -5,10 +5,13 @@
 // maxStreams × that; past maxBufferedBytes the stream holding most goes first.
 import type { ServerResponse } from 'node:http';
 import type { Chain } from '../chain/chain.js';
-import type { Entry } from '../chain/index-entry.js';
+import type { Entry, KeyEntry } from '../chain/index-entry.js';
+import { encodeAddress } from '../protocol/address.js';
+import { RuleError } from '../protocol/errors.js';
+import { toHex } from '../util/bytes.js';
 import type { Mempool, MempoolEntry } from '../mempool/mempool.js';
 import type { Logger } from '../util/logger.js';
-import { EventStream } from './event-stream.js';
+import { EventStream, type SseEvent } from './event-stream.js';
 
 export interface EventHubOptions {
   /** Streams open at once; one more is refused (503 too-many-streams). */
@@ -23,15 +26,19 @@ export const DEFAULT_EVENT_HUB_OPTIONS: EventHubOptions = {
 };
 
 export interface EventHubModules {
-  readonly chain: Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'on' | 'off'>;
+  readonly chain: Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'blockOf' | 'drawOf' | 'on' | 'off'>;
   readonly mempool: Pick<Mempool, 'on' | 'off'>;
   readonly logger: Logger;
+  /** The network's address prefix. */
+  readonly hrp: string;
 }
 
 export class EventHub {
   private readonly streams = new Set<EventStream>();
   /** Streams that asked for tx_accepted: the mempool is listened to only while there are some. */
   private txStreams = 0;
+  /** Streams that asked for candidate events: the chain's `candidate` is listened to only while there are some. */
+  private candidateStreams = 0;
   private pumpQueued = false;
 
   constructor(
@@ -54,13 +61,17 @@ export class EventHub {
   /** A new stream for `raw` from block `from` (undefined: from genesis), or undefined when at the cap. */
   open(raw: ServerResponse, from: Entry | undefined, types: ReadonlySet<string>): EventStream | undefined {
     if (this.streams.size >= this.opts.maxStreams) return undefined;
-    const stream = new EventStream(raw, this.mods.chain, { from, types });
+    const stream = new EventStream(raw, this.mods.chain, { from, types, hrp: this.mods.hrp });
     const wantsTxs = types.has('tx_accepted');
+    const wantsCandidates = types.has('candidate');
     this.streams.add(stream);
     if (wantsTxs && this.txStreams++ === 0) this.mods.mempool.on('accepted', this.onTx);
+    if (wantsCandidates && this.candidateStreams++ === 0) this.mods.chain.on('candidate', this.onCandidate);
     raw.on('close', () => {
       this.streams.delete(stream);
       if (wantsTxs && --this.txStreams === 0) this.mods.mempool.off('accepted', this.onTx);
+      if (wantsCandidates && --this.candidateStreams === 0)
+        this.mods.chain.off('candidate', this.onCandidate);
     });
     this.pump(stream);
     return stream;
@@ -73,6 +84,7 @@ export class EventHub {
     this.mods.chain.off('disconnected', this.onBlock);
     this.mods.chain.off('reorged', this.onReorg);
     this.mods.mempool.off('accepted', this.onTx);
+    this.mods.chain.off('candidate', this.onCandidate);
   }
 
   private readonly onBlock = (): void => {
@@ -88,6 +100,34 @@ export class EventHub {
     for (const stream of this.streams) stream.onTx(entry.idHex);
     this.queuePump();
   };
+
+  /** One event for every stream: the draw is read (or computed) once, not per client. */
+  private readonly onCandidate = (key: KeyEntry): void => {
+    const event = this.candidateEvent(key);
+    for (const stream of this.streams) stream.onCandidate(event);
+    this.queuePump();
+  };
+
+  /** A candidate with its §5.2 draw: the five slots' validator addresses (null if the draw cannot be read). */
+  private candidateEvent(key: KeyEntry): SseEvent {
+    let slots: string[] | null = null;
+    try {
+      slots = this.mods.chain.drawOf(key).map((account) => encodeAddress(this.mods.hrp, account));
+    } catch (error) {
+      // Its parent's branch failed to connect: the candidate can never activate; the event still says it came.
+      if (!(error instanceof RuleError)) throw error;
+    }
+    return {
+      event: 'candidate',
+      data: {
+        type: 'candidate',
+        id: key.hex,
+        height: Number(key.keyHeight),
+        prev: toHex(key.block.header.prev),
+        slots,
+      },
+    };
+  }
 
   /** One pump of every stream per burst of events: a reorg reports many blocks at once. */
   private queuePump(): void {

@@ -5,24 +5,41 @@
 // event is made only when the socket's buffer has room (backpressure), so a
 // replay from genesis or a client that stops reading costs one buffer, not a
 // copy of the chain. Live blocks need no queue either: they are just more
-// chain to catch up on. Accepted transactions are live-only and queued up to
-// a bound; a client that far behind misses the oldest (a comment line says so).
+// chain to catch up on. A key block's activation is part of that walk: an
+// `activation` event goes out just before the `block_connected` of the block
+// that activated it (the key block itself when bootstrap or fallback, its
+// M_{h,0} when endorsed), without an id, so a client that drops between the
+// two resumes before that block and is told again (decision 144). Candidate
+// key blocks and accepted transactions are live-only, sent once the stream has
+// reached the tip and queued up to a bound; a client that far behind misses
+// the oldest (a comment line says so).
 import type { ServerResponse } from 'node:http';
 import type { Chain } from '../chain/chain.js';
-import { prevOf, type Entry } from '../chain/index-entry.js';
+import { prevOf, type Entry, type KeyEntry } from '../chain/index-entry.js';
+import { ACTIVATION_BOOTSTRAP, ACTIVATION_ENDORSED } from '../consensus/activation.js';
+import { accountId, encodeAddress } from '../protocol/address.js';
 import { toHex } from '../util/bytes.js';
 import { blockRefView } from './views.js';
 
-export const EVENT_TYPES = ['block_connected', 'block_disconnected', 'reorg', 'tx_accepted'] as const;
+export const EVENT_TYPES = [
+  'block_connected',
+  'block_disconnected',
+  'reorg',
+  'activation',
+  'candidate',
+  'tx_accepted',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Bytes a client's socket may hold before the stream waits for it to read. */
 export const STREAM_HIGH_WATER = 64 * 1024;
 /** Accepted transactions held for a client that is behind. */
 export const MAX_QUEUED_TXS = 4096;
+/** Candidate events held for a client that is behind: as many as the chain keeps candidates (§3.4). */
+export const MAX_QUEUED_CANDIDATES = 64;
 const HEARTBEAT_MS = 15_000;
 
-interface SseEvent {
+export interface SseEvent {
   readonly event: EventType;
   /** The cursor after this event: the block now at the client's tip. */
   readonly id?: string;
@@ -33,7 +50,12 @@ export interface EventStreamOptions {
   /** The block the client is at; undefined: before genesis (a replay from key height 0). */
   readonly from: Entry | undefined;
   readonly types: ReadonlySet<string>;
+  /** The network's address prefix, for the endorsers of an activation. */
+  readonly hrp: string;
 }
+
+/** What a stream reads of the chain: the best chain by height, and an M_{h,0}'s body for its endorsers. */
+export type StreamChain = Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'blockOf'>;
 
 export class EventStream {
   private cursor: Entry | undefined;
@@ -43,12 +65,16 @@ export class EventStream {
   private reorg: { from: Entry; disconnected: number; connected: number } | null = null;
   private readonly txs: string[] = [];
   private droppedTxs = 0;
+  private readonly candidates: SseEvent[] = [];
+  private droppedCandidates = 0;
+  /** The block whose activation was just told: its block_connected comes next. */
+  private announced: Entry | undefined;
   private waitingForDrain = false;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly raw: ServerResponse,
-    private readonly chain: Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks'>,
+    private readonly chain: StreamChain,
     private readonly opts: EventStreamOptions,
   ) {
     this.cursor = opts.from;
@@ -90,6 +116,16 @@ export class EventStream {
     this.txs.push(id);
   }
 
+  /** A key block kept waiting for its endorsements (live only); the event is made once, by the hub. */
+  onCandidate(event: SseEvent): void {
+    if (!this.opts.types.has('candidate')) return;
+    if (this.candidates.length >= MAX_QUEUED_CANDIDATES) {
+      this.candidates.shift();
+      this.droppedCandidates++;
+    }
+    this.candidates.push(event);
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
     this.raw.destroy();
@@ -129,8 +165,16 @@ export class EventStream {
         this.reorg.disconnected++;
         this.cursor = left.parent;
         this.epoch = null;
+        this.announced = undefined;
         return disconnected(left);
       }
+      const activated = activatedBy(next);
+      if (activated !== undefined && this.announced !== next) {
+        // Told before the block, without an id: the cursor stays where it is (decision 144).
+        this.announced = next;
+        return this.activation(activated, next);
+      }
+      this.announced = undefined;
       if (this.reorg !== null) this.reorg.connected++;
       this.cursor = next;
       return connected(next);
@@ -140,6 +184,14 @@ export class EventStream {
       this.reorg = null;
       return reorgEvent(r, tip);
     }
+    if (this.droppedCandidates > 0) {
+      this.raw.write(
+        `: ${this.droppedCandidates} candidate events dropped: this client reads too slowly\n\n`,
+      );
+      this.droppedCandidates = 0;
+    }
+    const candidate = this.candidates.shift();
+    if (candidate !== undefined) return candidate;
     if (this.droppedTxs > 0) {
       this.raw.write(`: ${this.droppedTxs} tx_accepted events dropped: this client reads too slowly\n\n`);
       this.droppedTxs = 0;
@@ -147,6 +199,38 @@ export class EventStream {
     const tx = this.txs.shift();
     if (tx === undefined) return undefined;
     return { event: 'tx_accepted', data: { type: 'tx_accepted', id: tx, height: Number(tip.keyHeight) } };
+  }
+
+  /** The activation of `key`, which `by` (the key block or its M_{h,0}) completes as it connects. */
+  private activation(key: KeyEntry, by: Entry): SseEvent {
+    const mode =
+      key.activation === ACTIVATION_ENDORSED
+        ? 'endorsed'
+        : key.activation === ACTIVATION_BOOTSTRAP
+          ? 'bootstrap'
+          : 'fallback';
+    let endorsers: { index: number; validator: string }[] | null = null;
+    if (by !== key) {
+      const body = this.chain.blockOf(by);
+      endorsers =
+        body.kind === 'micro'
+          ? body.block.activation.map((e) => ({
+              index: e.index,
+              validator: encodeAddress(this.opts.hrp, accountId(e.validatorKey)),
+            }))
+          : [];
+    }
+    return {
+      event: 'activation',
+      data: {
+        type: 'activation',
+        id: key.hex,
+        height: Number(key.keyHeight),
+        mode,
+        endorsers,
+        block: by.hex,
+      },
+    };
   }
 
   /** The best-chain block after `entry`; undefined if `entry` is not on the best chain. */
@@ -179,6 +263,17 @@ export class EventStream {
 }
 
 const prevHex = (entry: Entry): string => toHex(prevOf(entry));
+
+/**
+ * The key block that `entry`'s connect activates (§3.4, §5.4): a bootstrap or fallback key block
+ * itself, or an endorsed one through its M_{h,0}; genesis is activated by definition (§1.3), not by
+ * a connect.
+ */
+function activatedBy(entry: Entry): KeyEntry | undefined {
+  if (entry.kind === 'key')
+    return entry.activation !== ACTIVATION_ENDORSED && entry.keyHeight > 0n ? entry : undefined;
+  return entry.seq === 0 && entry.epochKey.activation === ACTIVATION_ENDORSED ? entry.epochKey : undefined;
+}
 
 function connected(entry: Entry): SseEvent {
   return {

@@ -207,7 +207,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   stratumRoutes(app, mods);
   const hub = new EventHub(
     { ...DEFAULT_EVENT_HUB_OPTIONS, ...mods.eventStreams },
-    { chain: mods.chain, mempool: mods.mempool, logger: mods.logger },
+    { chain: mods.chain, mempool: mods.mempool, logger: mods.logger, hrp: mods.params.hrp },
   );
   app.addHook('onClose', () => {
     hub.stop();

@@ -17,6 +17,9 @@ function keyOn(prev: Uint8Array, height: bigint, payoutByte: number): KeyBlock {
   });
 }
 
+/** The block events (each key block's activation is test/api/events-activation.test.ts's). */
+const BLOCKS = 'types=block_connected,block_disconnected,reorg';
+
 const summary = (messages: readonly SseMessage[]): string[] =>
   messages.map(
     (m) =>
@@ -29,7 +32,7 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   const { url, node } = await startTestNode((fn) => {
     t.teardown(fn);
   });
-  const live = await SseClient.open(`${url}/events?from=0`);
+  const live = await SseClient.open(`${url}/events?from=0&${BLOCKS}`);
   t.teardown(() => {
     live.close();
   });
@@ -68,7 +71,7 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   );
   t.match(live.messages[8]?.data, { type: 'reorg', height: 3, id: id(c3), disconnected: 2, connected: 3 });
 
-  const fromOne = await SseClient.open(`${url}/events?from=1`);
+  const fromOne = await SseClient.open(`${url}/events?from=1&${BLOCKS}`);
   t.teardown(() => {
     fromOne.close();
   });
@@ -80,7 +83,7 @@ test('events: connect and disconnect arrive in order across a forced reorg; ?fro
   );
 
   // An indexer that applied up to b2 and was away during the reorg resumes from its last event id.
-  const resumed = await SseClient.open(`${url}/events`, { 'last-event-id': id(b2) });
+  const resumed = await SseClient.open(`${url}/events?${BLOCKS}`, { 'last-event-id': id(b2) });
   t.teardown(() => {
     resumed.close();
   });

@@ -1,5 +1,7 @@
 // GET /events: Server-Sent Events of the best chain — block_connected,
-// block_disconnected, reorg — and tx_accepted. An indexer resumes without
+// block_disconnected, reorg and activation, replayed like the blocks — and,
+// live only, candidate (a key block kept waiting for its endorsements) and
+// tx_accepted. An indexer resumes without
 // missing or repeating a block: `?from=<height>` replays the best chain from
 // that key height; the `Last-Event-ID` an EventSource sends back on reconnect
 // (the id of the last block it applied) replays the disconnections and
@@ -37,7 +39,8 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules, hub: EventHu
     '/events',
     {
       schema: {
-        summary: 'Server-Sent Events: block_connected, block_disconnected, reorg, tx_accepted',
+        summary:
+          'Server-Sent Events: block_connected, block_disconnected, reorg, activation (replayed with the blocks); candidate, tx_accepted (live)',
         querystring: {
           type: 'object',
           properties: {
@@ -45,8 +48,7 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules, hub: EventHu
             /** Comma-separated event names to receive; all when left out. */
             types: {
               type: 'string',
-              pattern:
-                '^(block_connected|block_disconnected|reorg|tx_accepted)(,(block_connected|block_disconnected|reorg|tx_accepted))*$',
+              pattern: `^(${EVENT_TYPES.join('|')})(,(${EVENT_TYPES.join('|')}))*$`,
             },
           },
           additionalProperties: false,
