@@ -6,6 +6,7 @@
 // M_{h,0}; REWARD_PERIOD 10, REWARD_MATURITY 2.
 import { test, type Test } from 'tap';
 import { splitSubsidy, scheduledSubsidy } from '../../src/consensus/rewards.js';
+import { encodeMicroblockHeader, type Microblock } from '../../src/protocol/microblock.js';
 import type { Tx } from '../../src/protocol/tx.js';
 import {
   KIND_INFRASTRUCTURE,
@@ -23,7 +24,8 @@ import { buildMicroblock } from '../helpers/blocks.js';
 import { addActivation, faucetEndorsements, POA_PARAMS } from '../helpers/poa.js';
 import { ruleCode } from '../helpers/rule-code.js';
 import { checkSupplyEachBlock } from '../helpers/supply.js';
-import { FAUCET_ACCOUNT, signedTx } from '../helpers/txs.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { FAUCET_ACCOUNT, signedTx, transfer } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -242,4 +244,101 @@ test('a block that fails its rules after KeyConnect staged its credits leaves no
   );
   t.match(code, /nonce/, 'the microblock fails on its transaction');
   t.same(rewardsTable(h), before, 'no record of the failed block');
+});
+
+test('a data directory from before the history: complete from the key height after its tip, and a reorg below that stays consistent', async (t) => {
+  //   g ── k1 ── k2 ┬─ k3 ── m3 (tip when schema 2 closed) ── k4 ── k5
+  //                 └─ c3 ── c4 ── c5 ── c6  (heavier: the reorg crosses the height the history starts at)
+  const dir = tempDir((fn) => {
+    t.teardown(fn);
+  });
+  const old = ChainHarness.open(() => undefined, dir);
+  old.key('k1', 'g');
+  old.key('k2', 'k1');
+  old.key('k3', 'k2');
+  old.micro('m3', 'k3');
+  // What schema 2 left: the same blocks and state, no history.
+  old.storage.commit((tables) => {
+    for (const { key } of [...tables.rewards.range()]) tables.rewards.remove(key);
+    tables.meta.put(new TextEncoder().encode('version'), Uint8Array.of(2, 0, 0, 0));
+  });
+  await old.storage.close();
+
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  }, dir);
+  h.replay(old, ['k1', 'k2', 'k3', 'm3']); // names them: each is a duplicate here
+  const payout = (byte: string): Uint8Array => new Uint8Array(20).fill(byte.charCodeAt(0));
+  t.equal(h.chain.rewardHistory(payout('k'), 10).completeFrom, 4n, 'm3 is of epoch 3: complete from 4');
+  t.same(h.chain.rewardHistory(payout('k'), 10).records, [], 'no record of the blocks before');
+  h.key('k4', 'm3');
+  h.key('k5', 'k4');
+  t.same(
+    h.chain.rewardHistory(payout('k'), 10).records.map((r) => r.sourceHeight),
+    [5n, 4n],
+    'the credits from 4 on',
+  );
+  // Named apart from k's payout: c blocks pay 'c'.
+  h.key('c3', 'k2');
+  h.key('c4', 'c3');
+  h.key('c5', 'c4');
+  h.key('c6', 'c5');
+  t.equal(h.tipName(), 'c6', 'the reorg disconnects k5, k4, m3, k3');
+  t.same(h.chain.rewardHistory(payout('k'), 10).records, [], "k's credits from 4 on are gone");
+  t.same(
+    h.chain.rewardHistory(payout('c'), 10).records.map((r) => r.sourceHeight),
+    [6n, 5n, 4n],
+    "c's credits from 4 on, none of c3's: the history starts at 4",
+  );
+});
+
+test('a credit Poison cancels leaves the history, and comes back when the Poison block is disconnected', async (t) => {
+  //   g ── b1 ── m1a ── b2 ┬─ m2 (Poison: b1's leader also signed m1b)
+  //          └─ m1b        └─ c3  (heavier: disconnects m2)
+  const h = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  h.key('b1', 'g', 0xb1);
+  h.micro('m1a', 'b1', [transfer(new Uint8Array(20).fill(0xa1), 5n, { fee: 1000n })]);
+  const b1 = h.entry('b1');
+  const m1b = buildMicroblock({
+    keyBlockId: b1.id,
+    prev: b1.id,
+    keyHeight: 1n,
+    seq: 0,
+    timeMs: b1.timeMs + 2000n,
+  });
+  h.key('b2', 'm1a', 0xb2);
+  const m1a = h.blocks.get('m1a')!.block as Microblock;
+  const payoutB1 = new Uint8Array(20).fill(0xb1);
+  const kindsOf = (account: Uint8Array): string[] =>
+    h.chain.rewardHistory(account, 100).records.map((r) => `${r.sourceHeight}-${r.kind}`);
+  t.same(kindsOf(payoutB1), ['2-2', '1-1'], "before: b1's miner share and 40% of epoch 1's fees");
+  const before = rewardsTable(h);
+  const poison = signedTx({
+    nonce: 1n,
+    payload: {
+      type: 12,
+      headerA: encodeMicroblockHeader(m1a.header),
+      sigA: m1a.leaderSig,
+      headerB: encodeMicroblockHeader(m1b.header),
+      sigB: m1b.leaderSig,
+    },
+  });
+  t.equal(h.micro('m2', 'b2', [poison]), 'connected');
+  t.same(kindsOf(payoutB1), [], 'both are cancelled: the history holds credits as they stand');
+  t.same(kindsOf(FAUCET_ACCOUNT), ['2-12', '2-11'], 'the reporter has its two bounties, source 2');
+  h.key('c3', 'b2', 0xc3);
+  t.equal(h.tipName(), 'c3');
+  t.same(kindsOf(FAUCET_ACCOUNT), [], 'the bounties go with m2');
+  const fresh = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  fresh.replay(h, ['b1', 'm1a', 'b2', 'c3']);
+  t.same(rewardsTable(h), rewardsTable(fresh), 'the history of a chain that never saw the Poison');
+  t.not(rewardsTable(h).length, 0);
+  t.ok(
+    before.every((line) => rewardsTable(h).includes(line)),
+    "b1's credits are back",
+  );
 });
