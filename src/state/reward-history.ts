@@ -59,13 +59,17 @@ function creditChanges(
 ): CreditChange[] {
   const changes: CreditChange[] = [];
   for (const { key, before, after } of writes) {
-    if (key[0] !== PREFIX_PENDING) continue;
     const { maturity, account, sourceHeight, kind } = decodePendingKey(key);
     if (after === undefined && maturity <= keyHeight) continue;
     const delta = amountOf(after) - amountOf(before);
     if (delta !== 0n) changes.push({ account, sourceHeight, kind, maturity, delta });
   }
   return changes;
+}
+
+/** The 0x0F keys among a block's changes: a block of transfers only reads no value for the history. */
+function pendingOnly(entries: readonly UndoEntry[]): UndoEntry[] {
+  return entries.filter(({ key }) => key[0] === PREFIX_PENDING);
 }
 
 /** The key height from which the history is complete (layout.ts `rewards-from`; 0 when absent). */
@@ -80,7 +84,11 @@ export function recordConnect(
   keyHeight: bigint,
   view: OverlayState,
 ): void {
-  const writes = view.undoEntries().map(({ key, prior }) => ({ key, before: prior, after: view.get(key) }));
+  const writes = pendingOnly(view.undoEntries()).map(({ key, prior }) => ({
+    key,
+    before: prior,
+    after: view.get(key),
+  }));
   apply(tables, creditChanges(writes, keyHeight), 1n);
 }
 
@@ -94,7 +102,7 @@ export function recordDisconnect(
   state: Table,
   undo: readonly UndoEntry[],
 ): void {
-  const writes = undo.map(({ key, prior }) => ({ key, before: prior, after: state.get(key) }));
+  const writes = pendingOnly(undo).map(({ key, prior }) => ({ key, before: prior, after: state.get(key) }));
   apply(tables, creditChanges(writes, keyHeight), -1n);
 }
 
