@@ -168,7 +168,8 @@ export class EventStream {
         this.announced = undefined;
         return disconnected(left);
       }
-      const activated = activatedBy(next);
+      // Only for a client that asked: an endorsed activation reads its M_{h,0}'s body.
+      const activated = this.opts.types.has('activation') ? activatedBy(next) : undefined;
       if (activated !== undefined && this.announced !== next) {
         // Told before the block, without an id: the cursor stays where it is (decision 144).
         this.announced = next;
