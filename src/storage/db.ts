@@ -18,6 +18,12 @@ import { migrateToIndex, migrateToRewards } from './migrate.js';
 
 export type Bytes = Uint8Array;
 
+/**
+ * LMDB's named-database slots (`maxDbs`): the eight sub-databases of layout.ts and room for a few
+ * more indexes. Read at open, not stored, so raising it needs no migration (decision 146).
+ */
+export const MAX_SUB_DATABASES = 12;
+
 /** Read access to one sub-database. Keys and values are raw bytes. */
 export interface Table {
   get(key: Bytes): Bytes | undefined;
@@ -100,7 +106,12 @@ export class Storage {
    * crash may lose the last commits.
    */
   static open(path: string, options: { readonly durable?: boolean } = {}): Storage {
-    const root = open({ path, maxDbs: 12, compression: false, noSync: options.durable === false });
+    const root = open({
+      path,
+      maxDbs: MAX_SUB_DATABASES,
+      compression: false,
+      noSync: options.durable === false,
+    });
     const storage = new Storage(root);
     const key = new TextEncoder().encode(META_VERSION);
     const stored = storage.tables.meta.get(key);
