@@ -7,44 +7,17 @@
 //   and 60% (kind 3, as K_2's); each key block gives P its miner share (kind 1, 3 ALTO)
 import type { FastifyInstance } from 'fastify';
 import { test, type Test } from 'tap';
-import { buildApi } from '../../src/api/server.js';
 import type { RewardsBody } from '../../src/api-schema/responses.js';
 import { encodeAddress } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { createLogger } from '../../src/util/logger.js';
-import { ChainHarness, HARNESS_NOW_MS } from '../helpers/chain-harness.js';
+import { apiOnHarness } from '../helpers/harness-api.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
 import { transfer } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
 const FEE = 10n ** 15n;
 const P_BYTE = 0x50;
 const P = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(P_BYTE));
-
-async function apiOn(t: Test, h: ChainHarness): Promise<FastifyInstance> {
-  const now = (): number => HARNESS_NOW_MS;
-  const app = await buildApi({
-    chain: h.chain,
-    mempool: new Mempool({}, { chain: h.chain, params: REGTEST, now }),
-    mining: {
-      template: () => undefined,
-      submit: () => {
-        throw new Error('no mining here');
-      },
-      hashRate: () => 0,
-      hashes: () => 0,
-      pausedForMs: () => null,
-      active: false,
-    },
-    params: REGTEST,
-    network: null,
-    token: 'x',
-    now,
-    logger: createLogger({ level: 'silent' }),
-  });
-  t.teardown(() => app.close());
-  return app;
-}
 
 async function get(app: FastifyInstance, url: string): Promise<{ status: number; body: RewardsBody }> {
   const response = await app.inject({ method: 'GET', url });
@@ -80,7 +53,7 @@ const record = (kind: number, kindName: string, sourceHeight: number, amount: bi
 
 test('GET /rewards/:address lists every credit newest first, with kinds, maturity and totals for the address', async (t) => {
   const h = knownChain(t);
-  const app = await apiOn(t, h);
+  const app = await apiOnHarness(t, h);
   const { status, body } = await get(app, `/rewards/${P}`);
   t.equal(status, 200);
   t.same(body, {
@@ -109,7 +82,7 @@ test('GET /rewards/:address lists every credit newest first, with kinds, maturit
 
 test('paging with limit and before neither skips nor repeats while a block arrives between pages', async (t) => {
   const h = knownChain(t);
-  const app = await apiOn(t, h);
+  const app = await apiOnHarness(t, h);
   const all = places((await get(app, `/rewards/${P}`)).body);
   const first = await get(app, `/rewards/${P}?limit=2`);
   t.same(places(first.body), ['3-1', '2-3']);
@@ -143,7 +116,7 @@ test('paging with limit and before neither skips nor repeats while a block arriv
 
 test('bad-address and bad-cursor are 400s; limit is 1…1000', async (t) => {
   const h = knownChain(t);
-  const app = await apiOn(t, h);
+  const app = await apiOnHarness(t, h);
   const cases: [string, string][] = [
     ['/rewards/alto1notanaddress', 'bad-address'],
     [`/rewards/${P.toUpperCase().slice(0, 10)}${P.slice(10)}`, 'bad-address'],

@@ -8,16 +8,14 @@
 //   g ── a ── a1 (faucet stakes 10 ALTO) ── B ── B0 (M_{h,0}: slots 0, 2, 4) ── B1 ── C (candidate)
 import type { FastifyInstance } from 'fastify';
 import { test, type Test } from 'tap';
-import { buildApi } from '../../src/api/server.js';
 import { MAX_NEW_DRAWS } from '../../src/api/routes/stake.js';
 import { sha256 } from '../../src/crypto/hash.js';
 import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
 import { accountId, encodeAddress } from '../../src/protocol/address.js';
 import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
 import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
-import { Mempool } from '../../src/mempool/mempool.js';
-import { createLogger } from '../../src/util/logger.js';
-import { ChainHarness, HARNESS_NOW_MS } from '../helpers/chain-harness.js';
+import { apiOnHarness } from '../helpers/harness-api.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
 import { startTestNode } from '../helpers/node.js';
 import { buildMicroblock } from '../helpers/blocks.js';
 import { FAUCET_ACCOUNT, FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
@@ -36,34 +34,6 @@ const addr = (account: Uint8Array): string => encodeAddress(REGTEST.hrp, account
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /** A fresh validator bond's last_endorsed: the time of the key block of the epoch that bonded it (b). */
 const stakedAt = (h: ChainHarness): number => h.entry('b').epochKey.block.header.time;
-
-/** The API on a harness chain; `params` may differ from the chain's (a raised minimum, as governance would). */
-async function apiOn(t: Test, h: ChainHarness, params: NetworkParams): Promise<FastifyInstance> {
-  const now = (): number => HARNESS_NOW_MS;
-  const mempool = new Mempool({}, { chain: h.chain, params, now });
-  const app = await buildApi({
-    chain: h.chain,
-    mempool,
-    mining: {
-      template: () => undefined,
-      submit: () => {
-        throw new Error('no mining here');
-      },
-      candidates: () => [],
-      hashRate: () => 0,
-      hashes: () => 0,
-      pausedForMs: () => null,
-      active: false,
-    },
-    params,
-    network: null,
-    token: 'x',
-    now,
-    logger: createLogger({ level: 'silent' }),
-  });
-  t.teardown(() => app.close());
-  return app;
-}
 
 async function get(app: FastifyInstance, url: string): Promise<{ status: number; body: unknown }> {
   const response = await app.inject({ method: 'GET', url });
@@ -105,7 +75,7 @@ function bootstrapChain(t: Test): ChainHarness {
 
 test('GET /stakes/:address: bonds per role with weights, unbonding with its release height, the app record', async (t) => {
   const h = bootstrapChain(t);
-  const app = await apiOn(t, h, REGTEST);
+  const app = await apiOnHarness(t, h, REGTEST);
   t.same(await get(app, `/stakes/${addr(idOf(V))}`), {
     status: 200,
     body: {
@@ -168,7 +138,7 @@ test('GET /stakes/:address: bonds per role with weights, unbonding with its rele
   t.match(wrongNet.body, { code: 'bad-address' });
 
   // The minimum raised above the bonds (as governance may, §8.3): the same bonds weigh 0.
-  const raised = await apiOn(t, h, {
+  const raised = await apiOnHarness(t, h, {
     ...REGTEST,
     minStake: { validator: 3n * ALTO, app: 3n * ALTO, infrastructure: 2n * ALTO },
   });
@@ -184,7 +154,7 @@ test('GET /stakes/:address: bonds per role with weights, unbonding with its rele
 
 test('GET /validators: every validator bond, weights against the minimum, T, and the next key block bootstraps', async (t) => {
   const h = bootstrapChain(t);
-  const app = await apiOn(t, h, REGTEST);
+  const app = await apiOnHarness(t, h, REGTEST);
   t.same(await get(app, '/validators'), {
     status: 200,
     body: {
@@ -206,7 +176,10 @@ test('GET /validators: every validator bond, weights against the minimum, T, and
       ],
     },
   });
-  const raised = await apiOn(t, h, { ...REGTEST, minStake: { ...REGTEST.minStake, validator: 3n * ALTO } });
+  const raised = await apiOnHarness(t, h, {
+    ...REGTEST,
+    minStake: { ...REGTEST.minStake, validator: 3n * ALTO },
+  });
   t.match((await get(raised, '/validators')).body, {
     minStake: (3n * ALTO).toString(),
     total: '0',
@@ -216,7 +189,7 @@ test('GET /validators: every validator bond, weights against the minimum, T, and
 
 test('GET /blocks: bootstrap key blocks say so; a key block without stake has no endorsers', async (t) => {
   const h = bootstrapChain(t);
-  const app = await apiOn(t, h, REGTEST);
+  const app = await apiOnHarness(t, h, REGTEST);
   t.match(await get(app, `/blocks/${h.entry('b').hex}`), {
     status: 200,
     body: { kind: 'key', activation: 'bootstrap', endorsers: null },
@@ -266,7 +239,7 @@ function endorsedChain(t: Test, params: NetworkParams = ENDORSED): ChainHarness 
 
 test('endorsed regime: GET /blocks shows endorsed with its endorsers, and a waiting candidate', async (t) => {
   const h = endorsedChain(t);
-  const app = await apiOn(t, h, ENDORSED);
+  const app = await apiOnHarness(t, h, ENDORSED);
   const faucet = addr(FAUCET_ACCOUNT);
   t.match(await get(app, `/blocks/${h.entry('B').hex}`), {
     status: 200,
@@ -296,7 +269,7 @@ test('endorsed regime: GET /blocks shows endorsed with its endorsers, and a wait
 
 test('endorsed regime: GET /validators counts the slots won in the period’s draws and the endorsements included', async (t) => {
   const h = endorsedChain(t);
-  const app = await apiOn(t, h, ENDORSED);
+  const app = await apiOnHarness(t, h, ENDORSED);
   t.same(await get(app, '/validators'), {
     status: 200,
     body: {
@@ -332,7 +305,7 @@ test('GET /validators rebuilds at most MAX_NEW_DRAWS draws per request and says 
     endorse(t, h, `E${i}`, params, `E${i}.0`);
     prev = `E${i}.0`;
   }
-  const app = await apiOn(t, h, params);
+  const app = await apiOnHarness(t, h, params);
   type Body = { period: { uncounted: number }; validators: { slotsWon: number; slotsIncluded: number }[] };
   const t0 = performance.now();
   const first = (await get(app, '/validators')).body as Body;
