@@ -5,46 +5,14 @@
 //
 //   g ── a ── a1 (stake) ┬─ A2 … A12   (an unstake at epoch 4 releases at 9; settlement at 11)
 //                        └─ B2 … B14   (heavier: the reorg undoes all of A's)
-import { test, type Test } from 'tap';
-import type { Tx } from '../../src/protocol/tx.js';
+import { test } from 'tap';
 import { decodePendingKey, KIND_VALIDATOR_POOL, ROLE_VALIDATOR } from '../../src/state/entries.js';
-import { ChainHarness } from '../helpers/chain-harness.js';
-import { addActivation, POA_PARAMS } from '../helpers/poa.js';
-import { checkSupplyEachBlock } from '../helpers/supply.js';
+import { endorsedEpoch, openPoaHarness } from '../helpers/poa.js';
 import { signedTx } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
-
-function open(t: Test): ChainHarness {
-  const h = ChainHarness.open(
-    (fn) => {
-      t.teardown(fn);
-    },
-    undefined,
-    POA_PARAMS,
-  );
-  checkSupplyEachBlock(t, h);
-  return h;
-}
-
-/** Key block `${p}${i}` on `parent`, endorsed by the faucet through its M_{h,0} `${p}${i}m`; returns that name. */
-function endorsedEpoch(
-  h: ChainHarness,
-  p: string,
-  i: number,
-  parent: string,
-  txs: readonly Tx[] = [],
-): string {
-  const name = `${p}${i}`;
-  if (h.key(name, parent, p.charCodeAt(0)) !== 'candidate') throw new Error(`${name} is not a candidate`);
-  addActivation(h, `${name}m`, name, [0, 1, 2]);
-  if (txs.length === 0) return `${name}m`;
-  h.micro(`${name}t`, `${name}m`, txs);
-  return `${name}t`;
-}
-
 test('a reorg over an activation, an unbonding release and a settlement gives the state of a chain that only saw the winner', async (t) => {
-  const h = open(t);
+  const h = openPoaHarness(t);
   h.key('a', 'g');
   h.micro('a1', 'a', [
     signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n * ALTO }, nonce: 0n }),
@@ -73,7 +41,7 @@ test('a reorg over an activation, an unbonding release and a settlement gives th
   }
   t.equal(h.tipName(), bTip, 'the heavier branch wins');
 
-  const fresh = open(t);
+  const fresh = openPoaHarness(t);
   fresh.replay(h, [...names, ...bNames]);
   t.equal(fresh.tipName(), bTip);
   t.equal(h.digest(), fresh.digest(), 'the digest of a chain that only saw B');

@@ -15,12 +15,12 @@ import {
   pendingKey,
 } from '../../src/state/entries.js';
 import { LEADER_SEED, buildMicroblock } from '../helpers/blocks.js';
-import { ChainHarness, type Teardown } from '../helpers/chain-harness.js';
+import { ChainHarness } from '../helpers/chain-harness.js';
+import { equivocation } from '../helpers/equivocation.js';
 import { IDENTITY_Y_P_PLUS_1, signWithIdentityR } from '../helpers/non-canonical-r.js';
-import { FAUCET_SEED, signedTx, transfer } from '../helpers/txs.js';
+import { FAUCET_SEED, signedTx } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
-const ALICE = new Uint8Array(20).fill(0xa1);
 const PAYOUT_B1 = new Uint8Array(20).fill(0xb1);
 const REPORTER = accountId(getPublicKey(FAUCET_SEED));
 
@@ -36,25 +36,6 @@ function proof(a: Microblock, b: Microblock, nonce: bigint): Tx {
       sigB: b.leaderSig,
     },
   });
-}
-
-/** Epoch 1's leader signs two seq-0 microblocks on b1; m1a pays a fee of 1,000 and stays on the chain. */
-function equivocation(teardown: Teardown): { h: ChainHarness; m1a: Microblock; m1b: Microblock } {
-  //   g -> b1 -> m1a -> b2
-  //          \-> m1b          (never added: only its signed header matters)
-  const h = ChainHarness.open(teardown);
-  h.key('b1', 'g', 0xb1);
-  h.micro('m1a', 'b1', [transfer(ALICE, 5n, { fee: 1000n })]);
-  const b1 = h.entry('b1');
-  const m1b = buildMicroblock({
-    keyBlockId: b1.id,
-    prev: b1.id,
-    keyHeight: 1n,
-    seq: 0,
-    timeMs: b1.timeMs + 2000n,
-  });
-  h.key('b2', 'm1a', 0xb2);
-  return { h, m1a: h.blocks.get('m1a')!.block as Microblock, m1b };
 }
 
 function pending(h: ChainHarness, key: Uint8Array): bigint | undefined {

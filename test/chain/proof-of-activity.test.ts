@@ -4,7 +4,7 @@
 //
 //   g ── a ── a1 (faucet stakes) ── B (candidate) ── B0 (M_{h,0}: 3 endorsements) ── B1 ── F (fallback, 1,300 s later)
 //               ╰── X (a candidate nobody endorses: no weight, nothing builds on it)
-import { test, type Test } from 'tap';
+import { test } from 'tap';
 import { workOf, targetFromBits } from '../../src/consensus/difficulty.js';
 import {
   decodePending,
@@ -14,24 +14,10 @@ import {
 } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { mineKeyBlock } from '../helpers/blocks.js';
-import { addActivation, POA_PARAMS } from '../helpers/poa.js';
-import { checkSupplyEachBlock } from '../helpers/supply.js';
+import { addActivation, openPoaHarness, POA_PARAMS } from '../helpers/poa.js';
 import { FAUCET_ACCOUNT, signedTx } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
-
-function harness(t: Test): ChainHarness {
-  const h = ChainHarness.open(
-    (fn) => {
-      t.teardown(fn);
-    },
-    undefined,
-    POA_PARAMS,
-  );
-  checkSupplyEachBlock(t, h);
-  return h;
-}
-
 /** a, then a1 in which the faucet bonds 10 ALTO as a validator. */
 function staked(h: ChainHarness): void {
   h.key('a', 'g');
@@ -40,7 +26,7 @@ function staked(h: ChainHarness): void {
 }
 
 test('with stake bonded, a key block waits for its endorsements; three of the drawn validator activate it', async (t) => {
-  const h = harness(t);
+  const h = openPoaHarness(t);
   staked(h);
   const before = { tip: h.tipName(), work: h.chain.tip.chainWork };
   t.equal(h.key('B', 'a1'), 'candidate', 'T ≥ BOOTSTRAP_MIN_VALIDATOR_STAKE: a candidate');
@@ -87,7 +73,7 @@ test('with stake bonded, a key block waits for its endorsements; three of the dr
 });
 
 test('a branch of unendorsed key blocks never overtakes, whatever its raw work', async (t) => {
-  const h = harness(t);
+  const h = openPoaHarness(t);
   staked(h);
   h.key('B', 'a1');
   addActivation(h, 'B0', 'B', [0, 1, 2]);
@@ -110,7 +96,7 @@ test('a branch of unendorsed key blocks never overtakes, whatever its raw work',
 });
 
 test('fallback: a candidate 1,300 s after its parent epoch activates without endorsements and unbonds idle validators', async (t) => {
-  const h = harness(t);
+  const h = openPoaHarness(t);
   staked(h);
   h.key('B', 'a1');
   addActivation(h, 'B0', 'B', [0, 1, 2]);

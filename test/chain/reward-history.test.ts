@@ -6,8 +6,7 @@
 // M_{h,0}; REWARD_PERIOD 10, REWARD_MATURITY 2.
 import { test, type Test } from 'tap';
 import { splitSubsidy, scheduledSubsidy } from '../../src/consensus/rewards.js';
-import { encodeMicroblockHeader, type Microblock } from '../../src/protocol/microblock.js';
-import type { Tx } from '../../src/protocol/tx.js';
+import { encodeMicroblockHeader } from '../../src/protocol/microblock.js';
 import {
   KIND_INFRASTRUCTURE,
   KIND_MINER,
@@ -19,45 +18,22 @@ import {
   decodePendingKey,
 } from '../../src/state/entries.js';
 import type { Storage, Tables, WritableTable } from '../../src/storage/db.js';
+import { equivocation } from '../helpers/equivocation.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { buildMicroblock } from '../helpers/blocks.js';
-import { addActivation, faucetEndorsements, POA_PARAMS } from '../helpers/poa.js';
+import {
+  addActivation,
+  endorsedEpoch,
+  faucetEndorsements,
+  openPoaHarness,
+  POA_PARAMS,
+} from '../helpers/poa.js';
 import { ruleCode } from '../helpers/rule-code.js';
-import { checkSupplyEachBlock } from '../helpers/supply.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { FAUCET_ACCOUNT, signedTx, transfer } from '../helpers/txs.js';
+import { FAUCET_ACCOUNT, signedTx } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function open(t: Test): ChainHarness {
-  const h = ChainHarness.open(
-    (fn) => {
-      t.teardown(fn);
-    },
-    undefined,
-    POA_PARAMS,
-  );
-  checkSupplyEachBlock(t, h);
-  return h;
-}
-
-/** Key block `${p}${i}` on `parent`, endorsed by the faucet in slots 0–2 through `${p}${i}m`; returns that name. */
-function endorsedEpoch(
-  h: ChainHarness,
-  p: string,
-  i: number,
-  parent: string,
-  txs: readonly Tx[] = [],
-): string {
-  const name = `${p}${i}`;
-  if (h.key(name, parent, p.charCodeAt(0)) !== 'candidate') throw new Error(`${name} is not a candidate`);
-  addActivation(h, `${name}m`, name, [0, 1, 2]);
-  if (txs.length === 0) return `${name}m`;
-  h.micro(`${name}t`, `${name}m`, txs);
-  return `${name}t`;
-}
-
 /** Makes every commit that moves the tip throw at that write, the last of a block's connect. */
 function failTipWrite(storage: Storage): () => void {
   const commit = storage.commit.bind(storage);
@@ -108,7 +84,7 @@ function historyOf(h: ChainHarness, account: Uint8Array): Map<string, bigint> {
 
 /** g ── a ── a1 (stakes validator 10 and infrastructure 4 ALTO) ── A2 … A`to` endorsed. */
 function stakedChain(t: Test, to: number): { h: ChainHarness; names: string[]; tip: string } {
-  const h = open(t);
+  const h = openPoaHarness(t);
   h.key('a', 'g');
   h.micro('a1', 'a', [
     signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n * ALTO }, nonce: 0n }, POA_PARAMS),
@@ -125,7 +101,7 @@ function stakedChain(t: Test, to: number): { h: ChainHarness; names: string[]; t
 
 test('the reward history holds every credit: leader, endorsers floor(V/N) per slot, settlement payouts', async (t) => {
   //   g ── a ── a1 (stakes) ── A2 … A13   (settlement at 11 pays kinds 8 and 9)
-  const h = open(t);
+  const h = openPoaHarness(t);
   const seen = watchPending(h);
   h.key('a', 'g');
   h.micro('a1', 'a', [
@@ -186,7 +162,7 @@ test('a reorg over credits leaves the history of a chain that only saw the winni
     bNames.push(`B${i}`, `B${i}m`);
   }
   t.equal(h.tipName(), bTip, 'the heavier branch wins');
-  const fresh = open(t);
+  const fresh = openPoaHarness(t);
   fresh.replay(h, [...names.slice(0, 2), ...bNames]);
   t.equal(fresh.tipName(), bTip);
   t.same(rewardsTable(h), rewardsTable(fresh), 'the whole rewards sub-database of a chain that only saw B');
@@ -295,21 +271,9 @@ test('a data directory from before the history: complete from the key height aft
 test('a credit Poison cancels leaves the history, and comes back when the Poison block is disconnected', async (t) => {
   //   g ── b1 ── m1a ── b2 ┬─ m2 (Poison: b1's leader also signed m1b)
   //          └─ m1b        └─ c3  (heavier: disconnects m2)
-  const h = ChainHarness.open((fn) => {
+  const { h, m1a, m1b } = equivocation((fn) => {
     t.teardown(fn);
   });
-  h.key('b1', 'g', 0xb1);
-  h.micro('m1a', 'b1', [transfer(new Uint8Array(20).fill(0xa1), 5n, { fee: 1000n })]);
-  const b1 = h.entry('b1');
-  const m1b = buildMicroblock({
-    keyBlockId: b1.id,
-    prev: b1.id,
-    keyHeight: 1n,
-    seq: 0,
-    timeMs: b1.timeMs + 2000n,
-  });
-  h.key('b2', 'm1a', 0xb2);
-  const m1a = h.blocks.get('m1a')!.block as Microblock;
   const payoutB1 = new Uint8Array(20).fill(0xb1);
   const kindsOf = (account: Uint8Array): string[] =>
     h.chain.rewardHistory(account, 100).records.map((r) => `${r.sourceHeight}-${r.kind}`);

@@ -7,6 +7,8 @@ import { scanNonces } from '../../src/crypto/pow.js';
 import { encodeAddress } from '../../src/protocol/address.js';
 import { TOPIC_KINDS } from '../../src/p2p/topics.js';
 import { REGTEST } from '../../src/protocol/params.js';
+import { BASE_UNITS_PER_ALTO } from '../../src/protocol/amount.js';
+import { nodeParams } from '../../src/node/node.js';
 import { NodeProcess } from './node-process.js';
 import { tempDir } from './temp-dir.js';
 
@@ -186,3 +188,22 @@ export async function mineRoundRobin(
     await onMined?.(i);
   }
 }
+
+/** A key block as GET /blocks/:id shows it, with its Proof-of-Activity fields. */
+export interface KeyBlockView {
+  readonly activation: 'endorsed' | 'bootstrap' | 'fallback' | 'candidate';
+  readonly endorsers: { index: number; validator: string }[] | null;
+  readonly bestChain: boolean;
+  readonly keyHeight: number;
+  readonly time: number;
+}
+
+export const keyBlockOf = (node: NetNode, id: string): Promise<KeyBlockView> =>
+  getJson(`${node.url}/blocks/${id}`);
+
+/** Regtest's BOOTSTRAP_MIN_VALIDATOR_STAKE for process tests: 100 ALTO, so a few stakes pass it. */
+export const LOW_STAKE_FLAG = ['--regtest-bootstrap-stake', '100'];
+export const LOW_STAKE_PARAMS = nodeParams({
+  network: 'regtest',
+  regtestBootstrapStake: 100n * BASE_UNITS_PER_ALTO,
+});

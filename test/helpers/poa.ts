@@ -5,7 +5,10 @@ import { getPublicKey, sign } from '../../src/crypto/ed25519.js';
 import { endorsementSigningMessage } from '../../src/protocol/endorsement.js';
 import type { ActivationEntry } from '../../src/protocol/microblock.js';
 import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
-import type { ChainHarness } from './chain-harness.js';
+import type { Test } from 'tap';
+import type { Tx } from '../../src/protocol/tx.js';
+import { ChainHarness } from './chain-harness.js';
+import { checkSupplyEachBlock } from './supply.js';
 import { buildMicroblock } from './blocks.js';
 import { FAUCET_SEED } from './txs.js';
 
@@ -47,4 +50,36 @@ export function addActivation(
       activation: faucetEndorsements(h, key, indices),
     }),
   });
+}
+
+/** A harness chain on POA_PARAMS that asserts §6.1 after every block. */
+export function openPoaHarness(t: Test): ChainHarness {
+  const h = ChainHarness.open(
+    (fn) => {
+      t.teardown(fn);
+    },
+    undefined,
+    POA_PARAMS,
+  );
+  checkSupplyEachBlock(t, h);
+  return h;
+}
+
+/**
+ * Key block `${p}${i}` on `parent`, endorsed by the faucet in slots 0–2 through its M_{h,0}
+ * `${p}${i}m`, then `txs` in `${p}${i}t` if any; returns the last block's name.
+ */
+export function endorsedEpoch(
+  h: ChainHarness,
+  p: string,
+  i: number,
+  parent: string,
+  txs: readonly Tx[] = [],
+): string {
+  const name = `${p}${i}`;
+  if (h.key(name, parent, p.charCodeAt(0)) !== 'candidate') throw new Error(`${name} is not a candidate`);
+  addActivation(h, `${name}m`, name, [0, 1, 2]);
+  if (txs.length === 0) return `${name}m`;
+  h.micro(`${name}t`, `${name}m`, txs);
+  return `${name}t`;
 }

@@ -11,8 +11,6 @@
 // with §6.1 asserted after every block.
 import { test } from 'tap';
 import { runCli } from '../helpers/node-process.js';
-import { nodeParams } from '../../src/node/node.js';
-import { BASE_UNITS_PER_ALTO } from '../../src/protocol/amount.js';
 import {
   connect,
   converged,
@@ -22,27 +20,22 @@ import {
   mineOn,
   startNetNode,
   until,
+  keyBlockOf,
+  LOW_STAKE_FLAG,
+  LOW_STAKE_PARAMS,
+  type KeyBlockView,
   type NetNode,
 } from '../helpers/network.js';
 import { replayWithSupplyChecks } from '../helpers/replay.js';
 
-const STAKE_FLAG = ['--regtest-bootstrap-stake', '100'];
-const PARAMS = nodeParams({ network: 'regtest', regtestBootstrapStake: 100n * BASE_UNITS_PER_ALTO });
+const PARAMS = LOW_STAKE_PARAMS;
 const STAKES = [300n, 300n, 300n, 1n, 1n];
-
-interface BlockView {
-  readonly activation: 'endorsed' | 'bootstrap' | 'fallback' | 'candidate';
-  readonly endorsers: { index: number; validator: string }[] | null;
-  readonly bestChain: boolean;
-  readonly keyHeight: number;
-}
 
 interface TxView {
   readonly status: 'pending' | 'confirmed';
   readonly block: { keyHeight: number; seq: number } | null;
 }
 
-const block = (node: NetNode, id: string): Promise<BlockView> => getJson(`${node.url}/blocks/${id}`);
 const tx = (node: NetNode, id: string): Promise<TxView> => getJson(`${node.url}/txs/${id}`);
 const chainWork = async (node: NetNode): Promise<string> =>
   (await getJson<{ chainWork: string }>(`${node.url}/status`)).chainWork;
@@ -60,12 +53,12 @@ async function confirmed(node: NetNode, txids: readonly string[]): Promise<boole
   return (await Promise.all(txids.map((id) => tx(node, id)))).every((v) => v.status === 'confirmed');
 }
 
-async function activatedBy(node: NetNode, id: string, mode: BlockView['activation']): Promise<boolean> {
-  const view = await block(node, id);
+async function activatedBy(node: NetNode, id: string, mode: KeyBlockView['activation']): Promise<boolean> {
+  const view = await keyBlockOf(node, id);
   return view.activation === mode && view.bestChain;
 }
 
-const VALIDATOR_ARGS = [...STAKE_FLAG, '--validator'];
+const VALIDATOR_ARGS = [...LOW_STAKE_FLAG, '--validator'];
 
 async function joined(miner: NetNode, nodes: readonly NetNode[]): Promise<void> {
   for (const v of nodes) await connect(v, miner);
@@ -76,14 +69,14 @@ async function joined(miner: NetNode, nodes: readonly NetNode[]): Promise<void> 
 
 test('key blocks activate by endorsement; stake offline stalls them as candidates; back online, the next activates', async (t) => {
   // Five validators dial from 127.0.0.1: past --max-peers-per-ip's default of 4.
-  const miner = await startNetNode(t, [...STAKE_FLAG, '--allow-ip', '127.0.0.1']);
+  const miner = await startNetNode(t, [...LOW_STAKE_FLAG, '--allow-ip', '127.0.0.1']);
   const validators: NetNode[] = [];
   for (let i = 0; i < STAKES.length; i++) validators.push(await startNetNode(t, VALIDATOR_ARGS));
   await joined(miner, validators);
 
   // Nothing staked: T = 0 < 100 ALTO, so key blocks bootstrap-activate without endorsements.
   const k1 = await mineOn(miner);
-  const first = await block(miner, k1);
+  const first = await keyBlockOf(miner, k1);
   t.equal(first.activation, 'bootstrap', 'K1 bootstrap-activated');
   t.equal(first.endorsers, null);
   t.ok(first.bestChain);
@@ -112,7 +105,7 @@ test('key blocks activate by endorsement; stake offline stalls them as candidate
   // T = 902 ALTO ≥ 100: the next key block waits for endorsements, and gets them at once.
   const k2 = await mineOn(miner);
   await until(30_000, 'K2 endorsed and connected', () => activatedBy(miner, k2, 'endorsed'));
-  const endorsed = await block(miner, k2);
+  const endorsed = await keyBlockOf(miner, k2);
   t.ok(endorsed.endorsers !== null && endorsed.endorsers.length >= PARAMS.poa.required, 'M_{h,0} holds ≥ 3');
   t.ok(
     endorsed.endorsers?.every((e) => addresses.includes(e.validator)),
@@ -145,7 +138,7 @@ test('key blocks activate by endorsement; stake offline stalls them as candidate
     await miner.proc.waitFor(
       (l) => l.msg?.startsWith('our key block still waits') === true && l.keyBlock === id,
     );
-    const view = await block(miner, id);
+    const view = await keyBlockOf(miner, id);
     t.equal(view.activation, 'candidate', `candidate ${i + 1} waits`);
     t.notOk(view.bestChain, `candidate ${i + 1} is not on the best chain`);
   }
@@ -166,14 +159,14 @@ test('key blocks activate by endorsement; stake offline stalls them as candidate
   const k3 = await mineOn(miner);
   await until(30_000, 'K3 endorsed once the validators are back', () => activatedBy(miner, k3, 'endorsed'));
   t.equal(
-    (await block(miner, k3)).keyHeight,
+    (await keyBlockOf(miner, k3)).keyHeight,
     endorsed.keyHeight + 1,
     'K3 follows K2: the candidates never counted',
   );
   await until(30_000, 'the held transfer confirms in K3’s epoch', () => confirmed(miner, [waiting]));
   t.equal((await tx(miner, waiting)).block?.keyHeight, endorsed.keyHeight + 1);
   for (const id of stalled)
-    t.notOk((await block(miner, id)).bestChain, 'the stalled candidates stay off the chain');
+    t.notOk((await keyBlockOf(miner, id)).bestChain, 'the stalled candidates stay off the chain');
 
   const everyone = [miner, ...validators.slice(3), ...restarted];
   await until(30_000, 'all six nodes agree on tip and state', () => converged(everyone));

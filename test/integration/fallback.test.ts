@@ -14,7 +14,6 @@
 // must accept every block on its own; the miner's stored chain is replayed
 // with §6.1 asserted after every block.
 import { test } from 'tap';
-import { nodeParams } from '../../src/node/node.js';
 import { BASE_UNITS_PER_ALTO } from '../../src/protocol/amount.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { addKey, emptyWallet, faucetKey, saveWallet, walletPath } from '../../src/wallet/keystore.js';
@@ -26,33 +25,25 @@ import {
   mineOn,
   startNetNode,
   until,
-  type NetNode,
+  keyBlockOf,
+  LOW_STAKE_FLAG,
+  LOW_STAKE_PARAMS,
 } from '../helpers/network.js';
 import { runCli } from '../helpers/node-process.js';
 import { replayWithSupplyChecks } from '../helpers/replay.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const STAKE_FLAG = ['--regtest-bootstrap-stake', '100'];
-const PARAMS = nodeParams({ network: 'regtest', regtestBootstrapStake: 100n * BASE_UNITS_PER_ALTO });
+const PARAMS = LOW_STAKE_PARAMS;
 const FAUCET = faucetKey(REGTEST)!;
-
-interface KeyBlockView {
-  readonly activation: 'endorsed' | 'bootstrap' | 'fallback' | 'candidate';
-  readonly bestChain: boolean;
-  readonly keyHeight: number;
-  readonly time: number;
-}
 
 interface StakesView {
   readonly bonds: { role: string; bonded: string }[];
   readonly unbonding: { amount: string; releaseHeight: number }[];
 }
 
-const block = (node: NetNode, id: string): Promise<KeyBlockView> => getJson(`${node.url}/blocks/${id}`);
-
 test('a candidate past ACTIVATION_FALLBACK is fallback-activated, idle stake unbonds, and the chain goes on', async (t) => {
-  const miner = await startNetNode(t, STAKE_FLAG);
-  const follower = await startNetNode(t, STAKE_FLAG);
+  const miner = await startNetNode(t, LOW_STAKE_FLAG);
+  const follower = await startNetNode(t, LOW_STAKE_FLAG);
   await connect(follower, miner);
   const walletDir = tempDir((fn) => {
     t.teardown(fn);
@@ -73,23 +64,23 @@ test('a candidate past ACTIVATION_FALLBACK is fallback-activated, idle stake unb
   // median time past (§3.5) — and so K4's time and its microblocks' — stays at the clock's.
   let k1 = '';
   for (let i = 0; i < 8; i++) k1 = await mineOn(miner);
-  t.equal((await block(miner, k1)).activation, 'bootstrap', 'nothing staked: K1 bootstraps');
+  t.equal((await keyBlockOf(miner, k1)).activation, 'bootstrap', 'nothing staked: K1 bootstraps');
   const staked = await wallet('stake', '200', '--role', 'validator', '--from', 'faucet');
   await until(30_000, 'the stake confirms', () => confirmed(staked));
-  const t1 = (await block(miner, k1)).time; // the bond's last_endorsed: K_c.time of its Stake
+  const t1 = (await keyBlockOf(miner, k1)).time; // the bond's last_endorsed: K_c.time of its Stake
 
   const c = await mineOn(miner);
   await miner.proc.waitFor(
     (l) => l.msg?.startsWith('our key block still waits') === true && l.keyBlock === c,
   );
-  t.equal((await block(miner, c)).activation, 'candidate', 'T = 200 ALTO: C waits, and nobody endorses');
+  t.equal((await keyBlockOf(miner, c)).activation, 'candidate', 'T = 200 ALTO: C waits, and nobody endorses');
 
   const f1 = await mineOn(miner, { time: t1 + PARAMS.poa.fallbackS });
-  const first = await block(miner, f1);
+  const first = await keyBlockOf(miner, f1);
   t.equal(first.activation, 'fallback', 'F1, 600 s after K1: fallback-activated');
   t.ok(first.bestChain);
   t.equal(first.keyHeight, 9, 'on K1 (height 8)');
-  t.notOk((await block(miner, c)).bestChain, 'C stays a candidate, off the chain');
+  t.notOk((await keyBlockOf(miner, c)).bestChain, 'C stays a candidate, off the chain');
   await miner.proc.waitFor(
     (l) => l.msg?.startsWith('key block fallback-activated') === true && l.keyBlock === f1,
   );
@@ -100,7 +91,7 @@ test('a candidate past ACTIVATION_FALLBACK is fallback-activated, idle stake unb
   );
 
   const f2 = await mineOn(miner, { time: first.time + PARAMS.poa.fallbackS + 100 });
-  const second = await block(miner, f2);
+  const second = await keyBlockOf(miner, f2);
   t.equal(second.activation, 'fallback', 'F2: fallback again');
   t.ok(second.time - t1 > PARAMS.poa.fallbackIdleS, 'F2 is past the idle time of the bond');
   const after = await stakes();
@@ -113,7 +104,7 @@ test('a candidate past ACTIVATION_FALLBACK is fallback-activated, idle stake unb
 
   // T = 0 < 100 ALTO: the next key block bootstraps, and transactions confirm again.
   const k4 = await mineOn(miner);
-  t.equal((await block(miner, k4)).activation, 'bootstrap', 'K4 bootstraps');
+  t.equal((await keyBlockOf(miner, k4)).activation, 'bootstrap', 'K4 bootstraps');
   const paid = await wallet('send', FAUCET.address, '1', '--from', 'faucet');
   await until(30_000, 'a transfer confirms after the fallback', () => confirmed(paid));
   t.equal(
