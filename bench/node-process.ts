@@ -1,5 +1,6 @@
 // A node process for the end-to-end benches: the built CLI (npm run build),
-// JSON logs, a free API port; resolves once its API answers.
+// JSON logs (each line to `onLine`, if given), a free API port; resolves once
+// its API answers.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ export async function startNode(
   datadir: string,
   args: readonly string[],
   nodeFlags: readonly string[] = [],
+  onLine?: (line: string) => void,
 ): Promise<BenchNode> {
   const child = spawn(
     process.execPath,
@@ -30,6 +32,7 @@ export async function startNode(
       reject(new Error(`the node exited with ${code}`));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
+      onLine?.(line);
       const match = /"api":"([^"]+)"/.exec(line);
       if (match?.[1] !== undefined) resolve(match[1]);
     });
