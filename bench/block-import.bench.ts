@@ -3,95 +3,49 @@
 // goes. Each round imports the same blocks into a fresh regtest chain. The
 // "peers" are the parts of that same import, so each ratio (whole ÷ part, in
 // rates) is the share of the import's time that part takes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getPublicKey, sign } from '../src/crypto/ed25519.js';
-import { sha256, sha256d } from '../src/crypto/hash.js';
-import { scanNonces } from '../src/crypto/pow.js';
-import { Chain } from '../src/chain/chain.js';
-import { targetBytes, targetFromBits } from '../src/consensus/difficulty.js';
-import { microblockSigningMessage } from '../src/consensus/microblock-rules.js';
+//
+// Then the activation overhead (PROTOCOL.md §5.4): the same transfers in
+// EPOCHS epochs, once with bootstrap-activated key blocks and once with key
+// blocks that wait as candidates until an M_{h,0} carrying five endorsements
+// (batch-verified) connects them, both timed from the key block on, in
+// interleaved rounds; the ratio is the overhead amortised over an epoch.
+import type { AnyBlock } from '../src/chain/block-store.js';
 import { checkTxsSanity } from '../src/consensus/tx-rules.js';
+import { genesisBlock, keyBlockId, type KeyBlock } from '../src/protocol/key-block.js';
+import { microblockId, type Microblock } from '../src/protocol/microblock.js';
+import type { Tables, WritableTable } from '../src/storage/db.js';
+import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
 import {
-  encodeKeyBlockHeader,
-  genesisBlock,
-  keyBlockId,
-  keyBlockRoot,
-  type KeyBlock,
-} from '../src/protocol/key-block.js';
-import { encodeActivation, merkleRoot, microblockId, type Microblock } from '../src/protocol/microblock.js';
-import { REGTEST } from '../src/protocol/params.js';
-import { txId, txSigningMessage, type Tx } from '../src/protocol/tx.js';
-import { Storage, type Tables, type WritableTable } from '../src/storage/db.js';
-import { benchOptionsFromEnv, resultFromRounds, type MeasurementResult } from './harness.js';
+  POA_PARAMS,
+  buildMicroblock,
+  faucetTransfers,
+  importFixture,
+  mineKeyBlock,
+  openChain,
+  params,
+  type ImportFixture,
+} from './import-chain.js';
 
 const TXS_PER_BLOCK = 1000;
 const BLOCKS = 3;
-const params = REGTEST;
-const faucetSeed = sha256(new TextEncoder().encode('ALTO regtest faucet'));
-const leaderSeed = new Uint8Array(32).fill(0x1e);
-
-function keyBlockOnGenesis(): KeyBlock {
-  const genesis = genesisBlock(params);
-  const body = {
-    magic: params.magic,
-    height: 1n,
-    leaderKey: getPublicKey(leaderSeed),
-    payout: new Uint8Array(20).fill(9),
-    extranonce: new Uint8Array(8),
-    aux: new Uint8Array(32),
-  };
-  const header = {
-    version: 1,
-    prev: keyBlockId(genesis.header),
-    root: keyBlockRoot(body),
-    time: params.genesis.time + 60,
-    bits: params.powLimitBits,
-    nonce: 0,
-  };
-  const hit = scanNonces(encodeKeyBlockHeader(header), targetBytes(targetFromBits(header.bits)), 0, 10_000);
-  if (hit === null) throw new Error('no nonce');
-  return { header: { ...header, nonce: hit.nonce }, body };
-}
-
-function transfers(first: number, count: number): Tx[] {
-  const sender = getPublicKey(faucetSeed);
-  return Array.from({ length: count }, (_, i) => {
-    const to = new Uint8Array(20);
-    new DataView(to.buffer).setUint32(0, first + i);
-    const unsigned = {
-      version: 1 as const,
-      sender,
-      nonce: BigInt(first + i),
-      fee: 1000n,
-      validUntil: 0n,
-      payload: { type: 1 as const, to, amount: 1n, memo: new Uint8Array() },
-    };
-    return { ...unsigned, signature: sign(txSigningMessage(unsigned, params), faucetSeed) };
-  });
-}
+/** Epochs of the activation comparison, each a key block and BLOCKS microblocks of transfers. */
+const EPOCHS = 3;
 
 function microblocks(key: KeyBlock): Microblock[] {
-  const keyId = keyBlockId(key.header);
   const out: Microblock[] = [];
-  let prev = keyId;
+  let prev = keyBlockId(key.header);
+  let prevTimeMs = BigInt(key.header.time) * 1000n;
   for (let b = 0; b < BLOCKS; b++) {
-    const txs = transfers(b * TXS_PER_BLOCK, TXS_PER_BLOCK);
-    const header = {
-      version: 1,
+    const block = buildMicroblock(
+      key,
       prev,
-      keyHeight: 1n,
-      seq: b,
-      timeMs: BigInt(key.header.time) * 1000n + BigInt(1000 * (b + 1)),
-      txRoot: merkleRoot(txs.map(txId)),
-      txCount: txs.length,
-      actHash: sha256d(encodeActivation([])),
-    };
-    const leaderSig = sign(microblockSigningMessage(keyId, header, params), leaderSeed);
-    const block = { header, leaderSig, activation: [], txs };
+      b,
+      prevTimeMs,
+      faucetTransfers(b * TXS_PER_BLOCK, TXS_PER_BLOCK),
+    );
     out.push(block);
-    prev = microblockId(header);
+    prev = microblockId(block.header);
+    prevTimeMs = block.header.timeMs;
   }
   return out;
 }
@@ -103,10 +57,8 @@ interface Timings {
 }
 
 function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
-  const dir = mkdtempSync(join(tmpdir(), 'altostream-bench-'));
-  const storage = Storage.open(dir);
+  const { chain, storage, close } = openChain(params);
   try {
-    const chain = Chain.open(storage, { params, now: () => (params.genesis.time + 10_000_000) * 1000 });
     chain.add({ kind: 'key', block: key });
     // Time spent in LMDB: every put/remove and the transaction commit itself.
     let lmdbMs = 0;
@@ -154,14 +106,100 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
     for (const block of blocks) checkTxsSanity(block.txs, params);
     return { totalMs, signaturesMs: performance.now() - s0, lmdbMs };
   } finally {
-    void storage.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
+}
+
+interface EpochTimings {
+  readonly totalMs: number;
+  /** In the key blocks (stored as candidates, or bootstrap-activated and connected). */
+  readonly keyMs: number;
+  /** In the M_{h,0}s that activate candidates (K's KeyConnect included). */
+  readonly activationMs: number;
+}
+
+/** Imports one variant's epochs into a fresh chain holding the fixture's prefix; only the epochs are timed. */
+function importEpochs(fixture: ImportFixture, endorsed: boolean): EpochTimings {
+  const { chain, close } = openChain(endorsed ? POA_PARAMS : params);
+  try {
+    for (const block of fixture.prefix) chain.add(block);
+    const blocks: readonly AnyBlock[] = endorsed ? fixture.endorsed : fixture.bootstrap;
+    let keyMs = 0;
+    let activationMs = 0;
+    const started = performance.now();
+    for (const block of blocks) {
+      const t0 = performance.now();
+      if (chain.add(block) !== 'connected' && block.kind === 'micro')
+        throw new Error('a block did not connect');
+      if (block.kind === 'key') keyMs += performance.now() - t0;
+      else if (block.block.activation.length > 0) activationMs += performance.now() - t0;
+    }
+    return { totalMs: performance.now() - started, keyMs, activationMs };
+  } finally {
+    close();
+  }
+}
+
+/**
+ * The same transfers imported in epochs whose key blocks are bootstrap-activated and in epochs
+ * whose key blocks wait as candidates until an M_{h,0} with five batch-verified endorsements
+ * (§5.4) connects them, in interleaved rounds.
+ */
+function activationComparison(options: ReturnType<typeof benchOptionsFromEnv>): MeasurementResult {
+  options.log(`[block import] building ${EPOCHS} epochs twice: bootstrap-activated and endorsed`);
+  const fixture = importFixture(EPOCHS, BLOCKS, TXS_PER_BLOCK);
+  const variants = [true, false];
+  for (const endorsed of variants) importEpochs(fixture, endorsed); // warm-up
+  const perCandidate: number[][] = [[], []];
+  // Per key block: [K, M_{h,0}] of the endorsed import, K of the bootstrap one.
+  const keyMs: number[][] = [[], []];
+  const activationMs: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const i = (round + k) % variants.length;
+      const t = importEpochs(fixture, variants[i]!);
+      perCandidate[i]!.push(fixture.transfers / (t.totalMs / 1000));
+      keyMs[i]!.push(t.keyMs / EPOCHS);
+      if (variants[i]!) activationMs.push(t.activationMs / EPOCHS);
+    }
+    const [endorsed, bootstrap] = [perCandidate[0]![round]!, perCandidate[1]![round]!];
+    options.log(
+      `[block import] round ${round + 1}/${options.rounds}: endorsed ${(endorsed / 1000).toFixed(1)} k tx/s, ` +
+        `bootstrap ${(bootstrap / 1000).toFixed(1)} k tx/s; per key block ` +
+        `K ${keyMs[0]![round]!.toFixed(2)} ms + M_{h,0} ${activationMs[round]!.toFixed(2)} ms ` +
+        `vs bootstrap K ${keyMs[1]![round]!.toFixed(2)} ms`,
+    );
+  }
+  const median = (values: readonly number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return quantile(sorted, 0.5);
+  };
+  const perEpoch = BLOCKS * TXS_PER_BLOCK;
+  const [endorsedRate, bootstrapRate] = perCandidate.map(median) as [number, number];
+  // Paired by round (the two imports of a round share the machine's conditions): what activating a
+  // key block through a candidate and its M_{h,0} costs beyond bootstrap-activating it.
+  const extraMs = median(keyMs[0]!.map((ms, r) => ms + activationMs[r]! - keyMs[1]![r]!));
+  const epochMs = (perEpoch / bootstrapRate) * 1000;
+  process.stdout.write(
+    `\nblock import with activation (${EPOCHS} epochs of ${BLOCKS} × ${TXS_PER_BLOCK} transfers): ` +
+      `${(endorsedRate / 1000).toFixed(1)} k transfers/s endorsed vs ${(bootstrapRate / 1000).toFixed(1)} k bootstrap ` +
+      `(medians); per key block: the candidate K ${median(keyMs[0]!).toFixed(2)} ms + its M_{h,0} ` +
+      `${median(activationMs).toFixed(2)} ms vs a bootstrap K ${median(keyMs[1]!).toFixed(2)} ms, ${extraMs.toFixed(2)} ms more (per-round median), ` +
+      `${((extraMs / epochMs) * 100).toFixed(2)}% of an epoch's ${epochMs.toFixed(0)} ms import\n`,
+  );
+  return resultFromRounds(
+    {
+      title: `${EPOCHS} epochs of ${BLOCKS} microblocks × ${TXS_PER_BLOCK} transfers, key blocks endorsed (candidate + M_{h,0} with ${POA_PARAMS.poa.slots} endorsements) vs bootstrap-activated`,
+      unit: 'transfers',
+      candidates: [{ name: 'endorsed-activated epochs', ours: true }, { name: 'bootstrap-activated epochs' }],
+    },
+    perCandidate,
+  );
 }
 
 export function run(): Promise<MeasurementResult[]> {
   const options = benchOptionsFromEnv();
-  const key = keyBlockOnGenesis();
+  const key = mineKeyBlock(keyBlockId(genesisBlock(params).header), 1n);
   const blocks = microblocks(key);
   const txs = TXS_PER_BLOCK * BLOCKS;
   importOnce(key, blocks); // warm-up
@@ -190,5 +228,6 @@ export function run(): Promise<MeasurementResult[]> {
       },
       perCandidate,
     ),
+    activationComparison(options),
   ]);
 }
