@@ -16,7 +16,7 @@
 // machines, sharing only this machine's cores.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -97,23 +97,34 @@ async function arrivals(node: BenchNode): Promise<{ seen: Map<string, number>; c
   return { seen, close };
 }
 
-/** The leader's log: when each of its key blocks started waiting, and when it was activated (ms). */
-function leaderLog(): {
+/**
+ * Times from the nodes' JSON logs (Date.now, 1 ms steps; one clock, one machine), per key block:
+ * when the leader started waiting, when the last validator signed an endorsement, and when the
+ * leader activated it.
+ */
+function logTimes(): {
   onLine: (line: string) => void;
   waits: Map<string, number>;
+  lastSigned: Map<string, number>;
   activated: Map<string, number>;
 } {
   const waits = new Map<string, number>();
+  const lastSigned = new Map<string, number>();
   const activated = new Map<string, number>();
   return {
     waits,
+    lastSigned,
     activated,
     onLine: (line) => {
-      if (!line.includes('our key block')) return;
+      if (!line.includes('key block')) return;
       const record = JSON.parse(line) as { msg?: string; keyBlock?: string; time?: number };
-      if (record.keyBlock === undefined || record.time === undefined) return;
-      if (record.msg === 'our key block waits for endorsements') waits.set(record.keyBlock, record.time);
-      if (record.msg === 'activated our key block') activated.set(record.keyBlock, record.time);
+      const { keyBlock, time } = record;
+      if (keyBlock === undefined || time === undefined) return;
+      if (record.msg === 'our key block waits for endorsements') waits.set(keyBlock, time);
+      if (record.msg === 'activated our key block') activated.set(keyBlock, time);
+      if (record.msg === 'endorsed a key block') {
+        lastSigned.set(keyBlock, Math.max(time, lastSigned.get(keyBlock) ?? 0));
+      }
     },
   };
 }
@@ -155,11 +166,13 @@ export async function run(): Promise<MeasurementResult[]> {
     return { ...node, datadir: dir };
   };
   try {
-    const leaderLines = leaderLog();
-    const leader = await start(['--microblock-interval', '0.05'], leaderLines.onLine);
+    const logs = logTimes();
+    const leader = await start(['--microblock-interval', '0.05'], logs.onLine);
     const leaderAddress = (await json<{ listen: string[] }>(`${leader.url}/status`)).listen[0]!;
     const validators = await Promise.all(
-      Array.from({ length: VALIDATORS }, () => start(['--validator', '--bootstrap', leaderAddress])),
+      Array.from({ length: VALIDATORS }, () =>
+        start(['--validator', '--bootstrap', leaderAddress], logs.onLine),
+      ),
     );
     const all = [leader, ...validators];
     await until(30_000, 'every validator is meshed with the leader', async () => {
@@ -228,6 +241,8 @@ export async function run(): Promise<MeasurementResult[]> {
     const toLeader: number[] = [];
     const toValidator: number[] = [];
     const leaderWait: number[] = [];
+    const toLastSigned: number[] = [];
+    const lastSignedToActivated: number[] = [];
     const endorsementCounts: number[] = [];
     log(`activation: ${keyBlocks} key blocks (after ${WARM_UP} to warm up), ${VALIDATORS} validators`);
     for (let i = -WARM_UP; i < keyBlocks; i++) {
@@ -245,8 +260,13 @@ export async function run(): Promise<MeasurementResult[]> {
       if (i < 0) continue;
       toLeader.push(atLeader.seen.get(id)! - acceptedAt);
       toValidator.push(atValidator.seen.get(id)! - acceptedAt);
-      await until(5_000, 'the leader logs the activation', () => leaderLines.activated.has(id));
-      leaderWait.push(leaderLines.activated.get(id)! - leaderLines.waits.get(id)!);
+      await until(5_000, 'the leader logs the activation', () => logs.activated.has(id));
+      const [waits, lastSigned, activated] = [logs.waits, logs.lastSigned, logs.activated].map((m) =>
+        m.get(id)!,
+      );
+      leaderWait.push(activated! - waits!);
+      toLastSigned.push(lastSigned! - waits!);
+      lastSignedToActivated.push(activated! - lastSigned!);
       endorsementCounts.push(block.endorsers?.length ?? 0);
       if ((i + 1) % 5 === 0 || i + 1 === keyBlocks) {
         const recent = toLeader.slice(-5).map((x) => x.toFixed(0));
@@ -261,6 +281,8 @@ export async function run(): Promise<MeasurementResult[]> {
     const leaderMs = summary([...toLeader].sort((a, b) => a - b));
     const validatorMs = summary([...toValidator].sort((a, b) => a - b));
     const waitMs = summary([...leaderWait].sort((a, b) => a - b));
+    const signedMs = summary([...toLastSigned].sort((a, b) => a - b));
+    const afterSignedMs = summary([...lastSignedToActivated].sort((a, b) => a - b));
     const full = endorsementCounts.filter((n) => n === REGTEST.poa.slots).length;
     const partial = endorsementCounts.filter(
       (n) => n >= REGTEST.poa.required && n < REGTEST.poa.slots,
@@ -271,6 +293,9 @@ export async function run(): Promise<MeasurementResult[]> {
       leaderMs,
       validatorMs,
       leaderLogMs: waitMs,
+      toLastEndorsementSignedMs: signedMs,
+      lastEndorsementSignedToActivatedMs: afterSignedMs,
+      loadAverage: os.loadavg(),
       sectionsWith5: full,
       sectionsWith3to4: partial,
     };
@@ -282,8 +307,13 @@ export async function run(): Promise<MeasurementResult[]> {
     process.stdout.write(
       `\nactivation (${keyBlocks} key blocks, ${VALIDATORS} validator processes, loopback): ` +
         `K accepted → K + M_{h,0} connected on the leader ${ms(leaderMs)}; ` +
-        `on a validator ${ms(validatorMs)}; the leader's own wait (its log, 1 ms steps) ${ms(waitMs)}; ` +
-        `sections with ${REGTEST.poa.slots} endorsements ${full}, with ${REGTEST.poa.required}–${REGTEST.poa.slots - 1} ${partial}\n`,
+        `on a validator ${ms(validatorMs)}; from the logs (1 ms steps): the leader's wait ${ms(waitMs)}, ` +
+        `of it until the last endorsement is signed ${ms(signedMs)}, then to M_{h,0} connected ${ms(afterSignedMs)}; ` +
+        `sections with ${REGTEST.poa.slots} endorsements ${full}, with ${REGTEST.poa.required}–${REGTEST.poa.slots - 1} ${partial}; ` +
+        `load average ${os
+          .loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')}\n`,
     );
     return [
       resultFromRounds(
