@@ -76,7 +76,7 @@ Options:
   --validator             validator mode: endorse, at once, every slot of a candidate key block the
                           draw gives our validator key (§5.3); one process per key on this machine
   --validator-key LABEL   the wallet key that validates (default 'default'); stake it first with
-                          altostream wallet stake <amount> --role validator
+                          altostream wallet stake <amount> --role validator --from LABEL
   --log-level LEVEL       ${LOG_LEVELS.join(', ')} (default info)
   --log-format FORMAT     pretty or json (default: pretty on a terminal, json otherwise)
   -h, --help              show this help

@@ -19,6 +19,7 @@ import {
   checkNewLabel,
   createKey,
   emptyWallet,
+  DEFAULT_LABEL,
   findKey,
   loadWallet,
   nextLabel,
@@ -78,7 +79,9 @@ Options of send:
   --wait          wait until the tx is in a block (at most 60 s), then print the block
   --json          print one JSON object, amounts in base units (send and tx)
 
-Options of stake and unstake (and --from, --fee, --json as for send):
+Options of stake and unstake (and --fee, --json as for send):
+  --from KEY          the key that bonds or unbonds (default: the key labelled 'default',
+                      the one \`altostream node --validator\` validates with); never another key
   --role R            validator, app or infrastructure (required)
   --app-name N        an app stake's name, up to 64 bytes of UTF-8 (stake --role app only)
   --service-key K     an app stake's ed25519 service key: 64 hex digits, or the
@@ -339,6 +342,24 @@ function fromKey(ctx: Context, wallet: Wallet): WalletKey | undefined {
 }
 
 /**
+ * The key a stake or unstake is for: --from, else the 'default' key. Unlike a transfer it never
+ * falls back to whichever key can pay: a bond ties its key up for UNBONDING_PERIOD, and on regtest
+ * the first key that can pay is the faucet, not the key a validator signs endorsements with.
+ */
+function stakerKey(ctx: Context, wallet: Wallet): WalletKey {
+  const named = fromKey(ctx, wallet);
+  if (named !== undefined) return named;
+  const fallback = findKey(wallet, DEFAULT_LABEL);
+  if (fallback === undefined) {
+    throw new InvalidArgumentError(
+      'missing-from',
+      `${ctx.path} has no key labelled '${DEFAULT_LABEL}': name the key that bonds with --from (see \`altostream wallet address\`)`,
+    );
+  }
+  return fallback;
+}
+
+/**
  * The node's status, or null once it is printed that the node runs another network: it would
  * reject our signatures (§2.6), so say so plainly instead.
  */
@@ -447,11 +468,7 @@ async function stake(
           serviceKey: parseServiceKeyArg('--service-key', values['service-key'], wallet),
         };
   const payload = stakePayload({ kind, role, amount, app });
-  const from = fromKey(ctx, wallet);
-  if (wallet.keys.length === 0) {
-    io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
-    return 1;
-  }
+  const from = stakerKey(ctx, wallet);
   const status = await statusOfOurNetwork(ctx);
   if (status === null) return 1;
   const fee = fixedFee ?? defaultStakeFee(payload, status.mempool.minFeeRate);

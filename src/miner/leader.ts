@@ -86,7 +86,7 @@ export class Leader {
   /**
    * Whether the best tip's epoch is ours to extend: it is ours, and no key block of ours waits on
    * the tip to end it. Extending it then would confirm transactions that go back to the mempool as
-   * soon as that key block activates (decision 151); the tip moving wakes us again.
+   * soon as that key block activates (decision 147); the tip moving wakes us again.
    */
   isLeading(): boolean {
     const tip = this.mods.chain.tip;

@@ -27,7 +27,10 @@ const SERVICE = createKey('service', REGTEST);
 const RICH: StubAccount = { balance: parseAlto('1000'), nonce: 5n, nextNonce: 7n, unmatured: 0n };
 const MIN_FEE_RATE = 200_000_000_000n;
 
-async function setup(t: TestOwner, keys: readonly WalletKey[] = [FAUCET, SERVICE]) {
+/** The faucet's seed under the label stake and unstake use by default. */
+const STAKER: WalletKey = { ...FAUCET, label: 'default' };
+
+async function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, SERVICE]) {
   const datadir = ownTempDir(t);
   await saveWallet(walletPath(datadir), keys.reduce(addKey, emptyWallet(REGTEST)));
   const stub = await StubNode.start(t);
@@ -157,4 +160,22 @@ test('a stake the node refuses exits 1 with its code', async (t) => {
   const result = await wallet('stake', '0.5', '--role', 'validator');
   t.equal(result.code, 1);
   t.match(result.err, /rejected: below-min-stake/);
+});
+
+test("stake bonds the 'default' key or --from, never whichever key can pay", async (t) => {
+  const { stub, wallet } = await setup(t, [FAUCET, SERVICE]);
+  const missing = await wallet('stake', '2', '--role', 'validator');
+  t.equal(missing.code, 2, 'no default key and no --from: bad usage');
+  t.match(missing.err, /has no key labelled 'default': name the key that bonds with --from/);
+  t.same(stub.posted, [], 'nothing posted');
+
+  const poor = await wallet('stake', '2', '--role', 'validator', '--from', 'service');
+  t.equal(poor.code, 1, 'the named key cannot pay');
+  t.match(poor.err, /insufficient funds/);
+  t.notMatch(poor.err, new RegExp(FAUCET.address), 'the faucet, which could, is not tried');
+  t.same(stub.posted, [], 'nothing posted');
+
+  const named = await wallet('stake', '2', '--role', 'validator', '--from', 'faucet');
+  t.equal(named.code, 0, named.err);
+  checkSigned(t, posted(stub, 0));
 });
