@@ -43,10 +43,60 @@ export interface AppRecord {
   readonly serviceKey: Uint8Array;
 }
 
+/** §9.1's proposal status codes. */
+export const PROPOSAL_OPEN = 0;
+export const PROPOSAL_NO_QUORUM = 1;
+export const PROPOSAL_REJECTED = 2;
+export const PROPOSAL_PASSED = 3;
+export const PROPOSAL_APPLIED = 4;
+export const PROPOSAL_SKIPPED = 5;
+export const PROPOSAL_REPLACED = 6;
+export type ProposalStatus = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export const PROPOSAL_STATUS_NAMES = [
+  'open',
+  'no-quorum',
+  'rejected',
+  'passed',
+  'applied',
+  'skipped',
+  'replaced',
+] as const;
+
+/** Vote choices (§4.11). */
+export type VoteChoice = 1 | 2 | 3;
+
+/** A 0x0D record. A signal proposal (kind 0) has paramId 0 and value 0. */
+export interface Proposal {
+  readonly proposer: Uint8Array;
+  readonly kind: 0 | 1;
+  readonly text: string;
+  readonly paramId: number;
+  readonly value: bigint;
+  readonly deposit: bigint;
+  /** The last key height of the voting window [c, end]. */
+  readonly end: bigint;
+  readonly status: ProposalStatus;
+  /** Summed W of each side, stored by the tally (§8.2); 0 while open. */
+  readonly yes: bigint;
+  readonly no: bigint;
+  readonly abstain: bigint;
+}
+
+/** A 0x14 record: the passed proposal whose change applies, and the value. */
+export interface ScheduledChange {
+  readonly proposalId: Uint8Array;
+  readonly value: bigint;
+}
+
 export interface StateView {
   account(id: Uint8Array): Account | undefined;
   /** The bond of `account` in `role` (0x04); undefined when none is bonded. */
   bond(account: Uint8Array, role: StakeRole): Bond | undefined;
   counters(): Counters;
   epoch(keyHeight: bigint): EpochRecord | undefined;
+  /** The 0x0D proposal with this id (its txid, §4.10). */
+  proposal(id: Uint8Array): Proposal | undefined;
+  /** The 0x13 value of a governed parameter, undefined while §12's initial value is in force. */
+  param(paramId: number): bigint | undefined;
 }

@@ -1,6 +1,14 @@
 // One sender's pooled transactions, kept in nonce order, and the state a
 // transaction of that sender will find once its pooled predecessors ran.
-import type { Account, Bond, Counters, EpochRecord, StakeRole, StateView } from '../consensus/state-view.js';
+import type {
+  Account,
+  Bond,
+  Counters,
+  EpochRecord,
+  Proposal,
+  StakeRole,
+  StateView,
+} from '../consensus/state-view.js';
 import type { Tx } from '../protocol/tx.js';
 import { NOT_IN_HEAP } from './heap.js';
 import { lowerFeeRate, type FeeRate, type Ranked } from './policy.js';
@@ -134,5 +142,7 @@ export function projectedView(
     bond: (id: Uint8Array, role: StakeRole): Bond | undefined => base.bond(id, role),
     counters: (): Counters => base.counters(),
     epoch: (keyHeight: bigint): EpochRecord | undefined => base.epoch(keyHeight),
+    proposal: (id: Uint8Array): Proposal | undefined => base.proposal(id),
+    param: (paramId: number): bigint | undefined => base.param(paramId),
   };
 }

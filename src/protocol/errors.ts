@@ -37,6 +37,11 @@ export type RuleCode =
   | 'below-min-stake'
   | 'bad-proposal-kind'
   | 'bad-choice'
+  | 'param-not-allowed'
+  | 'param-out-of-range'
+  | 'not-staker'
+  | 'unknown-proposal'
+  | 'voting-closed'
   // §3 blocks
   | 'bad-bits'
   | 'bad-pow'

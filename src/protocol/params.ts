@@ -48,6 +48,34 @@ export interface NetworkParams {
   readonly playReportWindowS: number;
   /** Proof of Activity (§5, §12). */
   readonly poa: PoaParams;
+  /** Governance (§4.10, §4.11, §8, §12). */
+  readonly governance: GovernanceParams;
+  /** The music economy's governable values (§7, §8.3, §12): their values at genesis. */
+  readonly music: MusicParams;
+}
+
+export interface GovernanceParams {
+  /** PROPOSAL_DEPOSIT in base units, moved to escrow by a Proposal (§4.10). */
+  readonly proposalDeposit: bigint;
+  /** PARAM_CHANGE_DELAY in key blocks: a passed change applies at end + 1 + it (§8.3). */
+  readonly paramChangeDelay: number;
+  /** GOVERNANCE_WINDOW in key blocks: who voted this recently earns voting rewards (§8.4). */
+  readonly governanceWindow: number;
+}
+
+/** The values governance may change later (§8.3 ids 5–12); rules read the value in force, not these. */
+export interface MusicParams {
+  readonly minPlaySeconds: number;
+  readonly maxPlaysPerSongPerListener: number;
+  readonly maxSecondsPerListenerPerPeriod: number;
+  /** Base units. */
+  readonly minSubscriptionPerPeriod: bigint;
+  /** Basis points. */
+  readonly matchMusiciansBp: number;
+  readonly matchListenersBp: number;
+  readonly matchAppsBp: number;
+  /** Seconds. */
+  readonly engagementTargetS: number;
 }
 
 export interface PoaParams {
@@ -76,6 +104,17 @@ const COMMON = {
   baseSubsidy: (125n * ALTO) / 10n,
   playReportWindowS: 86_400,
 } as const;
+
+const MUSIC: MusicParams = {
+  minPlaySeconds: 30,
+  maxPlaysPerSongPerListener: 10,
+  maxSecondsPerListenerPerPeriod: 64_800,
+  minSubscriptionPerPeriod: ALTO,
+  matchMusiciansBp: 300,
+  matchListenersBp: 100,
+  matchAppsBp: 100,
+  engagementTargetS: 36_000,
+};
 
 export const MAINNET: NetworkParams = {
   ...COMMON,
@@ -106,6 +145,8 @@ export const MAINNET: NetworkParams = {
     fallbackIdleS: 172_800,
     bootstrapMinValidatorStake: 100_000n * ALTO,
   },
+  governance: { proposalDeposit: 100n * ALTO, paramChangeDelay: 2880, governanceWindow: 43_200 },
+  music: MUSIC,
 };
 
 export const TESTNET: NetworkParams = {
@@ -153,6 +194,8 @@ export const REGTEST: NetworkParams = {
     // Always bootstrap unless a node is started with another value (every node of a regtest network alike).
     bootstrapMinValidatorStake: (1n << 128n) - 1n,
   },
+  governance: { proposalDeposit: ALTO, paramChangeDelay: 2, governanceWindow: 20 },
+  music: { ...MUSIC, minSubscriptionPerPeriod: ALTO / 1000n },
 };
 
 export const NETWORKS: Readonly<Record<NetworkName, NetworkParams>> = {

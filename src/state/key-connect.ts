@@ -4,7 +4,8 @@
 // validators (step 3, state/stake.ts), credit matured entries (step 4), split
 // the closed epoch's fees 40/60 (step 5, §3.7), pend the miner's share of the
 // subsidy and fill the period pools (step 6, §6.3), store the epoch record
-// (step 7). Governance (step 2) comes with its issue.
+// (step 7), and governance: tallies and parameter changes (step 2,
+// state/tally.ts and state/param-changes.ts).
 import { ACTIVATION_FALLBACK } from '../consensus/activation.js';
 import { scheduledSubsidy, splitLeaderFees, splitSubsidy } from '../consensus/rewards.js';
 import type { NetworkParams } from '../protocol/params.js';
@@ -18,8 +19,10 @@ import {
   pendingRange,
 } from './entries.js';
 import { addPending } from './pending.js';
+import { applyScheduledChanges } from './param-changes.js';
 import { isSettlementHeight, settlePeriod, settlementInputs } from './settlement.js';
 import { recordEndorsement, releaseUnbonding, unbondIdleValidators } from './stake.js';
+import { tallyProposals } from './tally.js';
 import type { OverlayState } from './view.js';
 
 export { addPending } from './pending.js';
@@ -41,6 +44,9 @@ export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params
   const c = block.height;
   // Step 1: settlement, its inputs read now, from the state after K.prev (§3.8's one snapshot).
   if (isSettlementHeight(c, params)) settlePeriod(view, settlementInputs(view, params), block, params);
+  // Step 2: governance — tallies of windows that ended at c−1, then the changes scheduled for c.
+  tallyProposals(view, c, params);
+  applyScheduledChanges(view, c, params);
   // Step 3: unbonding released at c; a fallback activation also unbonds idle validators (§5.4).
   releaseUnbonding(view, c);
   if (block.activation === ACTIVATION_FALLBACK) unbondIdleValidators(view, block.time, c, params);

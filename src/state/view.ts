@@ -9,9 +9,29 @@ import type {
   Bond,
   Counters,
   EpochRecord,
+  Proposal,
+  ScheduledChange,
   StakeRole,
   StateView,
+  VoteChoice,
 } from '../consensus/state-view.js';
+import {
+  decodeLastVoted,
+  decodeParam,
+  decodeProposal,
+  decodeScheduled,
+  decodeVote,
+  encodeLastVoted,
+  encodeParam,
+  encodeProposal,
+  encodeScheduled,
+  encodeVote,
+  lastVotedKey,
+  paramKey,
+  proposalKey,
+  scheduledKey,
+  voteKey,
+} from './governance-entries.js';
 import type { Table, WritableTable } from '../storage/db.js';
 import {
   COUNTERS_KEY,
@@ -116,6 +136,55 @@ export class OverlayState implements StateView {
 
   setEpoch(keyHeight: bigint, record: EpochRecord): void {
     this.set(epochKey(keyHeight), encodeEpoch(record));
+  }
+
+  proposal(id: Uint8Array): Proposal | undefined {
+    const bytes = this.get(proposalKey(id));
+    return bytes === undefined ? undefined : decodeProposal(bytes);
+  }
+
+  setProposal(id: Uint8Array, proposal: Proposal): void {
+    this.set(proposalKey(id), encodeProposal(proposal));
+  }
+
+  /** `voter`'s choice on `proposalId` (0x0E); a new vote replaces it (§4.11). */
+  vote(proposalId: Uint8Array, voter: Uint8Array): VoteChoice | undefined {
+    const bytes = this.get(voteKey(proposalId, voter));
+    return bytes === undefined ? undefined : decodeVote(bytes);
+  }
+
+  setVote(proposalId: Uint8Array, voter: Uint8Array, choice: VoteChoice): void {
+    this.set(voteKey(proposalId, voter), encodeVote(choice));
+  }
+
+  /** The `end` of the last proposal tallied with a vote of `account` (0x11), undefined if none. */
+  lastVotedEnd(account: Uint8Array): bigint | undefined {
+    const bytes = this.get(lastVotedKey(account));
+    return bytes === undefined ? undefined : decodeLastVoted(bytes);
+  }
+
+  setLastVotedEnd(account: Uint8Array, end: bigint): void {
+    this.set(lastVotedKey(account), encodeLastVoted(end));
+  }
+
+  param(paramId: number): bigint | undefined {
+    const bytes = this.get(paramKey(paramId));
+    return bytes === undefined ? undefined : decodeParam(bytes);
+  }
+
+  setParam(paramId: number, value: bigint): void {
+    this.set(paramKey(paramId), encodeParam(value));
+  }
+
+  /** The change scheduled for (`applyHeight`, `paramId`) (0x14), undefined if none. */
+  scheduled(applyHeight: bigint, paramId: number): ScheduledChange | undefined {
+    const bytes = this.get(scheduledKey(applyHeight, paramId));
+    return bytes === undefined ? undefined : decodeScheduled(bytes);
+  }
+
+  /** Schedules a change, or with undefined removes it (applied, or at its height). */
+  setScheduled(applyHeight: bigint, paramId: number, change: ScheduledChange | undefined): void {
+    this.set(scheduledKey(applyHeight, paramId), change === undefined ? undefined : encodeScheduled(change));
   }
 
   counters(): Counters {

@@ -15,6 +15,8 @@ function stateWith(balance: bigint, nonce = 0n): StateView {
     account: (id) => accounts.get(hex(id)),
     counters: (): Counters => EMPTY_COUNTERS,
     epoch: () => undefined,
+    proposal: () => undefined,
+    param: () => undefined,
     bond: () => undefined,
   };
 }

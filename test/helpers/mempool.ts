@@ -51,6 +51,8 @@ export class FakeChain implements MempoolChain {
       account: (id) => this.accounts.get(hex(id)),
       counters: () => EMPTY_COUNTERS,
       epoch: () => undefined,
+      proposal: () => undefined,
+      param: () => undefined,
       bond: () => undefined,
     };
   }

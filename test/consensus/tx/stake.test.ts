@@ -33,6 +33,8 @@ function stateWith(bonds: Partial<Record<StakeRole, bigint>> = {}): StateView {
     },
     counters: (): Counters => EMPTY_COUNTERS,
     epoch: () => undefined,
+    proposal: () => undefined,
+    param: () => undefined,
   };
 }
 
