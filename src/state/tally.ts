@@ -7,8 +7,9 @@
 // W and B are read here, after step 1: settlement writes only pending
 // credits (0x0F), the counters (0x10) and the reserve's balance, none of
 // which W reads, so this is §3.8's snapshot of the state after K.prev.
-// Proposals ending at c−1 are found by a scan of 0x0D that reads only each
-// record's fixed-size tail (decision 158).
+// Proposals ending at c−1 come from the proposal-end index a Chain keeps
+// beside the state (state/proposal-ends.ts, decision 158); a state without
+// one (built by hand in a test) is scanned, which finds the same ids.
 import {
   PROPOSAL_NO_QUORUM,
   PROPOSAL_OPEN,
@@ -27,6 +28,7 @@ import {
   proposalEndAndStatus,
   votesRange,
 } from './governance-entries.js';
+import type { ProposalEnds } from './proposal-ends.js';
 import { accountWeights } from './stake.js';
 import type { OverlayState } from './view.js';
 import { toHex } from '../util/bytes.js';
@@ -52,7 +54,7 @@ export function tallyOutcome(yes: bigint, no: bigint, abstain: bigint, bonded: b
   return { yes, no, abstain, quorum, passed: quorum && 3n * yes > 2n * (yes + no) };
 }
 
-/** The ids of open proposals whose window ends at `end`, in ascending id (the 0x0D key order). */
+/** The ids of open proposals whose window ends at `end`, in ascending id, by a scan of every 0x0D entry. */
 export function proposalsEndingAt(view: OverlayState, end: bigint): Uint8Array[] {
   const ids: Uint8Array[] = [];
   for (const { key, value } of view.range(PROPOSALS_START, PROPOSALS_END)) {
@@ -67,9 +69,23 @@ function credit(view: OverlayState, account: Uint8Array, amount: bigint): void {
   view.setAccount(account, { balance: current.balance + amount, nonce: current.nonce });
 }
 
-export function tallyProposals(view: OverlayState, c: bigint, params: NetworkParams): void {
+/** Open proposals ending at `end` in ascending id: the index's candidates, each checked against 0x0D. */
+function openEndingAt(view: OverlayState, end: bigint, ends: ProposalEnds | undefined): Uint8Array[] {
+  if (ends === undefined) return proposalsEndingAt(view, end);
+  return ends.endingAt(end).filter((id) => {
+    const proposal = view.proposal(id);
+    return proposal !== undefined && proposal.end === end && proposal.status === PROPOSAL_OPEN;
+  });
+}
+
+export function tallyProposals(
+  view: OverlayState,
+  c: bigint,
+  params: NetworkParams,
+  ends?: ProposalEnds,
+): void {
   const end = c - 1n;
-  const ids = proposalsEndingAt(view, end);
+  const ids = openEndingAt(view, end, ends);
   if (ids.length === 0) return;
   const { weights, total: bonded } = accountWeights(view, params);
   const weightOf = new Map(weights.map((w) => [toHex(w.account), w.weight]));

@@ -11,6 +11,7 @@ import { RESERVE_ACCOUNT, accountId } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { txId, type Tx, type TxPayload } from '../../src/protocol/tx.js';
 import { decodePending, pendingKey } from '../../src/state/entries.js';
+import { PREFIX_PROPOSAL, decodeProposal } from '../../src/state/governance-entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { ruleCode } from '../helpers/rule-code.js';
 import { checkSupplyEachBlock, supplyParts } from '../helpers/supply.js';
@@ -87,6 +88,20 @@ function stakers(h: ChainHarness, faucet: Signer, weights: readonly bigint[], sp
   if (h.micro('m1', 'k1', [...funding, ...bonds]) !== 'connected') throw new Error('m1 not connected');
   return signers;
 }
+
+/** The proposal-end index as (end, id) pairs, and the same pairs scanned from 0x0D. */
+const indexed = (h: ChainHarness): string[] =>
+  [...h.storage.read.proposalEnds.range()].map(({ key }) => Buffer.from(key).toString('hex'));
+const scanned = (h: ChainHarness): string[] =>
+  h.chain
+    .state()
+    .range(Uint8Array.of(PREFIX_PROPOSAL), Uint8Array.of(PREFIX_PROPOSAL + 1))
+    .map(({ key, value }) => {
+      const end = Buffer.alloc(8);
+      end.writeBigUInt64BE(decodeProposal(value).end);
+      return Buffer.concat([end, key.subarray(1)]).toString('hex');
+    })
+    .sort();
 
 test('Proposal and Vote rule codes: each refused in a microblock, the tip unchanged', async (t) => {
   //   g -> k1 -> m1 -> k2 -> m2 -> k3 -> m3 -> k4      m2 (c = 2): a proposes (end = 3)
@@ -219,9 +234,9 @@ test('a passed parameter change is scheduled at end + 1 + PARAM_CHANGE_DELAY; a 
   const state = h.chain.state();
   const apply = 4n + BigInt(REGTEST.governance.paramChangeDelay);
   const [low, high] = Buffer.compare(Buffer.from(ids[0]!), Buffer.from(ids[1]!)) < 0 ? [0, 1] : [1, 0];
-  t.equal(state.proposal(ids[low!]!)?.status, PROPOSAL_REPLACED, 'the lower id, tallied first, is replaced');
-  t.equal(state.proposal(ids[high!]!)?.status, PROPOSAL_PASSED);
-  t.same(state.scheduled(apply, 4), { proposalId: ids[high!], value: high === 0 ? 1000n : 2000n });
+  t.equal(state.proposal(ids[low]!)?.status, PROPOSAL_REPLACED, 'the lower id, tallied first, is replaced');
+  t.equal(state.proposal(ids[high]!)?.status, PROPOSAL_PASSED);
+  t.same(state.scheduled(apply, 4), { proposalId: ids[high], value: high === 0 ? 1000n : 2000n });
   t.same(state.scheduled(apply, 5), { proposalId: ids[2], value: 40n });
   t.equal(state.scheduled(apply - 1n, 4), undefined);
 });
@@ -295,7 +310,8 @@ test('voting rewards: floor(R·W/B) per voter in the window, non-voters and non-
 
 test('a reorg across a tally and a settlement paying voting rewards ends in the digest of a chain that saw only the winning branch', async (t) => {
   //   g -> k1 -> m1 -> k2 -> m2 -> k3 -> m3 -> k4 … k12          m3: a and b vote yes (passed)
-  //                               \-> c3 -> n3 -> c4 … c13*      n3: both vote no, b unstakes
+  //                               \-> c3 -> n3 -> c4 … c13*      n3: both vote no, b unstakes; a proposes q
+  //                                                               (end 4) and votes yes: q exists only here
   const h = harness(t);
   const faucet = new Signer(FAUCET_SEED);
   const [a, b] = stakers(h, faucet, [2n * ALTO, 3n * ALTO]) as [Signer, Signer];
@@ -313,15 +329,15 @@ test('a reorg across a tally and a settlement paying voting rewards ends in the 
   a.nonce = aNonce;
   b.nonce = bNonce;
   h.key('c3', 'm2', 0xc3);
-  h.micro('n3', 'c3', [
-    a.tx(vote(id, NO)),
-    b.tx(vote(id, NO)),
-    b.tx({ type: 7, role: 3, amount: 3n * ALTO }),
-  ]);
+  const side = [a.tx(vote(id, NO)), b.tx(vote(id, NO)), b.tx({ type: 7, role: 3, amount: 3n * ALTO })];
+  const q = a.tx(signal(2, 'q, on the side branch only'));
+  h.micro('n3', 'c3', [...side, q, a.tx(vote(txId(q), YES))]);
   for (let i = 4; i <= 13; i++) h.key(`c${i}`, i === 4 ? 'n3' : `c${i - 1}`, 0xc0 + i);
   t.equal(h.tipName(), 'c13', 'the longer branch wins');
   const state = h.chain.state();
   t.equal(state.proposal(id)?.status, PROPOSAL_REJECTED, "n3's votes, not m3's");
+  t.equal(state.proposal(txId(q))?.status, PROPOSAL_PASSED, 'q, connected in the reorg, was tallied at 5');
+  t.same(indexed(h), scanned(h), 'the proposal-end index holds exactly the proposals of the state');
   t.equal(state.scheduled(4n + BigInt(REGTEST.governance.paramChangeDelay), 4), undefined, 'not scheduled');
   const fresh = ChainHarness.open((fn) => {
     t.teardown(fn);
@@ -332,6 +348,8 @@ test('a reorg across a tally and a settlement paying voting rewards ends in the 
   keys(h, 'k', 13, 14, 'k12');
   t.equal(h.tipName(), 'k14');
   t.equal(h.chain.state().proposal(id)?.status, PROPOSAL_PASSED);
+  t.equal(h.chain.state().proposal(txId(q)), undefined, 'q is gone');
+  t.same(indexed(h), scanned(h), 'and q left the index');
   const back = ChainHarness.open((fn) => {
     t.teardown(fn);
   });
