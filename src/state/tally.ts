@@ -92,15 +92,10 @@ export function tallyProposals(
   const applyHeight = c + BigInt(params.governance.paramChangeDelay);
   for (const id of ids) {
     const proposal = view.proposal(id)!;
-    const sides = { 1: 0n, 2: 0n, 3: 0n };
-    const { start, end: stop } = votesRange(id);
-    for (const { key, value } of view.range(start, stop)) {
-      const { voter } = decodeVoteKey(key);
-      sides[decodeVote(value)] += weightOf.get(toHex(voter)) ?? 0n;
+    const result = countVotes(view, id, weightOf, bonded, (voter) => {
       // Every voter, weighted or not, voted in this window (§8.2); §8.4 pays only W > 0.
       view.setLastVotedEnd(voter, end);
-    }
-    const result = tallyOutcome(sides[1], sides[2], sides[3], bonded);
+    });
     credit(view, result.quorum ? proposal.proposer : RESERVE_ACCOUNT, proposal.deposit);
     const status: ProposalStatus = result.passed
       ? PROPOSAL_PASSED
@@ -110,6 +105,33 @@ export function tallyProposals(
     view.setProposal(id, { ...proposal, status, yes: result.yes, no: result.no, abstain: result.abstain });
     if (status === PROPOSAL_PASSED && proposal.kind === 1) schedule(view, applyHeight, id, proposal);
   }
+}
+
+/** Each side's Σ W over the votes on `id` (0x0E), and §8.2's outcome against `bonded`. */
+function countVotes(
+  view: OverlayState,
+  id: Uint8Array,
+  weightOf: ReadonlyMap<string, bigint>,
+  bonded: bigint,
+  eachVoter: (voter: Uint8Array) => void = () => undefined,
+): TallyResult {
+  const sides = { 1: 0n, 2: 0n, 3: 0n };
+  const { start, end } = votesRange(id);
+  for (const { key, value } of view.range(start, end)) {
+    const { voter } = decodeVoteKey(key);
+    sides[decodeVote(value)] += weightOf.get(toHex(voter)) ?? 0n;
+    eachVoter(voter);
+  }
+  return tallyOutcome(sides[1], sides[2], sides[3], bonded);
+}
+
+/**
+ * The tally of proposal `id` if its window closed on `view`'s state: the votes so far weighed with
+ * today's W and B (the API's "tally so far"; the stored result of a closed proposal is in 0x0D).
+ */
+export function tallySoFar(view: OverlayState, id: Uint8Array, params: NetworkParams): TallyResult {
+  const { weights, total } = accountWeights(view, params);
+  return countVotes(view, id, new Map(weights.map((w) => [toHex(w.account), w.weight])), total);
 }
 
 /** §8.3: a passed change waits at (apply_height, param_id); one already there (a lower id) is replaced. */

@@ -12,6 +12,7 @@ import { REGTEST } from '../../src/protocol/params.js';
 import { txId, type Tx, type TxPayload } from '../../src/protocol/tx.js';
 import { decodePending, pendingKey } from '../../src/state/entries.js';
 import { PREFIX_PROPOSAL, decodeProposal } from '../../src/state/governance-entries.js';
+import { tallySoFar } from '../../src/state/tally.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { ruleCode } from '../helpers/rule-code.js';
 import { checkSupplyEachBlock, supplyParts } from '../helpers/supply.js';
@@ -184,6 +185,11 @@ test('tally: quorum exactly at 20% of B passes, one base unit short misses; pass
   ]);
   h.micro('m3b', 'm3', [e.tx(vote(id.aboveTwoThirds, YES))]);
   t.equal(h.chain.state().vote(id.aboveTwoThirds, e.account), YES, 'the re-vote replaced the choice');
+  t.same(
+    tallySoFar(h.chain.state(), id.aboveTwoThirds, REGTEST),
+    { yes: 4n * ALTO, no: 2n * ALTO - 1n, abstain: 0n, quorum: true, passed: true },
+    'the tally so far (what the API shows of an open proposal)',
+  );
   t.equal(h.chain.state().proposal(id.quorumExact)?.status, PROPOSAL_OPEN, 'open until end + 1');
   const proposerBefore = balanceOf(h, a.account);
   const reserveBefore = balanceOf(h, RESERVE_ACCOUNT);
