@@ -30,7 +30,7 @@ import {
   ROLE_VALIDATOR,
 } from './entries.js';
 import { addPending } from './pending.js';
-import { accountWeights, weightsByRole, type Weighted } from './stake.js';
+import { summedWeights, weightsByRole, type Weighted } from './stake.js';
 import type { OverlayState } from './view.js';
 
 /** What settlement reads: the snapshot of §3.8. */
@@ -54,7 +54,7 @@ export function isSettlementHeight(c: bigint, params: NetworkParams): boolean {
 /** Reads the inputs from `view`, which must be the state after K.prev (§3.8). */
 export function settlementInputs(view: OverlayState, params: NetworkParams): SettlementInputs {
   const weights = weightsByRole(view, params);
-  const total = accountWeights(view, params);
+  const total = summedWeights(weights);
   return {
     counters: view.counters(),
     infrastructure: weights[ROLE_INFRASTRUCTURE],

@@ -174,7 +174,14 @@ export function validatorBonds(
 
 /** W(a) for every account with W(a) > 0 (§4.7), in ascending account order, and B = Σ W (§8.2). */
 export function accountWeights(view: Reads, params: NetworkParams): { weights: Weighted[]; total: bigint } {
-  const byRole = weightsByRole(view, params);
+  return summedWeights(weightsByRole(view, params));
+}
+
+/** accountWeights from weightsByRole's result, for a caller that has it already (one scan of 0x04). */
+export function summedWeights(byRole: Record<StakeRole, readonly Weighted[]>): {
+  weights: Weighted[];
+  total: bigint;
+} {
   const summed = new Map<string, Weighted>();
   for (const role of ROLES) {
     for (const { account, weight } of byRole[role]) {

@@ -250,7 +250,8 @@ test('a passed parameter change is scheduled at end + 1 + PARAM_CHANGE_DELAY; a 
 test('voting rewards: floor(R·W/B) per voter in the window, non-voters and non-stakers nothing, the reserve keeps the remainder', async (t) => {
   //   k1 m1: stakers v (3), w (5), x (7 + 1 unit), n (11, never votes), z (2, votes then unstakes all)
   //   k2 m2: v proposes P1 (period 9, end 10), P2 (period 10, end 11); the faucet funds the reserve
-  //   k3 m3: v, x, z vote on P1; w votes on P2; z unstakes all
+  //   k3 m3: v, x, z vote on P1; w votes on P2 and bonds 2 more as a validator (W(w) = 5 + 2 over two roles);
+  //          z unstakes all
   //   settlements at c = 11, 21, 31 (REWARD_PERIOD 10); the window at 31 starts at 31 − 20 = 11
   const h = harness(t);
   const faucet = new Signer(FAUCET_SEED);
@@ -272,11 +273,12 @@ test('voting rewards: floor(R·W/B) per voter in the window, non-voters and non-
     x.tx(vote(txId(p1), NO)),
     z.tx(vote(txId(p1), YES)),
     w.tx(vote(txId(p2), ABSTAIN)),
+    w.tx({ type: 6, role: 1, amount: 2n * ALTO }),
     z.tx({ type: 7, role: 3, amount: 2n * ALTO }),
   ]);
   const weights = new Map<Signer, bigint>([
     [v, 3n * ALTO],
-    [w, 5n * ALTO],
+    [w, 7n * ALTO],
     [x, 7n * ALTO + 1n],
     [n, 11n * ALTO],
   ]);
