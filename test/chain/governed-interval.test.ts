@@ -10,39 +10,23 @@
 import { test, type Test } from 'tap';
 import { PARAM_MIN_MICROBLOCK_INTERVAL } from '../../src/consensus/governed-params.js';
 import type { AddResult } from '../../src/chain/chain.js';
-import { PROPOSAL_APPLIED, PROPOSAL_PASSED, scheduledRange } from '../../src/state/governance-entries.js';
-import { OverlayState } from '../../src/state/view.js';
+import { PROPOSAL_APPLIED, scheduledRange } from '../../src/state/governance-entries.js';
 import { buildMicroblock } from '../helpers/blocks.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { endorsedEpoch, faucetEndorsements, openPoaHarness } from '../helpers/poa.js';
+import { scheduleChange } from '../helpers/scheduled-change.js';
 import { signedTx } from '../helpers/txs.js';
 import { ROLE_VALIDATOR } from '../../src/state/entries.js';
 
 const RAISED = 5000n;
 const PROPOSAL_ID = new Uint8Array(32).fill(0x44);
 
-/**
- * What a tally would have left in the state: the passed proposal (0x0D) and its change scheduled
- * for `at` (0x14). Written into the genesis state, below any reorg, the same on every chain compared.
- */
 function scheduleRaise(h: ChainHarness, at: bigint): void {
-  h.storage.commit((tables) => {
-    const view = new OverlayState(tables.state);
-    view.setProposal(PROPOSAL_ID, {
-      proposer: new Uint8Array(20).fill(7),
-      kind: 1,
-      text: 'slower microblocks',
-      paramId: PARAM_MIN_MICROBLOCK_INTERVAL,
-      value: RAISED,
-      deposit: 0n,
-      end: 0n,
-      status: PROPOSAL_PASSED,
-      yes: 1n,
-      no: 0n,
-      abstain: 0n,
-    });
-    view.setScheduled(at, PARAM_MIN_MICROBLOCK_INTERVAL, { proposalId: PROPOSAL_ID, value: RAISED });
-    view.writeTo(tables.state);
+  scheduleChange(h.storage, {
+    proposalId: PROPOSAL_ID,
+    paramId: PARAM_MIN_MICROBLOCK_INTERVAL,
+    value: RAISED,
+    applyHeight: at,
   });
 }
 
