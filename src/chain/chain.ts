@@ -135,7 +135,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The §5.2 draws computed (waiting candidates and recent endorsed key blocks), oldest first. */
   private readonly drawCache = new Map<string, readonly Uint8Array[]>();
   private readonly sideBodies: SideBodyBudget;
-  /** Each epoch's MIN_MICROBLOCK_INTERVAL once computed (minMicroblockIntervalMs). */
+  /** Each epoch's MIN_MICROBLOCK_INTERVAL once computed (microblockIntervalInForce). */
   private readonly intervals = new WeakMap<KeyEntry, number>();
   private readonly params: NetworkParams;
   private readonly now: () => number;
@@ -280,7 +280,7 @@ export class Chain extends EventEmitter<ChainEvents> {
    * It depends on K_h's branch alone, so each key block's is computed once: from the tip's state
    * when the tip is in that epoch, else by rebuilding the state of its branch (readAfter).
    */
-  minMicroblockIntervalMs(epochKey: KeyEntry): number {
+  microblockIntervalInForce(epochKey: KeyEntry): number {
     const known = this.intervals.get(epochKey);
     if (known !== undefined) return known;
     const read = (view: OverlayState): bigint =>
@@ -453,7 +453,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         this.now(),
         this.params,
         (block, at) => this.transition.activation.activation(block, at, (read) => this.readAfter(at, read)),
-        (epochKey) => this.minMicroblockIntervalMs(epochKey),
+        (epochKey) => this.microblockIntervalInForce(epochKey),
       );
     } catch (error) {
       if (error instanceof RuleError) this.remember(key, error);

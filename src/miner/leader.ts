@@ -41,7 +41,7 @@ export interface LeaderOptions {
 }
 
 export interface LeaderModules {
-  readonly chain: Pick<Chain, 'tip' | 'applicableTxs' | 'minMicroblockIntervalMs'>;
+  readonly chain: Pick<Chain, 'tip' | 'applicableTxs' | 'microblockIntervalInForce'>;
   readonly txs: TxSource;
   readonly params: NetworkParams;
   /** Unix milliseconds. */
@@ -140,7 +140,7 @@ export class Leader {
   /** Our pace, or the tip's epoch's MIN_MICROBLOCK_INTERVAL if governance set it higher (§3.3 rule 4). */
   private spacingMs(): number {
     const chain = this.mods.chain;
-    return Math.max(1, this.opts.intervalMs, chain.minMicroblockIntervalMs(chain.tip.epochKey));
+    return Math.max(1, this.opts.intervalMs, chain.microblockIntervalInForce(chain.tip.epochKey));
   }
 
   /**
@@ -220,7 +220,7 @@ export class Leader {
       seq: 0,
       // §3.3 rule 4: after the key block, by at least the interval in force after KeyConnect(K).
       timeMs: BigInt(
-        Math.max(this.mods.now(), keyTimeMs + 1, keyTimeMs + this.mods.chain.minMicroblockIntervalMs(key)),
+        Math.max(this.mods.now(), keyTimeMs + 1, keyTimeMs + this.mods.chain.microblockIntervalInForce(key)),
       ),
       txRoot: merkleRoot([]),
       txCount: 0,

@@ -79,8 +79,8 @@ test('a raised interval applied at h governs all of epoch h; epoch h−1 keeps t
   t.equal(inForce(h), RAISED, 'applied at exactly 2');
   t.equal(scheduled(h), 0, 'the 0x14 entry is gone');
   t.equal(h.chain.state().proposal(PROPOSAL_ID)?.status, PROPOSAL_APPLIED);
-  t.equal(h.chain.minMicroblockIntervalMs(h.entry('k1').epochKey), 0);
-  t.equal(h.chain.minMicroblockIntervalMs(h.entry('k2').epochKey), Number(RAISED));
+  t.equal(h.chain.microblockIntervalInForce(h.entry('k1').epochKey), 0);
+  t.equal(h.chain.microblockIntervalInForce(h.entry('k2').epochKey), Number(RAISED));
 
   tooSoon(t, () => microAfter(h, 'early0', 'k2', 1000n), 'seq 0 of epoch 2, 1 s after k2');
   tooSoon(t, () => microAfter(h, 'early0b', 'k2', RAISED - 1n), 'seq 0, 1 ms short');
@@ -147,7 +147,7 @@ test('an endorsed epoch: M_{h,0} is judged by the value KeyConnect(K_h) will set
   ]);
   const two = endorsedEpoch(h, 'A', 2, 'a1');
   t.equal(h.key('A3', two, 0x41), 'candidate');
-  t.equal(h.chain.minMicroblockIntervalMs(h.entry('A3').epochKey), Number(RAISED), 'tentative');
+  t.equal(h.chain.microblockIntervalInForce(h.entry('A3').epochKey), Number(RAISED), 'tentative');
   t.equal(inForce(h), undefined, 'the tentative computation wrote nothing');
   const endorsements = faucetEndorsements(h, 'A3', [0, 1, 2]);
   tooSoon(t, () => microAfter(h, 'A3early', 'A3', 1000n, endorsements), 'M_{3,0} 1 s after K_3');
