@@ -20,7 +20,7 @@ import {
   paramInForce,
 } from '../../src/consensus/governed-params.js';
 import { RuleError } from '../../src/protocol/errors.js';
-import { REGTEST } from '../../src/protocol/params.js';
+import { MAINNET, REGTEST, TESTNET } from '../../src/protocol/params.js';
 import { stateDigest } from '../../src/state/digest.js';
 import {
   PROPOSAL_APPLIED,
@@ -87,6 +87,14 @@ const statusOf = (storage: Storage, id: Uint8Array): number | undefined =>
   new OverlayState(storage.read.state).proposal(id)?.status;
 const scheduledAt = (storage: Storage, at: bigint): number =>
   new OverlayState(storage.read.state).range(scheduledRange(at).start, scheduledRange(at).end).length;
+
+test('tallies at c never schedule for c: PARAM_CHANGE_DELAY ≥ 1 on every network', (t) => {
+  // paramAfterKeyConnect (M_{h,0}'s tentative interval) relies on it: end ≤ c − 1, so apply ≥ c + 1.
+  for (const network of [MAINNET, TESTNET, REGTEST]) {
+    t.ok(network.governance.paramChangeDelay >= 1, `${network.name}: ${network.governance.paramChangeDelay}`);
+  }
+  t.end();
+});
 
 test('a change applies at exactly its height: 0x13 set, status 4, the 0x14 entry gone', (t) => {
   const storage = fresh(t);
