@@ -2,8 +2,9 @@
 // apply height h (regtest starts it at 0) governs every microblock of epoch h —
 // M_{h,0} included, computed tentatively while a candidate K_h waits for it —
 // while a microblock of epoch h−1 is still judged by the old value, even once
-// the tip is past h; and a reorg across the apply height ends with the digest
-// of a fresh chain that only saw the winning branch.
+// the tip is past h; a reorg across the apply height ends with the digest of a
+// fresh chain that only saw the winning branch; and a state rebuilt below the
+// apply height has the old value and the 0x14 entry back.
 //
 //   g ── k1 ── m1a ┬─ k2 (5 s from here) ── m2 ── m2b
 //                  └─ m1b ── k2b ── k3b            (heavier: the reorg)
@@ -156,5 +157,27 @@ test('an endorsed epoch: M_{h,0} is judged by the value KeyConnect(K_h) will set
   tooSoon(t, () => microAfter(h, 'A3early1', 'A3m', 1000n), 'seq 1, 1 s after M_{3,0}');
   t.equal(microAfter(h, 'A3t', 'A3m', RAISED), 'connected');
   t.equal(microAfter(h, 'A2late', two, 1000n), 'side', 'epoch 2: still the old value');
+  t.end();
+});
+
+test('a rival M_{h,0} below the tip is judged from a rebuilt state whose 0x14 entry is back', (t) => {
+  const h = openPoaHarness(t);
+  scheduleRaise(h, 2n);
+  h.key('a', 'g');
+  h.micro('a1', 'a', [
+    signedTx({ payload: { type: 6, role: ROLE_VALIDATOR, amount: 10n ** 19n }, nonce: 0n }),
+  ]);
+  t.equal(h.key('A2', 'a1', 0x41), 'candidate');
+  microAfter(h, 'A2m', 'A2', RAISED, faucetEndorsements(h, 'A2', [0, 1, 2]));
+  t.equal(h.tipName(), 'A2m');
+  t.equal(inForce(h), RAISED, 'applied on the tip branch');
+  t.equal(scheduled(h), 0, 'and its 0x14 entry removed there');
+  // B2 competes for height 2: its M_{2,0} is judged from the state after a1, rebuilt by disconnecting
+  // A2m — which must bring the 0x14 entry back, or the tentative KeyConnect(2) would see no change.
+  t.equal(h.key('B2', 'a1', 0x42), 'candidate');
+  const endorsements = faucetEndorsements(h, 'B2', [0, 1, 2]);
+  tooSoon(t, () => microAfter(h, 'B2early', 'B2', 1000n, endorsements), "B2's M_{2,0} 1 s after B2");
+  t.equal(microAfter(h, 'B2m', 'B2', RAISED, endorsements), 'side', 'at 5 s: valid, equal work, side');
+  t.equal(inForce(h), RAISED, 'the tip state is untouched');
   t.end();
 });
