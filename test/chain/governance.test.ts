@@ -1,6 +1,7 @@
 import { test, type Test } from 'tap';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import {
+  PROPOSAL_APPLIED,
   PROPOSAL_NO_QUORUM,
   PROPOSAL_OPEN,
   PROPOSAL_PASSED,
@@ -331,7 +332,8 @@ test('a reorg across a tally and a settlement paying voting rewards ends in the 
   h.key('k3', 'm2', 3);
   h.micro('m3', 'k3', [a.tx(vote(id, YES)), b.tx(vote(id, YES))]);
   keys(h, 'k', 4, 12, 'm3');
-  t.equal(h.chain.state().proposal(id)?.status, PROPOSAL_PASSED);
+  t.equal(h.chain.state().proposal(id)?.status, PROPOSAL_APPLIED, 'passed at 4, applied at 6');
+  t.equal(h.chain.state().param(4), 1000n, 'MIN_MICROBLOCK_INTERVAL in force');
   const reserveMain = balanceOf(h, RESERVE_ACCOUNT);
   t.ok(reserveMain < 99n * ALTO + 3n, 'voting rewards were paid at 11');
   a.nonce = aNonce;
@@ -347,6 +349,7 @@ test('a reorg across a tally and a settlement paying voting rewards ends in the 
   t.equal(state.proposal(txId(q))?.status, PROPOSAL_PASSED, 'q, connected in the reorg, was tallied at 5');
   t.same(indexed(h), scanned(h), 'the proposal-end index holds exactly the proposals of the state');
   t.equal(state.scheduled(4n + BigInt(REGTEST.governance.paramChangeDelay), 4), undefined, 'not scheduled');
+  t.equal(state.param(4), undefined, 'nor applied: the interval is back at its starting value');
   const fresh = ChainHarness.open((fn) => {
     t.teardown(fn);
   });
@@ -355,7 +358,8 @@ test('a reorg across a tally and a settlement paying voting rewards ends in the 
   // Back to the first branch, past c13.
   keys(h, 'k', 13, 14, 'k12');
   t.equal(h.tipName(), 'k14');
-  t.equal(h.chain.state().proposal(id)?.status, PROPOSAL_PASSED);
+  t.equal(h.chain.state().proposal(id)?.status, PROPOSAL_APPLIED);
+  t.equal(h.chain.state().param(4), 1000n);
   t.equal(h.chain.state().proposal(txId(q)), undefined, 'q is gone');
   t.same(indexed(h), scanned(h), 'and q left the index');
   const back = ChainHarness.open((fn) => {
