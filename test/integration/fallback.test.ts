@@ -15,8 +15,6 @@
 // with §6.1 asserted after every block.
 import { test } from 'tap';
 import { BASE_UNITS_PER_ALTO } from '../../src/protocol/amount.js';
-import { REGTEST } from '../../src/protocol/params.js';
-import { addKey, emptyWallet, faucetKey, saveWallet, walletPath } from '../../src/wallet/keystore.js';
 import {
   connect,
   converged,
@@ -29,12 +27,11 @@ import {
   LOW_STAKE_FLAG,
   LOW_STAKE_PARAMS,
 } from '../helpers/network.js';
-import { runCli } from '../helpers/node-process.js';
 import { replayWithSupplyChecks } from '../helpers/replay.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FAUCET_KEY, confirmedOn, faucetWallet } from '../helpers/wallet-cli.js';
 
 const PARAMS = LOW_STAKE_PARAMS;
-const FAUCET = faucetKey(REGTEST)!;
+const FAUCET = FAUCET_KEY;
 
 interface StakesView {
   readonly bonds: { role: string; bonded: string }[];
@@ -45,19 +42,9 @@ test('a candidate past ACTIVATION_FALLBACK is fallback-activated, idle stake unb
   const miner = await startNetNode(t, LOW_STAKE_FLAG);
   const follower = await startNetNode(t, LOW_STAKE_FLAG);
   await connect(follower, miner);
-  const walletDir = tempDir((fn) => {
-    t.teardown(fn);
-  });
-  await saveWallet(walletPath(walletDir), addKey(emptyWallet(REGTEST), FAUCET));
-  const wallet = async (...args: string[]): Promise<string> => {
-    const result = await runCli(['wallet', ...args, '--datadir', walletDir, '--api', miner.url], {
-      killAfterMs: 30_000,
-    });
-    if (result.code !== 0) throw new Error(`wallet ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
-  const confirmed = async (txid: string): Promise<boolean> =>
-    (await getJson<{ status: string }>(`${miner.url}/txs/${txid}`)).status === 'confirmed';
+  const run = await faucetWallet(t);
+  const wallet = (...args: string[]): Promise<string> => run(miner, ...args);
+  const confirmed = (txid: string): Promise<boolean> => confirmedOn(miner, txid);
   const stakes = (): Promise<StakesView> => getJson(`${miner.url}/stakes/${FAUCET.address}`);
 
   // Eight key blocks at the clock's time first: with only two of the last eleven in the future, the
