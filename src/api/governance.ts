@@ -12,7 +12,6 @@ import {
   PROPOSAL_NO_QUORUM,
   PROPOSAL_OPEN,
   PROPOSAL_PASSED,
-  decodeProposal,
   decodeScheduled,
   decodeScheduledKey,
   decodeVote,
@@ -32,22 +31,32 @@ export const KIND_VOTING_REWARD = 10;
 /** §8.2: quorum is 20% of all bonded weight, in basis points. */
 const QUORUM_BP = 2000n;
 
-export interface StoredProposal {
+/** 0x0D's value ends in end u64, status u8, yes, no, abstain u128 (§9.1, little-endian §2.1): the tail's length. */
+const TAIL_END = 8 + 1 + 3 * 16;
+
+export interface ProposalRef {
   readonly id: Uint8Array;
-  readonly proposal: Proposal;
+  readonly idHex: string;
+  readonly end: bigint;
+  readonly status: number;
+  /** The stored value, decoded only for the proposals a page shows. */
+  readonly value: Uint8Array;
 }
 
-/** Every proposal in the state, newest window first: `end` descending, then id descending. */
-export function proposalsByEnd(view: OverlayState): StoredProposal[] {
+/**
+ * Every proposal in the state, newest window first: `end` descending, then id descending. Only
+ * each value's fixed-size tail is read to sort (the text before it has a variable length).
+ */
+export function proposalsByEnd(view: OverlayState): ProposalRef[] {
   const all = view
     .range(Uint8Array.of(PREFIX_PROPOSAL), Uint8Array.of(PREFIX_PROPOSAL + 1))
-    .map(({ key, value }) => ({ id: key.slice(1, 33), proposal: decodeProposal(value) }));
+    .map(({ key, value }): ProposalRef => {
+      const tail = new DataView(value.buffer, value.byteOffset + value.byteLength - TAIL_END, TAIL_END);
+      const id = key.slice(1, 33);
+      return { id, idHex: toHex(id), end: tail.getBigUint64(0, true), status: tail.getUint8(8), value };
+    });
   return all.sort((a, b) =>
-    a.proposal.end !== b.proposal.end
-      ? a.proposal.end > b.proposal.end
-        ? -1
-        : 1
-      : toHex(b.id).localeCompare(toHex(a.id)),
+    a.end !== b.end ? (a.end > b.end ? -1 : 1) : a.idHex < b.idHex ? 1 : a.idHex > b.idHex ? -1 : 0,
   );
 }
 

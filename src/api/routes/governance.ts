@@ -13,7 +13,7 @@ import {
 } from '../../consensus/governed-params.js';
 import { RESERVE_ACCOUNT, decodeAddress, encodeAddress } from '../../protocol/address.js';
 import type { NetworkParams } from '../../protocol/params.js';
-import type { Proposal } from '../../state/governance-entries.js';
+import { decodeProposal, type Proposal } from '../../state/governance-entries.js';
 import { errorResponses, idParams } from '../../api-schema/fragments.js';
 import {
   PROPOSAL_STATUSES,
@@ -138,18 +138,18 @@ export function governanceRoutes(app: FastifyInstance, mods: ApiModules): void {
       const height = Number(chain.tip.keyHeight);
       const page: ProposalsBody['proposals'] = [];
       let more = false;
-      for (const { id, proposal } of proposalsByEnd(view)) {
-        if (query.status !== undefined && PROPOSAL_STATUSES[proposal.status] !== query.status) continue;
+      for (const ref of proposalsByEnd(view)) {
+        if (query.status !== undefined && PROPOSAL_STATUSES[ref.status] !== query.status) continue;
         if (
           cursor !== undefined &&
-          (proposal.end > cursor.end || (proposal.end === cursor.end && toHex(id) >= cursor.id))
+          (ref.end > cursor.end || (ref.end === cursor.end && ref.idHex >= cursor.id))
         )
           continue;
         if (page.length === query.limit) {
           more = true;
           break;
         }
-        page.push(proposalView(id, proposal, params));
+        page.push(proposalView(ref.id, decodeProposal(ref.value), params));
       }
       const last = page.at(-1);
       return { height, proposals: page, next: more && last !== undefined ? `${last.end}-${last.id}` : null };
