@@ -15,7 +15,12 @@ import { RESERVE_ACCOUNT, accountId, encodeAddress } from '../../src/protocol/ad
 import { REGTEST } from '../../src/protocol/params.js';
 import { txId, type Tx } from '../../src/protocol/tx.js';
 import { encodePending, pendingKey } from '../../src/state/entries.js';
-import type { Proposal, ProposalStatus } from '../../src/state/governance-entries.js';
+import {
+  PROPOSAL_STATUS_NAMES,
+  type Proposal,
+  type ProposalStatus,
+} from '../../src/state/governance-entries.js';
+import { PROPOSAL_STATUSES } from '../../src/api-schema/governance.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { apiOnHarness } from '../helpers/harness-api.js';
 import { FAUCET_ACCOUNT, signedTx, transfer } from '../helpers/txs.js';
@@ -422,4 +427,9 @@ test('GET /reserve: balance, what the next settlement would pay voters, and the 
       distributions: [{ height: 1, maturity: 4, total: (4n * ALTO).toString(), recipients: 2 }],
     },
   });
+});
+
+test('the API schema names the statuses as §9.1 and the state do (api-schema/ imports nothing, so it restates them)', (t) => {
+  t.same(PROPOSAL_STATUSES, PROPOSAL_STATUS_NAMES);
+  t.end();
 });
