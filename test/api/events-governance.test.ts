@@ -7,8 +7,10 @@
 // the state, as a tally at b and an apply step at c would have left them.
 //
 //   g ── a ── a1 ── b (tallies P1: passed, P2: no quorum) ── b1 ── c (applies P1, skips P3) ── c1
+//                                                             └── x ── x1 ── y   (the reorg test's winning branch)
 import type { AddressInfo } from 'node:net';
-import { test } from 'tap';
+import { test, type Test } from 'tap';
+import type { Entry } from '../../src/chain/index-entry.js';
 import { governanceEvents } from '../../src/api/governance-events.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import {
@@ -135,7 +137,8 @@ const summary = (messages: readonly SseMessage[]): string[] =>
         : `${m.event} ${String(m.data.name)} ${String(m.data.status)} ${String(m.data.proposal)} at ${String(m.data.block)}`,
   );
 
-test('events: proposal_tallied and param_applied come just before their block, and replay with ?from= and Last-Event-ID', async (t) => {
+/** The chain of the diagram, with b's tally and c's apply step written into their undo records and the state. */
+function governanceBlocks(t: Test): { h: ChainHarness; b: Entry; c: Entry } {
   const h = ChainHarness.open((fn) => {
     t.teardown(fn);
   });
@@ -163,6 +166,11 @@ test('events: proposal_tallied and param_applied come just before their block, a
     state.writeTo(tables.state);
   });
 
+  return { h, b, c };
+}
+
+test('events: proposal_tallied and param_applied come just before their block, and replay with ?from= and Last-Event-ID', async (t) => {
+  const { h, b, c } = governanceBlocks(t);
   const app = await apiOnHarness(t, h, REGTEST);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -213,4 +221,58 @@ test('events: proposal_tallied and param_applied come just before their block, a
   const blocksOnly = await open(`/events?from=0&types=block_connected`);
   await blocksOnly.wait(untilTip);
   t.equal(blocksOnly.messages.length, 7, 'a stream that did not ask hears only blocks');
+});
+
+test('events: a reorg across the apply height disconnects c, and a replay of the winning chain tells the tally but no apply', async (t) => {
+  const { h, b, c } = governanceBlocks(t);
+  const app = await apiOnHarness(t, h, REGTEST);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const open = async (path: string): Promise<SseClient> => {
+    const client = await SseClient.open(`${url}${path}`);
+    t.teardown(() => {
+      client.close();
+    });
+    return client;
+  };
+  const types = 'types=block_connected,block_disconnected,reorg,proposal_tallied,param_applied';
+  const live = await open(`/events?from=3&${types}`);
+  await live.wait((m) => m.some((e) => e.data.id === h.entry('c1').hex));
+  t.same(
+    live.messages.map((m) => m.event),
+    ['param_applied', 'param_applied', 'block_connected', 'block_connected'],
+  );
+  // A heavier branch from b1 (two key blocks against one) wins: c1 and c are disconnected, their
+  // undo records putting P1 and P3 back to passed.
+  h.key('x', 'b1');
+  h.micro('x1', 'x');
+  h.key('y', 'x1');
+  const tip = h.entry('y').hex;
+  t.equal(h.chain.tip.hex, tip);
+  await live.wait((m) => m.some((e) => e.event === 'reorg'));
+  t.same(
+    live.messages.slice(4).map((m) => `${m.event} ${String(m.data.id)}`),
+    [
+      `block_disconnected ${h.entry('c1').hex}`,
+      `block_disconnected ${c.hex}`,
+      `block_connected ${h.entry('x').hex}`,
+      `block_connected ${h.entry('x1').hex}`,
+      `block_connected ${tip}`,
+      `reorg ${tip}`,
+    ],
+    'nothing is told of an apply step the winning branch does not have',
+  );
+  const replay = await open(`/events?from=0&types=proposal_tallied,param_applied,block_connected`);
+  await replay.wait((m) => m.some((e) => e.data.id === tip));
+  t.same(
+    replay.messages
+      .filter((m) => m.event !== 'block_connected')
+      .map((m) => [m.event, m.data.id, m.data.status, m.data.block]),
+    [
+      ['proposal_tallied', hex(P1), 'passed', b.hex],
+      ['proposal_tallied', hex(P2), 'no-quorum', b.hex],
+    ],
+  );
+  const state = h.chain.state();
+  t.equal(state.proposal(P1)?.status, 3, "c's undo put P1 back to passed");
 });
