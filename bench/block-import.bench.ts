@@ -94,6 +94,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           index: timed(tables.index),
           rewards: timed(tables.rewards),
           bans: timed(tables.bans),
+          proposalEnds: timed(tables.proposalEnds),
         });
         inCallbackMs += performance.now() - t0;
         return r;

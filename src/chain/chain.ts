@@ -13,6 +13,8 @@ import type { ActivationRules } from './activation-rules.js';
 import { proofOfActivity } from './proof-of-activity.js';
 import { drawEndorsers } from '../consensus/activity.js';
 import { validators } from '../state/stake.js';
+import { PARAM_MIN_MICROBLOCK_INTERVAL, paramInForce } from '../consensus/governed-params.js';
+import { paramAfterKeyConnect } from '../state/param-changes.js';
 import { invalidates } from '../consensus/invalidity.js';
 import { checkKeyBlockSanity } from '../consensus/key-block-rules.js';
 import { checkMicroblockSize, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -134,6 +136,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The §5.2 draws computed (waiting candidates and recent endorsed key blocks), oldest first. */
   private readonly drawCache = new Map<string, readonly Uint8Array[]>();
   private readonly sideBodies: SideBodyBudget;
+  /** Each epoch's MIN_MICROBLOCK_INTERVAL once computed (microblockIntervalInForce). */
+  private readonly intervals = new WeakMap<KeyEntry, number>();
   private readonly params: NetworkParams;
   private readonly now: () => number;
   private readonly transition: TransitionContext;
@@ -269,6 +273,28 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */
   nextKeyBlock(parent: Entry = this.tip): NextKeyBlock {
     return nextKeyBlock(parent, this.params);
+  }
+
+  /**
+   * MIN_MICROBLOCK_INTERVAL in force for the epoch of `epochKey`: the value after KeyConnect(K_h)
+   * (§3.3, §8.3), computed tentatively from the state after K_h.prev while K_h waits for its M_{h,0}.
+   * It depends on K_h's branch alone, so each key block's is computed once: from the tip's state
+   * when the tip is in that epoch, else by rebuilding the state of its branch (readAfter).
+   */
+  microblockIntervalInForce(epochKey: KeyEntry): number {
+    const known = this.intervals.get(epochKey);
+    if (known !== undefined) return known;
+    const read = (view: OverlayState): bigint =>
+      isCandidate(epochKey)
+        ? paramAfterKeyConnect(view, PARAM_MIN_MICROBLOCK_INTERVAL, epochKey.keyHeight, this.params)
+        : paramInForce(view, PARAM_MIN_MICROBLOCK_INTERVAL, this.params);
+    const value = Number(
+      this.tip.epochKey === epochKey
+        ? paramInForce(this.state(), PARAM_MIN_MICROBLOCK_INTERVAL, this.params)
+        : this.readAfter(isCandidate(epochKey) ? epochKey.parent! : epochKey, read),
+    );
+    this.intervals.set(epochKey, value);
+    return value;
   }
 
   /** The transactions, in order, that apply on the tip; any that would fail is left out (a leader's dry run). */
@@ -430,8 +456,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     // Stage 2: context, against the parent (§3.5 rules 3–5; §3.3 rules 2–4).
     let entry: Entry;
     try {
-      entry = checkContext(incoming, id, parent, this.now(), this.params, (block, at) =>
-        this.transition.activation.activation(block, at, (read) => this.readAfter(at, read)),
+      entry = checkContext(
+        incoming,
+        id,
+        parent,
+        this.now(),
+        this.params,
+        (block, at) => this.transition.activation.activation(block, at, (read) => this.readAfter(at, read)),
+        (epochKey) => this.microblockIntervalInForce(epochKey),
       );
     } catch (error) {
       if (error instanceof RuleError) this.remember(key, error);

@@ -42,7 +42,9 @@ export function nextKeyBlock(parent: Entry, params: NetworkParams): NextKeyBlock
 
 /**
  * Checks `incoming` against its parent and the clock; the entry it becomes in the index. A key
- * block's activation (§5.1, §5.4) is `activation`'s answer, asked once the block passed its rules.
+ * block's activation (§5.1, §5.4) is `activation`'s answer, asked once the block passed its rules;
+ * a microblock's MIN_MICROBLOCK_INTERVAL is `minIntervalMs`'s answer for its epoch's key block: the
+ * value in force after KeyConnect(K_h), so a change applied at h governs all of epoch h (§3.3).
  */
 export function checkContext(
   incoming: AnyBlock,
@@ -51,6 +53,7 @@ export function checkContext(
   nowMs: number,
   params: NetworkParams,
   activation: (block: KeyBlock, parent: Entry) => Activation,
+  minIntervalMs: (epochKey: KeyEntry) => number,
 ): Entry {
   if (incoming.kind === 'key') {
     const block = incoming.block;
@@ -80,7 +83,7 @@ export function checkContext(
           : { kind: 'micro', keyHeight: parent.keyHeight, seq: parent.seq, timeMs: parent.timeMs },
       epochKeyBlockId: epochKey.id,
       leaderKey: epochKey.block.body.leaderKey,
-      minIntervalMs: params.minMicroblockIntervalMs,
+      minIntervalMs: () => minIntervalMs(epochKey),
       nowMs: BigInt(nowMs),
     },
     params,

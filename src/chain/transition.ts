@@ -1,7 +1,8 @@
 // A block's transition over the tables, inside the chain's one LMDB
 // transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
 // rules 5–7 and transactions, writing state, undo, the transaction index and
-// the reward history; disconnect replays the undo record.
+// the reward history and the proposal-end index; disconnect replays the undo
+// record.
 import { ACTIVATION_ENDORSED, isBootstrapEpoch } from '../consensus/activation.js';
 import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
 import { checkTxsSanity } from '../consensus/tx-rules.js';
@@ -9,6 +10,7 @@ import type { NetworkParams } from '../protocol/params.js';
 import { txId, type Tx } from '../protocol/tx.js';
 import { applyTx } from '../state/apply.js';
 import { keyConnect } from '../state/key-connect.js';
+import { indexConnect, indexDisconnect, proposalEndsIn } from '../state/proposal-ends.js';
 import { recordConnect, recordDisconnect } from '../state/reward-history.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
@@ -34,9 +36,10 @@ export function connectBlock(
 ): void {
   const { params } = context;
   const view = new OverlayState(tables.state);
+  const ends = proposalEndsIn(tables.proposalEnds);
   if (entry.kind === 'key') {
     // An endorsed key block connects with its M_{h,0}, in that microblock's transition (§5.4).
-    if (entry.activation !== ACTIVATION_ENDORSED) keyConnect(view, connectingKey(entry, []), params);
+    if (entry.activation !== ACTIVATION_ENDORSED) keyConnect(view, connectingKey(entry, []), params, ends);
   } else {
     if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);
     const { block } = body;
@@ -45,7 +48,7 @@ export function connectBlock(
       // M_{h,0} of an endorsed epoch: its section is checked against the snapshot, the state after
       // K.prev (K's own transition has not run), then KeyConnect(K) credits the endorsers (§5.4, §5.5).
       const endorsers = context.activation.endorsers(block, parent, view);
-      keyConnect(view, connectingKey(parent, endorsers), params);
+      keyConnect(view, connectingKey(parent, endorsers), params, ends);
     } else {
       checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
     }
@@ -59,6 +62,7 @@ export function connectBlock(
     });
   }
   recordConnect(tables, entry.keyHeight, view);
+  indexConnect(tables.proposalEnds, view);
   view.writeTo(tables.state);
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
 }
@@ -83,6 +87,7 @@ export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry, bod
     throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
   const entries = decodeUndo(undo);
   recordDisconnect(tables, entry.keyHeight, tables.state, entries);
+  indexDisconnect(tables.proposalEnds, tables.state, entries);
   applyUndo(tables.state, entries);
   tables.undo.remove(entry.id);
   if (body.kind === 'micro') for (const tx of body.block.txs) tables.txindex.remove(txId(tx));

@@ -63,7 +63,11 @@ export interface MicroblockContext {
   /** K_h: the key block of the microblock's epoch. */
   readonly epochKeyBlockId: Uint8Array;
   readonly leaderKey: Uint8Array;
-  readonly minIntervalMs: number;
+  /**
+   * MIN_MICROBLOCK_INTERVAL in force for the epoch, after KeyConnect(K_h) (§3.3); asked only once
+   * rules 2–3 passed, since finding it may mean rebuilding a side branch's state.
+   */
+  readonly minIntervalMs: () => number;
   readonly nowMs: bigint;
 }
 
@@ -93,8 +97,9 @@ export function checkMicroblockContext(
     'bad-leader-signature',
   );
   // [REJECT] Rule 4.
-  if (header.timeMs <= parentTimeMs || header.timeMs < parentTimeMs + BigInt(context.minIntervalMs)) {
-    throw new RuleError('microblock-too-soon', { timeMs: header.timeMs, parentTimeMs });
+  const minIntervalMs = context.minIntervalMs();
+  if (header.timeMs <= parentTimeMs || header.timeMs < parentTimeMs + BigInt(minIntervalMs)) {
+    throw new RuleError('microblock-too-soon', { timeMs: header.timeMs, parentTimeMs, minIntervalMs });
   }
   // [IGNORE] Too far ahead is not invalid yet: retry later.
   if (header.timeMs > context.nowMs + BigInt(params.microblockFutureLimitMs)) {

@@ -20,3 +20,13 @@ export function weightOfBond(
 ): bigint {
   return bonded >= currentMinStake(view, role, params) ? bonded : 0n;
 }
+
+/** W(a) = Σ_r w(a, r) (§4.7) read through the rules' view: what governance counts (§4.10, §4.11, §8.2). */
+export function accountWeight(view: StateView, account: Uint8Array, params: NetworkParams): bigint {
+  let total = 0n;
+  for (const role of [1, 2, 3] as const) {
+    const bond = view.bond(account, role);
+    if (bond !== undefined) total += weightOfBond(view, bond.bonded, role, params);
+  }
+  return total;
+}

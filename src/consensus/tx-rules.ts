@@ -64,7 +64,7 @@ export function checkTxContext(tx: Tx, view: StateView, context: TxContext, para
   if (tx.validUntil !== 0n && context.keyHeight > tx.validUntil) {
     throw new RuleError('expired', { validUntil: tx.validUntil, keyHeight: context.keyHeight }, IGNORE);
   }
-  const needed = tx.fee + rules.debit(tx.payload);
+  const needed = tx.fee + rules.debit(tx.payload, params);
   if (account.balance < needed) {
     throw new RuleError('insufficient-funds', { balance: account.balance, needed }, IGNORE);
   }

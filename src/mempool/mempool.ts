@@ -332,7 +332,15 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     if (!reAdd) checkTxSignature(tx, this.mods.params);
     this.mods.signatures?.add(id);
     sender ??= new SenderPool(key, account, state.nonce);
-    const entry = new PoolEntry(id, idHex, tx, size, this.mods.now(), tx.fee + txDebit(tx), sender);
+    const entry = new PoolEntry(
+      id,
+      idHex,
+      tx,
+      size,
+      this.mods.now(),
+      tx.fee + txDebit(tx, this.mods.params),
+      sender,
+    );
     return this.insertAndTrim(entry, origin, replaced, state, view);
   }
 

@@ -36,12 +36,12 @@ export interface TxSource {
 export interface LeaderOptions {
   /** The node key's secret seed: its public key is the leader key of our key blocks. */
   readonly seed: Uint8Array;
-  /** Our pace between microblocks; never below the network's MIN_MICROBLOCK_INTERVAL. */
+  /** Our pace between microblocks; never below the MIN_MICROBLOCK_INTERVAL in force (§8.3). */
   readonly intervalMs: number;
 }
 
 export interface LeaderModules {
-  readonly chain: Pick<Chain, 'tip' | 'applicableTxs'>;
+  readonly chain: Pick<Chain, 'tip' | 'applicableTxs' | 'microblockIntervalInForce'>;
   readonly txs: TxSource;
   readonly params: NetworkParams;
   /** Unix milliseconds. */
@@ -137,8 +137,10 @@ export class Leader {
     return Number(this.mods.chain.tip.timeMs);
   }
 
+  /** Our pace, or the tip's epoch's MIN_MICROBLOCK_INTERVAL if governance set it higher (§3.3 rule 4). */
   private spacingMs(): number {
-    return Math.max(1, this.opts.intervalMs, this.mods.params.minMicroblockIntervalMs);
+    const chain = this.mods.chain;
+    return Math.max(1, this.opts.intervalMs, chain.microblockIntervalInForce(chain.tip.epochKey));
   }
 
   /**
@@ -216,9 +218,9 @@ export class Leader {
       prev: key.id,
       keyHeight: key.keyHeight,
       seq: 0,
-      // §3.3 rule 4: after the key block, by at least the interval.
+      // §3.3 rule 4: after the key block, by at least the interval in force after KeyConnect(K).
       timeMs: BigInt(
-        Math.max(this.mods.now(), keyTimeMs + 1, keyTimeMs + this.mods.params.minMicroblockIntervalMs),
+        Math.max(this.mods.now(), keyTimeMs + 1, keyTimeMs + this.mods.chain.microblockIntervalInForce(key)),
       ),
       txRoot: merkleRoot([]),
       txCount: 0,

@@ -14,7 +14,7 @@ export function applyTx(view: OverlayState, tx: Tx, context: BlockTxContext, par
   checkTxContext(tx, view, context, params);
   const sender = accountId(tx.sender);
   const from = view.account(sender)!;
-  view.setAccount(sender, { balance: from.balance - tx.fee - txDebit(tx), nonce: from.nonce + 1n });
+  view.setAccount(sender, { balance: from.balance - tx.fee - txDebit(tx, params), nonce: from.nonce + 1n });
   const counters = view.counters();
   view.setCounters({ ...counters, fees: counters.fees + tx.fee });
   effectOf(tx)(view, tx, context, params);

@@ -80,6 +80,7 @@ export const KIND_NEXT_LEADER_FEE = 3;
 export const KIND_VALIDATOR_SLOT = 4;
 export const KIND_INFRASTRUCTURE = 8;
 export const KIND_VALIDATOR_POOL = 9;
+export const KIND_VOTING_REWARD = 10;
 export const KIND_POISON_MINT = 11;
 export const KIND_POISON_FEE = 12;
 const TRANSFER_KINDS: ReadonlySet<number> = new Set([2, 3, 10, 12]);

@@ -74,6 +74,20 @@ export function decodeProposal(bytes: Uint8Array): Proposal {
   return proposal;
 }
 
+/** A 0x0D value's tail after `end`: status u8 and yes, no, abstain u128 (§9.1). */
+const PROPOSAL_TAIL = 1 + 3 * 16;
+
+/**
+ * `end` and `status` of an encoded 0x0D value, read from its fixed-size tail without decoding the
+ * text: what the tally's scan for windows ending at c−1 needs of every proposal (decision 158).
+ */
+export function proposalEndAndStatus(bytes: Uint8Array): { readonly end: bigint; readonly status: number } {
+  const at = bytes.length - PROPOSAL_TAIL - 8;
+  if (at < 0) throw new RangeError('a 0x0D value shorter than its fixed fields');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { end: view.getBigUint64(at, true), status: bytes[at + 8]! };
+}
+
 /** 0x0E ‖ proposal_id ‖ voter: one proposal's votes are one range. */
 export function voteKey(proposalId: Uint8Array, voter: Uint8Array): Uint8Array {
   return keyOf(PREFIX_VOTE, 52, (_, key) => {

@@ -20,6 +20,7 @@ import {
 } from './entries.js';
 import { addPending } from './pending.js';
 import { applyScheduledChanges } from './param-changes.js';
+import type { ProposalEnds } from './proposal-ends.js';
 import { isSettlementHeight, settlePeriod, settlementInputs } from './settlement.js';
 import { recordEndorsement, releaseUnbonding, unbondIdleValidators } from './stake.js';
 import { tallyProposals } from './tally.js';
@@ -40,12 +41,18 @@ export interface ConnectingKeyBlock {
   readonly endorsers: readonly Uint8Array[];
 }
 
-export function keyConnect(view: OverlayState, block: ConnectingKeyBlock, params: NetworkParams): void {
+/** `ends`: the proposal-end index beside the state (decision 158); without it the tally scans 0x0D. */
+export function keyConnect(
+  view: OverlayState,
+  block: ConnectingKeyBlock,
+  params: NetworkParams,
+  ends?: ProposalEnds,
+): void {
   const c = block.height;
   // Step 1: settlement, its inputs read now, from the state after K.prev (§3.8's one snapshot).
   if (isSettlementHeight(c, params)) settlePeriod(view, settlementInputs(view, params), block, params);
   // Step 2: governance — tallies of windows that ended at c−1, then the changes scheduled for c.
-  tallyProposals(view, c, params);
+  tallyProposals(view, c, params, ends);
   applyScheduledChanges(view, c, params);
   // Step 3: unbonding released at c; a fallback activation also unbonds idle validators (§5.4).
   releaseUnbonding(view, c);

@@ -3,6 +3,12 @@ import { baseSubsidy, cumulativeBase, genesisAllocation, scheduledSubsidy } from
 import type { NetworkParams } from '../protocol/params.js';
 import { PREFIX_PENDING, decodePending, decodePendingKey } from './entries.js';
 import { ROLES } from './entries.js';
+import {
+  PREFIX_PROPOSAL,
+  PROPOSAL_OPEN,
+  decodeProposal,
+  proposalEndAndStatus,
+} from './governance-entries.js';
 import { bondedOf, unbondingTotal } from './stake.js';
 import type { OverlayState } from './view.js';
 import { equalBytes } from '../util/bytes.js';
@@ -39,6 +45,18 @@ export function pendingTotals(view: Pick<OverlayState, 'range'>): PendingTotals 
     else transfer += pending.amount;
   }
   return { mint, transfer };
+}
+
+/**
+ * Escrowed deposits (§6.1): the deposits of open proposals (status 0, decision 159), which the tally
+ * refunds or forfeits to the reserve. A scan of 0x0D reading each record's fixed-size tail.
+ */
+export function escrowTotal(view: Pick<OverlayState, 'range'>): bigint {
+  let total = 0n;
+  for (const { value } of view.range(Uint8Array.of(PREFIX_PROPOSAL), Uint8Array.of(PREFIX_PROPOSAL + 1))) {
+    if (proposalEndAndStatus(value).status === PROPOSAL_OPEN) total += decodeProposal(value).deposit;
+  }
+  return total;
 }
 
 export interface StakeTotals {

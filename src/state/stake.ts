@@ -18,7 +18,7 @@ import {
   unbondingRange,
 } from './entries.js';
 import type { OverlayState } from './view.js';
-import { equalBytes } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 
 export { currentMinStake } from '../consensus/stake.js';
 
@@ -170,4 +170,27 @@ export function validatorBonds(
     out.push({ account, bonded: bond.bonded, lastEndorsed: bond.lastEndorsed });
   }
   return out;
+}
+
+/** W(a) for every account with W(a) > 0 (§4.7), in ascending account order, and B = Σ W (§8.2). */
+export function accountWeights(view: Reads, params: NetworkParams): { weights: Weighted[]; total: bigint } {
+  return summedWeights(weightsByRole(view, params));
+}
+
+/** accountWeights from weightsByRole's result, for a caller that has it already (one scan of 0x04). */
+export function summedWeights(byRole: Record<StakeRole, readonly Weighted[]>): {
+  weights: Weighted[];
+  total: bigint;
+} {
+  const summed = new Map<string, Weighted>();
+  for (const role of ROLES) {
+    for (const { account, weight } of byRole[role]) {
+      const id = toHex(account);
+      summed.set(id, { account, weight: (summed.get(id)?.weight ?? 0n) + weight });
+    }
+  }
+  const weights = [...summed.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, weighted]) => weighted);
+  return { weights, total: weights.reduce((sum, w) => sum + w.weight, 0n) };
 }

@@ -7,6 +7,7 @@ import {
   DB_BLOCKS,
   DB_INDEX,
   DB_META,
+  DB_PROPOSAL_ENDS,
   DB_REWARDS,
   DB_STATE,
   DB_TXINDEX,
@@ -19,7 +20,7 @@ import { migrateToIndex, migrateToRewards } from './migrate.js';
 export type Bytes = Uint8Array;
 
 /**
- * LMDB's named-database slots (`maxDbs`): the eight sub-databases of layout.ts and room for a few
+ * LMDB's named-database slots (`maxDbs`): the nine sub-databases of layout.ts and room for a few
  * more indexes. Read at open, not stored, so raising it needs no migration (decision 146).
  */
 export const MAX_SUB_DATABASES = 12;
@@ -48,6 +49,7 @@ export interface Tables<T> {
   readonly index: T;
   readonly rewards: T;
   readonly bans: T;
+  readonly proposalEnds: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -97,6 +99,7 @@ export class Storage {
       index: sub(DB_INDEX),
       rewards: sub(DB_REWARDS),
       bans: sub(DB_BANS),
+      proposalEnds: sub(DB_PROPOSAL_ENDS),
     };
   }
 

@@ -30,6 +30,13 @@
  *                                     history covers credits whose source height is ≥ it. Absent: 0
  *                                     (a data directory made at schema 3); the schema 2 → 3 migration
  *                                     sets it to the tip's key height + 1 (older credits are missing)
+ *   proposal-ends end u64 BE ‖ proposal_id [32]
+ *                                  -> empty: every 0x0D proposal by the last key height of its voting
+ *                                     window, so the tally at c finds the windows that ended at c−1
+ *                                     without scanning every proposal (decision 158). Written and
+ *                                     removed with the connect and disconnect of the block creating the
+ *                                     proposal, from the 0x0D keys its undo record shows as new
+ *                                     (state/proposal-ends.ts). Not consensus data, outside the digest
  *   bans    peer id (UTF-8)        -> a banned peer (ban-table.ts): until u64 BE (Unix ms) ‖ address
  *                                     length u8 ‖ address (IP, UTF-8; 0 bytes: unknown) ‖ reason
  *                                     (UTF-8). Not consensus data: one commit per ban, expired
@@ -53,6 +60,11 @@ export const DB_INDEX = 'index';
 export const DB_REWARDS = 'rewards';
 /** Needs no schema version: a node that predates it never reads it, a newer one finds it empty. */
 export const DB_BANS = 'bans';
+/**
+ * Needs no schema version: no chain holds a proposal from before it (type 9 was refused as
+ * tx-type-inactive), so an older data directory's empty index is complete.
+ */
+export const DB_PROPOSAL_ENDS = 'proposal-ends';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';

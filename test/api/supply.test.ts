@@ -1,5 +1,6 @@
 import { test } from 'tap';
 import { parseAlto } from '../../src/protocol/amount.js';
+import { REGTEST } from '../../src/protocol/params.js';
 import { PREFIX_ACCOUNT, decodeAccount } from '../../src/state/entries.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { startTestNode } from '../helpers/node.js';
@@ -14,6 +15,7 @@ interface Supply {
   burned: string;
   bonded: string;
   unbonding: string;
+  escrow: string;
   cap: string;
   height: number;
   pending: { mint: string; transfer: string };
@@ -84,6 +86,7 @@ test('supply: GET /supply reports pending mint and transfer credits and the §6.
   t.equal(fees, feeOf(5), 'the open epoch 5 holds its fees');
   t.equal(supply.bonded, '0');
   t.equal(supply.unbonding, '0');
+  t.equal(supply.escrow, '0', 'no proposal: nothing in escrow');
   t.equal(
     balances + BigInt(supply.bonded) + BigInt(supply.unbonding) + BigInt(supply.pending.transfer) + fees,
     BigInt(supply.minted) - BigInt(supply.burned),
@@ -111,4 +114,30 @@ test('supply: GET /supply reports bonded and unbonding stake (§6.1)', async (t)
   const supply = (await (await fetch(`${url}/supply`)).json()) as Supply;
   t.equal(supply.bonded, (6n * alto).toString(), '4 validator + 2 infrastructure');
   t.equal(supply.unbonding, (3n * alto).toString());
+});
+
+test('supply: GET /supply reports the deposits of open proposals as escrow, and none once tallied (§6.1, §8.2)', async (t) => {
+  //   g -> k1 -> m1 -> k2 -> m2 -> k3 -> k4     m1 stakes 2 ALTO; m2 (c = 2) proposes with a 2-block window (end 3)
+  const builder = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
+  const alto = parseAlto('1');
+  builder.key('k1', 'g');
+  builder.micro('m1', 'k1', [signedTx({ nonce: 0n, payload: { type: 6, role: 3, amount: 2n * alto } })]);
+  builder.key('k2', 'm1');
+  builder.micro('m2', 'k2', [
+    signedTx({ nonce: 1n, payload: { type: 9, kind: 0, votingPeriod: 2, text: 'signal' } }),
+  ]);
+  builder.key('k3', 'm2');
+  builder.key('k4', 'k3');
+  const { url, node } = await startTestNode((fn) => {
+    t.teardown(fn);
+  });
+  const escrow = async (): Promise<string> =>
+    ((await (await fetch(`${url}/supply`)).json()) as Supply).escrow;
+  for (const name of ['k1', 'm1', 'k2', 'm2', 'k3'])
+    t.equal(node.chain.add(builder.blocks.get(name)!), 'connected');
+  t.equal(await escrow(), REGTEST.governance.proposalDeposit.toString(), 'open until the tally at 4');
+  t.equal(node.chain.add(builder.blocks.get('k4')!), 'connected');
+  t.equal(await escrow(), '0', 'forfeited to the reserve at 4 (no votes, no quorum)');
 });

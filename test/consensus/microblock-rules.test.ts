@@ -35,7 +35,7 @@ const CONTEXT: MicroblockContext = {
   parent: { kind: 'key', height: 1n, timeS: K1.header.time },
   epochKeyBlockId: K1_ID,
   leaderKey: getPublicKey(LEADER_SEED),
-  minIntervalMs: 500,
+  minIntervalMs: () => 500,
   nowMs: T0 + 10_000n,
 };
 const context =
@@ -133,7 +133,7 @@ test('microblock-too-soon: after the parent by at least MIN_MICROBLOCK_INTERVAL,
   });
   t.doesNotThrow(context(buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 + 500n })));
   t.throws(
-    context(buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 }), { minIntervalMs: 0 }),
+    context(buildMicroblock({ keyBlockId: K1_ID, timeMs: T0 }), { minIntervalMs: () => 0 }),
     {
       code: 'microblock-too-soon',
     },

@@ -151,13 +151,13 @@ test('insufficient-funds: balance must cover fee plus amount', async (t) => {
 });
 
 test('tx-type-inactive: types without state effects yet fail the context stage, and are IGNOREd at gossip', async (t) => {
-  const vote = signedTx({
+  const identity = signedTx({
     seed: FAUCET_SEED,
-    payload: { type: 10, proposalId: new Uint8Array(32), choice: 1 },
+    payload: { type: 2, roles: 2, displayName: 'alice', metadata: new Uint8Array(32) },
   });
   t.throws(
     () => {
-      checkTxContext(vote, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(identity, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'tx-type-inactive', gossip: 'ignore' },
   );

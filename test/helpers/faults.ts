@@ -28,6 +28,7 @@ export function failCommitsAt(storage: Storage, failAt: number): () => void {
         index: guard(tables.index),
         rewards: guard(tables.rewards),
         bans: guard(tables.bans),
+        proposalEnds: guard(tables.proposalEnds),
       });
     })) as typeof storage.commit;
   return () => {

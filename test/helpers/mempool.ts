@@ -76,7 +76,7 @@ export class FakeChain implements MempoolChain {
       const from = accountId(tx.sender);
       const a = this.account(from);
       if (a === undefined || a.nonce !== tx.nonce) throw new Error('the fake chain got a tx it cannot apply');
-      this.set(from, a.balance - tx.fee - txDebit(tx), a.nonce + 1n);
+      this.set(from, a.balance - tx.fee - txDebit(tx, REGTEST), a.nonce + 1n);
       this.confirmed.set(hex(txId(tx)), tx);
       if (tx.payload.type === 1) {
         const to = this.account(tx.payload.to);
@@ -91,7 +91,7 @@ export class FakeChain implements MempoolChain {
       const from = accountId(tx.sender);
       const a = this.account(from);
       if (a === undefined) throw new Error('the fake chain cannot undo a tx of an unknown sender');
-      this.set(from, a.balance + tx.fee + txDebit(tx), a.nonce - 1n);
+      this.set(from, a.balance + tx.fee + txDebit(tx, REGTEST), a.nonce - 1n);
       this.confirmed.delete(hex(txId(tx)));
       if (tx.payload.type === 1) {
         const to = this.account(tx.payload.to);

@@ -1,7 +1,7 @@
 // PROTOCOL.md §6.1's invariant, checked on a state: Σ balances + bonded +
 // unbonding + escrowed deposits + pending transfers + fee accumulator =
-// minted − burned, and minted ≤ CAP. Escrow (proposal deposits) cannot exist
-// before governance lands, so it is 0 here. Sums are taken over the raw
+// minted − burned, and minted ≤ CAP. Escrow is the deposits of open
+// proposals (status 0, decision 159): a tally refunds or forfeits it. Sums are taken over the raw
 // entries, not through the queries the node serves, so the check is its own.
 import type { Test } from 'tap';
 import type { NetworkParams } from '../../src/protocol/params.js';
@@ -23,6 +23,7 @@ export interface SupplyParts {
   readonly balances: bigint;
   readonly bonded: bigint;
   readonly unbonding: bigint;
+  readonly escrow: bigint;
   readonly pendingTransfers: bigint;
   readonly fees: bigint;
   readonly minted: bigint;
@@ -35,6 +36,8 @@ export function supplyParts(view: OverlayState): SupplyParts {
     balances: sumRange(view, 0x01, (v) => u128At(v)),
     bonded: sumRange(view, 0x04, (v) => u128At(v)),
     unbonding: sumRange(view, 0x05, (v) => u128At(v)),
+    // 0x0D value ends deposit u128 ‖ end u64 ‖ status u8 ‖ yes, no, abstain u128.
+    escrow: sumRange(view, 0x0d, (v) => (v[v.length - 49] === 0 ? u128At(v, v.length - 73) : 0n)),
     // 0x0F value: amount u128 ‖ mint u8; transfers carry mint = 0.
     pendingTransfers: sumRange(view, 0x0f, (v) => (v[16] === 0 ? u128At(v) : 0n)),
     fees: counters.fees,
@@ -45,7 +48,7 @@ export function supplyParts(view: OverlayState): SupplyParts {
 
 export function assertSupplyInvariant(t: Test, view: OverlayState, at: string, params = REGTEST): void {
   const p = supplyParts(view);
-  const held = p.balances + p.bonded + p.unbonding + p.pendingTransfers + p.fees;
+  const held = p.balances + p.bonded + p.unbonding + p.escrow + p.pendingTransfers + p.fees;
   if (held !== p.minted - p.burned) {
     t.fail(`§6.1 after ${at}: held ${held} ≠ minted − burned ${p.minted - p.burned}`, { parts: p });
   }

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../chain/index-entry.js';
 import { accountId, decodeAddress, encodeAddress } from '../../protocol/address.js';
 import { ACTIVATION_BOOTSTRAP, ACTIVATION_FALLBACK } from '../../consensus/activation.js';
-import { pendingTotals, stakeTotals, subsidySchedule, unmaturedOf } from '../../state/queries.js';
+import {
+  escrowTotal,
+  pendingTotals,
+  stakeTotals,
+  subsidySchedule,
+  unmaturedOf,
+} from '../../state/queries.js';
 import { ROLE_VALIDATOR } from '../../state/entries.js';
 import { NotFoundError } from '../errors.js';
 import { blockRefView, blockView, type KeyActivationView } from '../views.js';
@@ -202,17 +208,28 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
     {
       schema: {
         summary:
-          'Coins minted and burned, pending rewards, bonded and unbonding stake, the cap and the subsidy schedule (PROTOCOL.md §6.1, §6.2)',
+          'Coins minted and burned, pending rewards, bonded and unbonding stake, escrowed proposal deposits, the cap and the subsidy schedule (PROTOCOL.md §6.1, §6.2)',
         querystring: noQuery,
         response: {
           200: {
             type: 'object',
-            required: ['minted', 'burned', 'bonded', 'unbonding', 'cap', 'height', 'pending', 'schedule'],
+            required: [
+              'minted',
+              'burned',
+              'bonded',
+              'unbonding',
+              'escrow',
+              'cap',
+              'height',
+              'pending',
+              'schedule',
+            ],
             properties: {
               minted: decimal,
               burned: decimal,
               bonded: decimal,
               unbonding: decimal,
+              escrow: decimal,
               cap: decimal,
               height,
               pending: {
@@ -259,6 +276,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         burned: counters.burned.toString(),
         bonded: stake.bonded.toString(),
         unbonding: stake.unbonding.toString(),
+        escrow: escrowTotal(view).toString(),
         cap: params.cap.toString(),
         height: Number(tipHeight),
         pending: { mint: pending.mint.toString(), transfer: pending.transfer.toString() },

@@ -1,5 +1,6 @@
 // Every transaction type's rules, gathered in one record the compiler checks is
 // complete: a new type cannot land without its sanity, context and debit.
+import type { NetworkParams } from '../../protocol/params.js';
 import type { Tx, TxType } from '../../protocol/tx.js';
 import { donateRules } from './donate.js';
 import { playReportRules } from './play-report.js';
@@ -37,6 +38,6 @@ export function rulesOf(tx: Tx): TxTypeRules<TxType> {
 }
 
 /** What a transaction debits from its sender beyond the fee. */
-export function txDebit(tx: Tx): bigint {
-  return rulesOf(tx).debit(tx.payload);
+export function txDebit(tx: Tx, params: NetworkParams): bigint {
+  return rulesOf(tx).debit(tx.payload, params);
 }

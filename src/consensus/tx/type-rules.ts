@@ -30,7 +30,7 @@ export interface TxTypeRules<T extends TxType> {
     params: NetworkParams,
   ): void;
   /** What the sender pays beyond the fee; §4.1's `insufficient-funds` counts it. */
-  debit(payload: PayloadOf<T>): bigint;
+  debit(payload: PayloadOf<T>, params: NetworkParams): bigint;
 }
 
 /** [IGNORE] A type whose state effects are not part of this node yet. */

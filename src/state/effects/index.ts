@@ -2,10 +2,12 @@
 // checks is complete: a type gains its effect by a new file here.
 import type { Tx, TxType } from '../../protocol/tx.js';
 import { applyPoison } from './poison.js';
+import { applyProposal } from './proposal.js';
 import { applyStake } from './stake.js';
 import { applyTransfer } from './transfer.js';
 import { noEffect, type TxEffect } from './tx-effect.js';
 import { applyUnstake } from './unstake.js';
+import { applyVote } from './vote.js';
 
 export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   1: applyTransfer,
@@ -16,8 +18,8 @@ export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   6: applyStake,
   7: applyUnstake,
   8: noEffect,
-  9: noEffect,
-  10: noEffect,
+  9: applyProposal,
+  10: applyVote,
   12: applyPoison,
 };
 
