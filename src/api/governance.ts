@@ -5,7 +5,6 @@
 // settlement would pay. Reads only: nothing here is stored, and the rules
 // (state/tally.ts, settlement) are not called, so an answer never writes.
 import type { NetworkParams } from '../protocol/params.js';
-import { RESERVE_ACCOUNT } from '../protocol/address.js';
 import {
   PREFIX_PROPOSAL,
   PREFIX_SCHEDULED,
@@ -20,16 +19,12 @@ import {
   type Proposal,
   type VoteChoice,
 } from '../state/governance-entries.js';
-import { PREFIX_PENDING, decodePending, decodePendingKey } from '../state/entries.js';
-import { weightsByRole } from '../state/stake.js';
+import { KIND_VOTING_REWARD, PREFIX_PENDING, decodePending, decodePendingKey } from '../state/entries.js';
+import { accountWeights } from '../state/stake.js';
+import { settlementInputs, votingRewards } from '../state/settlement.js';
+import { tallySoFar } from '../state/tally.js';
 import type { OverlayState } from '../state/view.js';
 import { toHex } from '../util/bytes.js';
-
-/** §3.10's kind 10: a voting reward. */
-export const KIND_VOTING_REWARD = 10;
-
-/** §8.2: quorum is 20% of all bonded weight, in basis points. */
-const QUORUM_BP = 2000n;
 
 /** 0x0D's value ends in end u64, status u8, yes, no, abstain u128 (§9.1, little-endian §2.1): the tail's length. */
 const TAIL_END = 8 + 1 + 3 * 16;
@@ -63,25 +58,15 @@ export function proposalsByEnd(view: OverlayState): ProposalRef[] {
 export interface GovernanceWeights {
   /** W(a), 0 for an account without weight. */
   readonly of: (account: Uint8Array) => bigint;
-  /** Every account with W > 0 and its W, in account order. */
-  readonly accounts: readonly { readonly account: Uint8Array; readonly weight: bigint }[];
   /** B = Σ W over all accounts (§8.2). */
   readonly total: bigint;
 }
 
-/** W(a) (§4.7) of every account with weight, from one scan of the bonds. */
+/** W(a) (§4.7) of every account with weight, from one scan of the bonds (the tally's accountWeights). */
 export function governanceWeights(view: OverlayState, params: NetworkParams): GovernanceWeights {
-  const byAccount = new Map<string, { account: Uint8Array; weight: bigint }>();
-  let total = 0n;
-  for (const weighted of Object.values(weightsByRole(view, params))) {
-    for (const { account, weight } of weighted) {
-      const hex = toHex(account);
-      byAccount.set(hex, { account, weight: (byAccount.get(hex)?.weight ?? 0n) + weight });
-      total += weight;
-    }
-  }
-  const accounts = [...byAccount.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, entry]) => entry);
-  return { of: (account) => byAccount.get(toHex(account))?.weight ?? 0n, accounts, total };
+  const { weights, total } = accountWeights(view, params);
+  const byAccount = new Map(weights.map((w) => [toHex(w.account), w.weight]));
+  return { of: (account) => byAccount.get(toHex(account)) ?? 0n, total };
 }
 
 export interface WeightedVote {
@@ -153,19 +138,17 @@ export function tallyOf(
       pass: proposal.status >= PROPOSAL_PASSED,
     };
   }
-  const sums = { 1: 0n, 2: 0n, 3: 0n };
-  for (const vote of votes) sums[vote.choice] += vote.weight;
-  const [yes, no, abstain] = [sums[1], sums[2], sums[3]];
-  const quorum = (yes + no + abstain) * 10_000n >= QUORUM_BP * weights.total;
+  // The tally's own count (state/tally.ts), on today's W and B: what it would store if it ran now.
+  const now = tallySoFar(view, id, params);
   return {
     tallied: false,
-    yes,
-    no,
-    abstain,
+    yes: now.yes,
+    no: now.no,
+    abstain: now.abstain,
     votes: votes.length,
     bondedWeight: weights.total,
-    quorum,
-    pass: quorum && 3n * yes > 2n * (yes + no),
+    quorum: now.quorum,
+    pass: now.passed,
   };
 }
 
@@ -191,9 +174,10 @@ export function nextSettlementHeight(tip: bigint, params: NetworkParams): bigint
 }
 
 /**
- * What §8.4 would pay at settlement height `c` if the state did not change before it: R the
- * reserve's balance, B all bonded weight, each account with W > 0 and last_voted_end ≥ c −
- * GOVERNANCE_WINDOW getting floor(R·W/B).
+ * What §8.4 would pay at settlement height `c` if the state did not change before it: settlement's
+ * own inputs and voting-reward step (state/settlement.ts) run on the current state — R the reserve's
+ * balance, B all bonded weight, each account with W > 0 and last_voted_end ≥ c − GOVERNANCE_WINDOW
+ * getting floor(R·W/B).
  */
 export function projectedVotingRewards(
   view: OverlayState,
@@ -206,21 +190,16 @@ export function projectedVotingRewards(
   readonly voterWeight: bigint;
   readonly total: bigint;
 } {
-  const reserve = view.account(RESERVE_ACCOUNT)?.balance ?? 0n;
-  const weights = governanceWeights(view, params);
-  const bonded = weights.total;
-  const since = c - BigInt(params.governance.governanceWindow);
-  let voters = 0;
-  let voterWeight = 0n;
-  let total = 0n;
-  for (const { account, weight } of weights.accounts) {
-    const last = view.lastVotedEnd(account);
-    if (last === undefined || last < since || bonded === 0n) continue;
-    voters++;
-    voterWeight += weight;
-    total += (reserve * weight) / bonded;
-  }
-  return { reserve, bondedWeight: bonded, voters, voterWeight, total };
+  const inputs = settlementInputs(view, params);
+  const rewards = votingRewards(inputs, c, params);
+  const paid = new Set(rewards.map((r) => toHex(r.account)));
+  return {
+    reserve: inputs.reserve,
+    bondedWeight: inputs.bondedWeight,
+    voters: rewards.length,
+    voterWeight: inputs.stakers.reduce((sum, s) => (paid.has(toHex(s.account)) ? sum + s.weight : sum), 0n),
+    total: rewards.reduce((sum, r) => sum + r.weight, 0n),
+  };
 }
 
 export interface Distribution {
