@@ -2,7 +2,8 @@
 // decodes to the Proposal/Vote payload asked for, signed by the `default` key
 // (or --from) so that consensus's stateless checks accept it; a parameter
 // outside §8.3's whitelist or bounds, a bad voting period, choice or flag
-// exits 2 with the code before any request.
+// exits 2 with the code before any request. Last, the commands on a mining
+// node: its tally passes the proposal and its apply step changes the parameter.
 import { test, type Test } from 'tap';
 import { walletCommand } from '../../src/cli/wallet-command.js';
 import { checkTxSanity } from '../../src/consensus/tx-rules.js';
@@ -20,6 +21,7 @@ import {
   type WalletKey,
 } from '../../src/wallet/keystore.js';
 import { captureIo } from '../helpers/io.js';
+import { startTestNode } from '../helpers/node.js';
 import { StubNode, type StubAccount } from '../helpers/stub-node.js';
 import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
 
@@ -174,4 +176,54 @@ test('a refusal by the node exits 1 with its code; a proposal needs the deposit 
   t.equal(poor.code, 1);
   t.match(poor.err, /insufficient funds: propose needs 1\.0/);
   t.equal(stub.posted.length, 1, 'only the refused vote reached the node');
+});
+
+test('on a mining node: wallet stake, propose --param, vote; the node tallies and applies the change', async (t) => {
+  const payout = createKey('payout', REGTEST).address;
+  const { url, datadir } = await startTestNode(
+    (fn) => {
+      t.teardown(fn);
+    },
+    { mine: true, blockIntervalMs: 300, payout },
+  );
+  await saveWallet(walletPath(datadir), addKey(emptyWallet(REGTEST), STAKER));
+  const wallet = async (...args: string[]) => {
+    const c = captureIo();
+    const code = await walletCommand(['--datadir', datadir, '--api', url, ...args], c.io);
+    return { code, out: c.out, err: c.err.join('\n') };
+  };
+  const get = async (path: string): Promise<Record<string, unknown>> =>
+    (await fetch(`${url}${path}`)).json() as Promise<Record<string, unknown>>;
+  /** Polls the node until `ok` holds (key blocks come every 300 ms). */
+  const until = async (what: string, ok: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 60_000;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error(`not within 60 s: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const staked = await wallet('stake', '5', '--role', 'infrastructure');
+  t.equal(staked.code, 0, staked.err);
+  await until(
+    'the stake in a block',
+    async () => (await get(`/stakes/${FAUCET.address}`)).bonds !== undefined,
+  );
+  const proposed = await wallet('propose', '--param', 'MIN_PLAY_SECONDS', '45', '--voting-period', '4');
+  t.equal(proposed.code, 0, proposed.err);
+  const id = proposed.out[0]!;
+  await until('the proposal in a block', async () => (await get(`/proposals/${id}`)).status === 'open');
+  const voted = await wallet('vote', id, 'yes');
+  t.equal(voted.code, 0, voted.err);
+  await until('the tally', async () => (await get(`/proposals/${id}`)).status !== 'open');
+  t.match(await get(`/proposals/${id}`), {
+    status: 'passed',
+    param: { id: 5, name: 'MIN_PLAY_SECONDS', value: '45' },
+    tally: { tallied: true, yes: (5n * 10n ** 18n).toString(), votes: 1, quorum: true, pass: true },
+  });
+  await until('the apply step', async () => (await get(`/proposals/${id}`)).status === 'applied');
+  t.match(((await get('/params')).params as unknown[])[4], {
+    name: 'MIN_PLAY_SECONDS',
+    value: '45',
+    changed: true,
+  });
 });
