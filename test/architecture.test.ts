@@ -44,7 +44,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'validator',
   ],
   stratum: ['crypto', 'protocol', 'consensus', 'storage', 'state', 'chain', 'mempool', 'miner', 'validator'],
-  wallet: ['api-schema', 'protocol', 'crypto'],
+  // consensus: the pure checks a wallet runs before it signs (§8.3's whitelist and bounds, decision 167).
+  wallet: ['api-schema', 'protocol', 'consensus', 'crypto'],
   node: [
     'api-schema',
     'crypto',

@@ -6,7 +6,13 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(
     readonly code:
-      'unknown-block' | 'unknown-tx' | 'unknown-account' | 'not-found' | 'stratum-off' | 'not-a-pool',
+      | 'unknown-block'
+      | 'unknown-tx'
+      | 'unknown-account'
+      | 'unknown-proposal'
+      | 'not-found'
+      | 'stratum-off'
+      | 'not-a-pool',
     message: string,
   ) {
     super(message);

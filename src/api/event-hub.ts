@@ -26,7 +26,10 @@ export const DEFAULT_EVENT_HUB_OPTIONS: EventHubOptions = {
 };
 
 export interface EventHubModules {
-  readonly chain: Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'blockOf' | 'drawOf' | 'on' | 'off'>;
+  readonly chain: Pick<
+    Chain,
+    'tip' | 'keyAt' | 'epochBlocks' | 'blockOf' | 'drawOf' | 'undoOf' | 'state' | 'on' | 'off'
+  >;
   readonly mempool: Pick<Mempool, 'on' | 'off'>;
   readonly logger: Logger;
   /** The network's address prefix. */

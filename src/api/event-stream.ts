@@ -19,6 +19,8 @@ import { prevOf, type Entry, type KeyEntry } from '../chain/index-entry.js';
 import { ACTIVATION_BOOTSTRAP, ACTIVATION_ENDORSED } from '../consensus/activation.js';
 import { accountId, encodeAddress } from '../protocol/address.js';
 import { toHex } from '../util/bytes.js';
+import { PREFIX_PROPOSAL } from '../state/governance-entries.js';
+import { governanceEvents } from './governance-events.js';
 import { blockRefView } from './views.js';
 
 export const EVENT_TYPES = [
@@ -26,6 +28,8 @@ export const EVENT_TYPES = [
   'block_disconnected',
   'reorg',
   'activation',
+  'proposal_tallied',
+  'param_applied',
   'candidate',
   'tx_accepted',
 ] as const;
@@ -54,8 +58,11 @@ export interface EventStreamOptions {
   readonly hrp: string;
 }
 
-/** What a stream reads of the chain: the best chain by height, and an M_{h,0}'s body for its endorsers. */
-export type StreamChain = Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'blockOf'>;
+/**
+ * What a stream reads of the chain: the best chain by height, an M_{h,0}'s body for its endorsers,
+ * and a block's undo record with the tip's state for its governance events.
+ */
+export type StreamChain = Pick<Chain, 'tip' | 'keyAt' | 'epochBlocks' | 'blockOf' | 'undoOf' | 'state'>;
 
 export class EventStream {
   private cursor: Entry | undefined;
@@ -67,8 +74,8 @@ export class EventStream {
   private droppedTxs = 0;
   private readonly candidates: SseEvent[] = [];
   private droppedCandidates = 0;
-  /** The block whose activation was just told: its block_connected comes next. */
-  private announced: Entry | undefined;
+  /** The block whose activation and governance events are being told: its block_connected comes after them. */
+  private announced: { readonly block: Entry; readonly events: SseEvent[] } | undefined;
   private waitingForDrain = false;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -168,13 +175,10 @@ export class EventStream {
         this.announced = undefined;
         return disconnected(left);
       }
-      // Only for a client that asked: an endorsed activation reads its M_{h,0}'s body.
-      const activated = this.opts.types.has('activation') ? activatedBy(next) : undefined;
-      if (activated !== undefined && this.announced !== next) {
-        // Told before the block, without an id: the cursor stays where it is (decision 144).
-        this.announced = next;
-        return this.activation(activated, next);
-      }
+      // Told before the block, without an id: the cursor stays where it is (decisions 144, 166).
+      if (this.announced?.block !== next) this.announced = { block: next, events: this.beforeConnect(next) };
+      const early = this.announced.events.shift();
+      if (early !== undefined) return early;
       this.announced = undefined;
       if (this.reorg !== null) this.reorg.connected++;
       this.cursor = next;
@@ -200,6 +204,25 @@ export class EventStream {
     const tx = this.txs.shift();
     if (tx === undefined) return undefined;
     return { event: 'tx_accepted', data: { type: 'tx_accepted', id: tx, height: Number(tip.keyHeight) } };
+  }
+
+  /**
+   * What `next`'s connect did that the client asked to hear of, told just before its block_connected:
+   * the activation it completes, then the proposals its KeyConnect tallied and the changes it applied.
+   */
+  private beforeConnect(next: Entry): SseEvent[] {
+    const events: SseEvent[] = [];
+    // Only for a client that asked: an endorsed activation reads its M_{h,0}'s body.
+    const activated = this.opts.types.has('activation') ? activatedBy(next) : undefined;
+    if (activated !== undefined) events.push(this.activation(activated, next));
+    if (this.opts.types.has('proposal_tallied') || this.opts.types.has('param_applied')) {
+      const undo = this.chain.undoOf(next);
+      if (undo !== undefined && undo.some(({ key }) => key[0] === PREFIX_PROPOSAL)) {
+        const state = this.chain.state();
+        events.push(...governanceEvents(undo, (id) => state.proposal(id), next));
+      }
+    }
+    return events;
   }
 
   /** The activation of `key`, which `by` (the key block or its M_{h,0}) completes as it connects. */

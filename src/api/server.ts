@@ -42,6 +42,7 @@ import { peerRoutes } from './routes/peers.js';
 import { txRoutes } from './routes/txs.js';
 import { stakeRoutes } from './routes/stake.js';
 import { rewardRoutes } from './routes/rewards.js';
+import { governanceRoutes } from './routes/governance.js';
 import { requestValidator } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -203,6 +204,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   txRoutes(app, mods);
   stakeRoutes(app, mods);
   rewardRoutes(app, mods);
+  governanceRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   stratumRoutes(app, mods);
   const hub = new EventHub(

@@ -39,7 +39,8 @@ import {
   type RewardCursor,
   type RewardRecord,
 } from '../state/reward-history.js';
-import { OverlayState } from '../state/view.js';
+import { decodeUndo } from '../state/undo.js';
+import { OverlayState, type UndoEntry } from '../state/view.js';
 import type { Storage, Table, Tables, WritableTable } from '../storage/db.js';
 import {
   appendIndexRecord,
@@ -318,6 +319,15 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** The state as of the tip, for reads. */
   state(): OverlayState {
     return new OverlayState(this.storage.read.state);
+  }
+
+  /**
+   * The undo record of `entry` (§9.2): the prior value, or absence, of every key its connect changed;
+   * undefined for a block not connected (off the best chain) and for genesis, which has none.
+   */
+  undoOf(entry: Entry): readonly UndoEntry[] | undefined {
+    const stored = this.storage.read.undo.get(entry.id);
+    return stored === undefined ? undefined : decodeUndo(stored);
   }
 
   /**

@@ -1,4 +1,4 @@
-// `altostream wallet <new|address|balance|send|tx|stake|unstake> [options]`: keys in
+// `altostream wallet <new|address|balance|send|tx|stake|unstake|propose|vote> [options]`: keys in
 // <datadir>/wallet.json, everything else over the node's HTTP API. Like the
 // top-level dispatcher, it maps a bad argument to exit 2 itself, so it can name
 // the subcommand; 1 is a failure (wallet file, node unreachable, tx rejected).
@@ -37,6 +37,16 @@ import {
   stakePayload,
 } from '../wallet/stake.js';
 import {
+  buildSigned,
+  defaultGovernanceFee,
+  parseChoice,
+  parseParamName,
+  parseParamValue,
+  parseVotingPeriod,
+  proposalPayload,
+  votePayload,
+} from '../wallet/governance.js';
+import {
   defaultApiUrl,
   formatAlto,
   isAddress,
@@ -50,6 +60,7 @@ import {
   type NetworkParams,
 } from '../wallet/values.js';
 import type { CommandIo } from './io.js';
+import { fromHex } from '../util/bytes.js';
 
 export const WALLET_USAGE = `Usage: altostream wallet <subcommand> [options]
 
@@ -64,6 +75,9 @@ Subcommands:
   tx <txid>                     whether a tx is pending or confirmed, and in which block
   stake <amount> --role R       sign and submit a Stake of <amount> ALTO in role R; prints the txid
   unstake <amount> --role R     sign and submit an Unstake (to unbonding, §4.8); prints the txid
+  propose --signal TEXT         sign and submit a signal Proposal (§4.10); prints the txid
+  propose --param NAME VALUE    sign and submit a parameter-change Proposal (§8.3); prints the txid
+  vote <proposal-id> CHOICE     sign and submit a Vote (§4.11): yes, no or abstain; prints the txid
 
 Options:
   --network N     mainnet, testnet, regtest or devnet (= regtest); default: regtest
@@ -86,6 +100,17 @@ Options of stake and unstake (and --fee, --json as for send):
   --app-name N        an app stake's name, up to 64 bytes of UTF-8 (stake --role app only)
   --service-key K     an app stake's ed25519 service key: 64 hex digits, or the
                       label of a wallet key whose public key serves (stake --role app only)
+
+Options of propose and vote (and --fee, --json as for send):
+  --from KEY            the staker's key that signs (default: the key labelled 'default', as
+                        for stake); a proposal also pays PROPOSAL_DEPOSIT into escrow
+  --signal TEXT         a signal proposal's text, up to 1,024 bytes of UTF-8
+  --param NAME          the parameter to change (§8.3: MIN_STAKE_VALIDATOR, MIN_MICROBLOCK_INTERVAL,
+                        MATCH_MUSICIANS, …); VALUE in its unit: ALTO for MIN_STAKE_* and
+                        MIN_SUBSCRIPTION_PER_PERIOD, else ms, s, plays or bp; checked against the
+                        whitelist and bounds before anything is sent
+  --text TEXT           a parameter change's text (default: empty)
+  --voting-period N     key blocks votes are open for (default: MIN_VOTING_PERIOD)
 
 Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage.`;
 
@@ -111,6 +136,10 @@ const OPTIONS = {
   role: { type: 'string' },
   'app-name': { type: 'string' },
   'service-key': { type: 'string' },
+  signal: { type: 'string' },
+  param: { type: 'string' },
+  text: { type: 'string' },
+  'voting-period': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseOptions>['values'];
@@ -152,6 +181,12 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     positionals: ['<amount-ALTO>'],
     run: (ctx, positionals) => stake(ctx, positionals, 'unstake'),
   },
+  propose: {
+    options: ['signal', 'param', 'text', 'voting-period', 'from', 'fee', 'json'],
+    positionals: ['[VALUE]?'],
+    run: propose,
+  },
+  vote: { options: ['from', 'fee', 'json'], positionals: ['<proposal-id>', '<yes|no|abstain>'], run: vote },
 };
 
 function parseOptions(args: readonly string[]) {
@@ -346,14 +381,14 @@ function fromKey(ctx: Context, wallet: Wallet): WalletKey | undefined {
  * falls back to whichever key can pay: a bond ties its key up for UNBONDING_PERIOD, and on regtest
  * the first key that can pay is the faucet, not the key a validator signs endorsements with.
  */
-function stakerKey(ctx: Context, wallet: Wallet): WalletKey {
+function stakerKey(ctx: Context, wallet: Wallet, what = 'bonds'): WalletKey {
   const named = fromKey(ctx, wallet);
   if (named !== undefined) return named;
   const fallback = findKey(wallet, DEFAULT_LABEL);
   if (fallback === undefined) {
     throw new InvalidArgumentError(
       'missing-from',
-      `${ctx.path} has no key labelled '${DEFAULT_LABEL}': name the key that bonds with --from (see \`altostream wallet address\`)`,
+      `${ctx.path} has no key labelled '${DEFAULT_LABEL}': name the key that ${what} with --from (see \`altostream wallet address\`)`,
     );
   }
   return fallback;
@@ -498,6 +533,86 @@ async function stake(
       : id,
   );
   return 0;
+}
+
+/** The governance tx `payload` signed by the staker's key and submitted; `deposit` is what it moves besides the fee. */
+async function submitGovernance(
+  ctx: Context,
+  payload: Parameters<typeof buildSigned>[1],
+  deposit: bigint,
+  fixedFee: bigint | undefined,
+  summary: Record<string, unknown>,
+): Promise<number> {
+  const { values, params, io } = ctx;
+  const wallet = await loadWallet(ctx.path, params);
+  const from = stakerKey(ctx, wallet, 'signs');
+  const status = await statusOfOurNetwork(ctx);
+  if (status === null) return 1;
+  const fee = fixedFee ?? defaultGovernanceFee(payload, status.mempool.minFeeRate);
+  const needed = deposit + fee;
+  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
+  if (payer === undefined) {
+    io.err(
+      `insufficient funds: ${String(summary.kind)} needs ${formatAlto(needed)} ALTO (fee ${formatAlto(fee)} ALTO)`,
+    );
+    for (const line of seen) io.err(`  ${line}`);
+    return 1;
+  }
+  const tx = buildSigned(payer.key.seed, payload, payer.account.nextNonce, fee, params);
+  const id = await submitted(ctx, tx);
+  if (id === null) return 1;
+  io.out(
+    values.json === true
+      ? toJson({ id, ...summary, from: payer.key.address, fee, nonce: tx.nonce, status: 'pending' })
+      : id,
+  );
+  return 0;
+}
+
+async function propose(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const { values, params } = ctx;
+  // Every argument is checked before the first request, the parameter against §8.3's bounds.
+  if ((values.signal === undefined) === (values.param === undefined)) {
+    throw new InvalidArgumentError('bad-flag', 'propose takes one of --signal TEXT or --param NAME VALUE');
+  }
+  const votingPeriod = parseVotingPeriod(values['voting-period'], params);
+  const fixedFee =
+    values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
+  let payload;
+  if (values.signal !== undefined) {
+    if (values.text !== undefined)
+      throw new InvalidArgumentError('bad-flag', '--signal is the text: no --text');
+    if (positionals.length > 0) {
+      throw new InvalidArgumentError(
+        'bad-arguments',
+        `a signal takes no VALUE, got '${positionals.join(' ')}'`,
+      );
+    }
+    payload = proposalPayload({ text: values.signal, votingPeriod });
+  } else {
+    const param = parseParamName(values.param ?? '');
+    const [text] = positionals;
+    if (text === undefined)
+      throw new InvalidArgumentError('bad-arguments', `--param ${param.name} needs a VALUE`);
+    const value = parseParamValue(param, text, params);
+    payload = proposalPayload({
+      text: values.text ?? '',
+      votingPeriod,
+      change: { paramId: param.id, value },
+    });
+  }
+  const deposit = params.governance.proposalDeposit;
+  return submitGovernance(ctx, payload, deposit, fixedFee, { kind: 'propose', deposit });
+}
+
+async function vote(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const { values } = ctx;
+  const proposalId = parseTxIdArg('<proposal-id>', positionals[0] ?? '');
+  const choice = parseChoice(positionals[1] ?? '');
+  const fixedFee =
+    values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
+  const payload = votePayload(fromHex(proposalId), choice);
+  return submitGovernance(ctx, payload, 0n, fixedFee, { kind: 'vote', proposal: proposalId, choice });
 }
 
 type WaitOutcome = { kind: 'confirmed'; status: TxStatus } | { kind: 'timeout' } | { kind: 'dropped' };

@@ -1,5 +1,6 @@
 // GET /events: Server-Sent Events of the best chain — block_connected,
-// block_disconnected, reorg and activation, replayed like the blocks — and,
+// block_disconnected, reorg, activation, proposal_tallied and param_applied,
+// replayed like the blocks — and,
 // live only, candidate (a key block kept waiting for its endorsements) and
 // tx_accepted. An indexer resumes without
 // missing or repeating a block: `?from=<height>` replays the best chain from
@@ -40,7 +41,7 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules, hub: EventHu
     {
       schema: {
         summary:
-          'Server-Sent Events: block_connected, block_disconnected, reorg, activation (replayed with the blocks); candidate, tx_accepted (live)',
+          'Server-Sent Events: block_connected, block_disconnected, reorg, activation, proposal_tallied, param_applied (replayed with the blocks); candidate, tx_accepted (live)',
         querystring: {
           type: 'object',
           properties: {
