@@ -15,37 +15,24 @@ import {
   addKey,
   createKey,
   emptyWallet,
-  faucetKey,
   saveWallet,
   walletPath,
   type WalletKey,
 } from '../../src/wallet/keystore.js';
 import { captureIo } from '../helpers/io.js';
 import { startTestNode } from '../helpers/node.js';
-import { StubNode, type StubAccount } from '../helpers/stub-node.js';
-import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
+import { StubNode } from '../helpers/stub-node.js';
+import type { TestOwner } from '../helpers/test-owner.js';
+import { FAUCET, MIN_FEE_RATE, RICH, STAKER, stubWallet, type StubWallet } from '../helpers/stub-wallet.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const FAUCET = faucetKey(REGTEST)!;
 const OTHER = createKey('other', REGTEST);
-const RICH: StubAccount = { balance: parseAlto('1000'), nonce: 5n, nextNonce: 7n, unmatured: 0n };
-const MIN_FEE_RATE = 200_000_000_000n;
-const STAKER: WalletKey = { ...FAUCET, label: 'default' };
 const PROPOSAL = 'ab'.repeat(32);
 
-async function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, OTHER]) {
-  const datadir = ownTempDir(t);
-  await saveWallet(walletPath(datadir), keys.reduce(addKey, emptyWallet(REGTEST)));
-  const stub = await StubNode.start(t);
-  stub.accounts.set(FAUCET.address, RICH);
-  stub.accounts.set(OTHER.address, { ...RICH, nextNonce: 0n });
-  stub.status = { ...stub.status, mempool: { count: 0, bytes: 0, minFeeRate: MIN_FEE_RATE.toString() } };
-  const wallet = async (...args: string[]) => {
-    const c = captureIo();
-    const code = await walletCommand(['--datadir', datadir, '--api', stub.url, ...args], c.io);
-    return { code, out: c.out, err: c.err.join('\n') };
-  };
-  return { stub, wallet };
+async function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, OTHER]): Promise<StubWallet> {
+  const setUp = await stubWallet(t, keys);
+  setUp.stub.accounts.set(OTHER.address, { ...RICH, nextNonce: 0n });
+  return setUp;
 }
 
 function posted(stub: StubNode, index: number): Tx {

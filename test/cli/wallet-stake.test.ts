@@ -2,49 +2,21 @@
 // decodes to the Stake/Unstake payload asked for, signed so that consensus
 // accepts it; bad flags exit 2 with a message before any request.
 import { test, type Test } from 'tap';
-import { walletCommand } from '../../src/cli/wallet-command.js';
 import { checkTxSanity } from '../../src/consensus/tx-rules.js';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { parseAlto } from '../../src/protocol/amount.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { decodeTx, txEncodedLength, txId, type Tx } from '../../src/protocol/tx.js';
-import {
-  addKey,
-  createKey,
-  emptyWallet,
-  faucetKey,
-  saveWallet,
-  walletPath,
-  type WalletKey,
-} from '../../src/wallet/keystore.js';
-import { captureIo } from '../helpers/io.js';
-import { StubNode, type StubAccount } from '../helpers/stub-node.js';
-import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
+import { createKey, type WalletKey } from '../../src/wallet/keystore.js';
+import { StubNode } from '../helpers/stub-node.js';
+import type { TestOwner } from '../helpers/test-owner.js';
+import { FAUCET, MIN_FEE_RATE, STAKER, stubWallet, type StubWallet } from '../helpers/stub-wallet.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const FAUCET = faucetKey(REGTEST)!;
 const SERVICE = createKey('service', REGTEST);
-const RICH: StubAccount = { balance: parseAlto('1000'), nonce: 5n, nextNonce: 7n, unmatured: 0n };
-const MIN_FEE_RATE = 200_000_000_000n;
 
-/** The faucet's seed under the label stake and unstake use by default. */
-const STAKER: WalletKey = { ...FAUCET, label: 'default' };
-
-async function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, SERVICE]) {
-  const datadir = ownTempDir(t);
-  await saveWallet(walletPath(datadir), keys.reduce(addKey, emptyWallet(REGTEST)));
-  const stub = await StubNode.start(t);
-  stub.accounts.set(FAUCET.address, RICH);
-  stub.status = { ...stub.status, mempool: { count: 0, bytes: 0, minFeeRate: MIN_FEE_RATE.toString() } };
-  const wallet = async (...args: string[]) => {
-    const c = captureIo();
-    const code = await walletCommand(['--datadir', datadir, '--api', stub.url, ...args], c.io, {
-      pollMs: 1,
-      timeoutMs: 2000,
-    });
-    return { code, out: c.out, err: c.err.join('\n') };
-  };
-  return { stub, wallet };
+function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, SERVICE]): Promise<StubWallet> {
+  return stubWallet(t, keys);
 }
 
 function posted(stub: StubNode, index: number): Tx {
