@@ -16,7 +16,7 @@ import { PREFIX_PROPOSAL, decodeProposal } from '../../src/state/governance-entr
 import { tallySoFar } from '../../src/state/tally.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { ruleCode } from '../helpers/rule-code.js';
-import { checkSupplyEachBlock, supplyParts } from '../helpers/supply.js';
+import { supplyCheckedHarness, supplyParts } from '../helpers/supply.js';
 import { FAUCET_SEED, signedTx } from '../helpers/txs.js';
 
 // Regtest (§12): PROPOSAL_DEPOSIT 1 ALTO, voting period 2–100, PARAM_CHANGE_DELAY 2,
@@ -54,16 +54,7 @@ const YES = 1;
 const NO = 2;
 const ABSTAIN = 3;
 
-function harness(t: Test): ChainHarness {
-  const h = ChainHarness.open((fn) => {
-    t.teardown(fn);
-  });
-  const supply = checkSupplyEachBlock(t, h);
-  t.teardown(() => {
-    if (supply.checked === 0) t.fail('no block was checked against §6.1');
-  });
-  return h;
-}
+const harness = (t: Test): ChainHarness => supplyCheckedHarness(t);
 
 const balanceOf = (h: ChainHarness, account: Uint8Array): bigint =>
   h.chain.state().account(account)?.balance ?? 0n;

@@ -4,7 +4,7 @@ import { accountId } from '../../src/protocol/address.js';
 import type { Tx, TxPayload } from '../../src/protocol/tx.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { ruleCode } from '../helpers/rule-code.js';
-import { checkSupplyEachBlock } from '../helpers/supply.js';
+import { supplyCheckedHarness } from '../helpers/supply.js';
 import { FAUCET_ACCOUNT, signedTx, transfer } from '../helpers/txs.js';
 
 const ALTO = 10n ** 18n;
@@ -12,16 +12,7 @@ const FEE = 1000n;
 // Regtest (§12): UNBONDING_PERIOD 5, REWARD_PERIOD 10, REWARD_MATURITY 2.
 const UNBONDING = 5;
 
-function harness(t: Test): ChainHarness {
-  const h = ChainHarness.open((fn) => {
-    t.teardown(fn);
-  });
-  const supply = checkSupplyEachBlock(t, h);
-  t.teardown(() => {
-    if (supply.checked === 0) t.fail('no block was checked against §6.1');
-  });
-  return h;
-}
+const harness = (t: Test): ChainHarness => supplyCheckedHarness(t);
 
 const payload = {
   stake: (role: 1 | 2 | 3, amount: bigint): TxPayload => ({ type: 6, role, amount }),

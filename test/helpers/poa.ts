@@ -7,8 +7,8 @@ import type { ActivationEntry } from '../../src/protocol/microblock.js';
 import { REGTEST, type NetworkParams } from '../../src/protocol/params.js';
 import type { Test } from 'tap';
 import type { Tx } from '../../src/protocol/tx.js';
-import { ChainHarness } from './chain-harness.js';
-import { checkSupplyEachBlock } from './supply.js';
+import type { ChainHarness } from './chain-harness.js';
+import { supplyCheckedHarness } from './supply.js';
 import { buildMicroblock } from './blocks.js';
 import { FAUCET_SEED } from './txs.js';
 
@@ -54,15 +54,7 @@ export function addActivation(
 
 /** A harness chain on POA_PARAMS that asserts §6.1 after every block. */
 export function openPoaHarness(t: Test): ChainHarness {
-  const h = ChainHarness.open(
-    (fn) => {
-      t.teardown(fn);
-    },
-    undefined,
-    POA_PARAMS,
-  );
-  checkSupplyEachBlock(t, h);
-  return h;
+  return supplyCheckedHarness(t, POA_PARAMS);
 }
 
 /**

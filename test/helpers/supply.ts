@@ -7,7 +7,7 @@ import type { Test } from 'tap';
 import type { NetworkParams } from '../../src/protocol/params.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import type { OverlayState } from '../../src/state/view.js';
-import type { ChainHarness } from './chain-harness.js';
+import { ChainHarness } from './chain-harness.js';
 
 function sumRange(view: OverlayState, prefix: number, read: (value: Uint8Array) => bigint): bigint {
   return view
@@ -67,4 +67,20 @@ export function checkSupplyEachBlock(
     counter.checked++;
   });
   return counter;
+}
+
+/** A harness chain on `params` that asserts §6.1 after every block, and fails a test that checked none. */
+export function supplyCheckedHarness(t: Test, params: NetworkParams = REGTEST): ChainHarness {
+  const h = ChainHarness.open(
+    (fn) => {
+      t.teardown(fn);
+    },
+    undefined,
+    params,
+  );
+  const supply = checkSupplyEachBlock(t, h, params);
+  t.teardown(() => {
+    if (supply.checked === 0) t.fail('no block was checked against §6.1');
+  });
+  return h;
 }
