@@ -20,7 +20,6 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { setTimeout as delay } from 'node:timers/promises';
 import { scanNonces } from '../src/crypto/pow.js';
 import { encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
@@ -29,7 +28,7 @@ import { encodeTx } from '../src/protocol/tx.js';
 import { faucetKey } from '../src/wallet/keystore.js';
 import { buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
-import { followBlocks, startNode, type BenchNode } from './node-process.js';
+import { followBlocks, json, startNode, until, type BenchNode } from './node-process.js';
 
 const VALIDATORS = 5;
 /** Each validator's bond, in ALTO; regtest's validator minimum is 1 ALTO (§12). */
@@ -44,20 +43,6 @@ const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 type PoaNode = BenchNode & { readonly datadir: string };
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function until(ms: number, what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await delay(2);
-  }
-}
 
 /** Mines a key block on `node`'s tip; resolves when the node has accepted it (performance.now then). */
 async function mine(node: BenchNode): Promise<{ id: string; acceptedAt: number }> {

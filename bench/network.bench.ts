@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { scanNonces } from '../src/crypto/pow.js';
 import { encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
@@ -14,25 +13,11 @@ import { faucetKey } from '../src/wallet/keystore.js';
 import { MIN_RELAY_FEE_RATE } from '../src/protocol/policy.js';
 import { buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
-import { followBlocks, startNode, type BenchNode } from './node-process.js';
+import { followBlocks, json, startNode, until, type BenchNode } from './node-process.js';
 
 const FAUCET_SEED = faucetKey(REGTEST)!.seed;
 const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function until(ms: number, what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await delay(2);
-  }
-}
 
 async function mine(node: BenchNode): Promise<string> {
   const auth = { authorization: `Bearer ${node.token}` };

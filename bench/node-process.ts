@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -88,4 +89,24 @@ export async function followBlocks(
   return () => {
     controller.abort();
   };
+}
+
+/** GET (or `init`) `url` as JSON; a non-2xx answer throws with its body. */
+export async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Polls `check` every 2 ms until it holds; throws naming `what` after `ms`. */
+export async function until(
+  ms: number,
+  what: string,
+  check: () => boolean | Promise<boolean>,
+): Promise<void> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await delay(2);
+  }
 }
