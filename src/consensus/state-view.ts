@@ -89,6 +89,42 @@ export interface ScheduledChange {
   readonly value: bigint;
 }
 
+/** A 0x02 identity (§4.3): role bits 0x01 musician, 0x02 listener; reg_height as §4.3 sets it. */
+export interface Identity {
+  readonly roles: number;
+  readonly displayName: string;
+  readonly metadata: Uint8Array;
+  readonly regHeight: bigint;
+}
+
+/** One holder of a song's royalty split (§4.4), in basis points. */
+export interface SongSplit {
+  readonly account: Uint8Array;
+  readonly bp: number;
+}
+
+/** A 0x03 song (§4.4): owner = the registering musician; splits immutable. */
+export interface Song {
+  readonly owner: Uint8Array;
+  readonly title: string;
+  readonly metadata: Uint8Array;
+  readonly durationS: number;
+  readonly splits: readonly SongSplit[];
+  readonly regHeight: bigint;
+}
+
+/** A 0x07 subscription of a listener to a musician (§4.6): active at x iff until ≥ x. */
+export interface Subscription {
+  readonly until: bigint;
+  readonly totalPaid: bigint;
+}
+
+/** A 0x0A listener's totals for the current period (§4.9, §7.1). */
+export interface ListenerPeriod {
+  readonly seconds: bigint;
+  readonly support: bigint;
+}
+
 export interface StateView {
   account(id: Uint8Array): Account | undefined;
   /** The bond of `account` in `role` (0x04); undefined when none is bonded. */
@@ -97,6 +133,10 @@ export interface StateView {
   epoch(keyHeight: bigint): EpochRecord | undefined;
   /** The 0x0D proposal with this id (its txid, §4.10). */
   proposal(id: Uint8Array): Proposal | undefined;
+  /** The 0x02 identity of `account`, undefined if it never registered. */
+  identity(account: Uint8Array): Identity | undefined;
+  /** The 0x03 song with this id. */
+  song(songId: Uint8Array): Song | undefined;
   /** The 0x13 value of a governed parameter, undefined while §12's initial value is in force. */
   param(paramId: number): bigint | undefined;
 }

@@ -5,7 +5,9 @@ import type {
   Bond,
   Counters,
   EpochRecord,
+  Identity,
   Proposal,
+  Song,
   StakeRole,
   StateView,
 } from '../consensus/state-view.js';
@@ -144,5 +146,7 @@ export function projectedView(
     epoch: (keyHeight: bigint): EpochRecord | undefined => base.epoch(keyHeight),
     proposal: (id: Uint8Array): Proposal | undefined => base.proposal(id),
     param: (paramId: number): bigint | undefined => base.param(paramId),
+    identity: (id: Uint8Array): Identity | undefined => base.identity(id),
+    song: (songId: Uint8Array): Song | undefined => base.song(songId),
   };
 }

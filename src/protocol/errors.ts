@@ -42,6 +42,13 @@ export type RuleCode =
   | 'not-staker'
   | 'unknown-proposal'
   | 'voting-closed'
+  // §4.3–§4.6 identities, songs, donations, subscriptions
+  | 'role-removal'
+  | 'not-musician'
+  | 'song-exists'
+  | 'unknown-song'
+  | 'self-payment'
+  | 'subscription-too-small'
   // §3 blocks
   | 'bad-bits'
   | 'bad-pow'

@@ -9,12 +9,30 @@ import type {
   Bond,
   Counters,
   EpochRecord,
+  Identity,
+  ListenerPeriod,
   Proposal,
   ScheduledChange,
+  Song,
   StakeRole,
   StateView,
+  Subscription,
   VoteChoice,
 } from '../consensus/state-view.js';
+import {
+  decodeIdentity,
+  decodeListenerPeriod,
+  decodeSong,
+  decodeSubscription,
+  encodeIdentity,
+  encodeListenerPeriod,
+  encodeSong,
+  encodeSubscription,
+  identityKey,
+  listenerPeriodKey,
+  songKey,
+  subscriptionKey,
+} from './music-entries.js';
 import {
   decodeLastVoted,
   decodeParam,
@@ -185,6 +203,46 @@ export class OverlayState implements StateView {
   /** Schedules a change, or with undefined removes it (applied, or at its height). */
   setScheduled(applyHeight: bigint, paramId: number, change: ScheduledChange | undefined): void {
     this.set(scheduledKey(applyHeight, paramId), change === undefined ? undefined : encodeScheduled(change));
+  }
+
+  identity(account: Uint8Array): Identity | undefined {
+    const bytes = this.get(identityKey(account));
+    return bytes === undefined ? undefined : decodeIdentity(bytes);
+  }
+
+  setIdentity(account: Uint8Array, identity: Identity): void {
+    this.set(identityKey(account), encodeIdentity(identity));
+  }
+
+  song(songId: Uint8Array): Song | undefined {
+    const bytes = this.get(songKey(songId));
+    return bytes === undefined ? undefined : decodeSong(bytes);
+  }
+
+  setSong(songId: Uint8Array, song: Song): void {
+    this.set(songKey(songId), encodeSong(song));
+  }
+
+  /** The subscription of `listener` to `musician` (0x07), undefined if it never paid one. */
+  subscription(listener: Uint8Array, musician: Uint8Array): Subscription | undefined {
+    const bytes = this.get(subscriptionKey(listener, musician));
+    return bytes === undefined ? undefined : decodeSubscription(bytes);
+  }
+
+  setSubscription(listener: Uint8Array, musician: Uint8Array, subscription: Subscription): void {
+    this.set(subscriptionKey(listener, musician), encodeSubscription(subscription));
+  }
+
+  /** `listener`'s counted seconds and support this period (0x0A); zeros when it has none. */
+  listenerPeriod(listener: Uint8Array): ListenerPeriod {
+    const bytes = this.get(listenerPeriodKey(listener));
+    return bytes === undefined ? { seconds: 0n, support: 0n } : decodeListenerPeriod(bytes);
+  }
+
+  /** Sets the 0x0A entry; deleted when both counters are zero (§9.1). */
+  setListenerPeriod(listener: Uint8Array, period: ListenerPeriod): void {
+    const empty = period.seconds === 0n && period.support === 0n;
+    this.set(listenerPeriodKey(listener), empty ? undefined : encodeListenerPeriod(period));
   }
 
   counters(): Counters {

@@ -18,6 +18,8 @@ function stateWith(balance: bigint, nonce = 0n): StateView {
     proposal: () => undefined,
     param: () => undefined,
     bond: () => undefined,
+    identity: () => undefined,
+    song: () => undefined,
   };
 }
 
@@ -151,13 +153,28 @@ test('insufficient-funds: balance must cover fee plus amount', async (t) => {
 });
 
 test('tx-type-inactive: types without state effects yet fail the context stage, and are IGNOREd at gossip', async (t) => {
-  const identity = signedTx({
+  // PlayReport (§4.9) is the one type whose effects have not landed.
+  const report = signedTx({
     seed: FAUCET_SEED,
-    payload: { type: 2, roles: 2, displayName: 'alice', metadata: new Uint8Array(32) },
+    payload: {
+      type: 8,
+      app: new Uint8Array(20),
+      attestations: [
+        {
+          songId: new Uint8Array(32),
+          listenerKey: new Uint8Array(32),
+          startS: 0n,
+          seconds: 60,
+          app: new Uint8Array(20),
+          serial: 0n,
+          sig: new Uint8Array(64),
+        },
+      ],
+    },
   });
   t.throws(
     () => {
-      checkTxContext(identity, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(report, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
     },
     { code: 'tx-type-inactive', gossip: 'ignore' },
   );

@@ -54,6 +54,8 @@ export class FakeChain implements MempoolChain {
       proposal: () => undefined,
       param: () => undefined,
       bond: () => undefined,
+      identity: () => undefined,
+      song: () => undefined,
     };
   }
 

@@ -237,12 +237,26 @@ test('unknown-account: a sender with no account', async (t) => {
 test('tx-type-inactive: types without state effects yet stay out of the pool', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
-  const identity = signedTx({
+  const report = signedTx({
     seed: alice.seed,
     fee: 10n ** 6n,
-    payload: { type: 2, roles: 2, displayName: 'alice', metadata: new Uint8Array(32) },
+    payload: {
+      type: 8,
+      app: new Uint8Array(20),
+      attestations: [
+        {
+          songId: new Uint8Array(32),
+          listenerKey: new Uint8Array(32),
+          startS: 0n,
+          seconds: 60,
+          app: new Uint8Array(20),
+          serial: 0n,
+          sig: new Uint8Array(64),
+        },
+      ],
+    },
   });
-  t.throws(() => h.pool.add(identity, 'local'), { code: 'tx-type-inactive' });
+  t.throws(() => h.pool.add(report, 'local'), { code: 'tx-type-inactive' });
 });
 
 test('insufficient-funds across a chain: each tx is checked against what its pooled predecessors leave', async (t) => {

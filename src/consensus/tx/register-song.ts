@@ -1,10 +1,16 @@
-// Type 3 RegisterSong (PROTOCOL.md §4.4). Effects: the music economy's issue.
+// Type 3 RegisterSong (PROTOCOL.md §4.4): a musician registers a song under an
+// unused id with its duration and an immutable royalty split (non-empty,
+// ≤ 16 holders — the codec's limit —, bp > 0, distinct, Σ = 10,000); the
+// owner is the sender. The effect is state/effects/register-song.ts.
+import { accountId } from '../../protocol/address.js';
 import { RuleError } from '../../protocol/errors.js';
 import { toHex } from '../../util/bytes.js';
-import { inactive, noDebit, type TxTypeRules } from './type-rules.js';
+import { isMusician } from '../music.js';
+import { noDebit, type TxTypeRules } from './type-rules.js';
 
-const MAX_SONG_SECONDS = 7200;
+export const MAX_SONG_SECONDS = 7200;
 const SPLIT_TOTAL_BP = 10_000;
+const IGNORE = { gossip: 'ignore' } as const;
 
 export const registerSongRules: TxTypeRules<3> = {
   sanity(p) {
@@ -23,6 +29,12 @@ export const registerSongRules: TxTypeRules<3> = {
       throw new RuleError('bad-split', { splits: p.splits.length, total });
     }
   },
-  context: inactive,
+  context(tx, view) {
+    // [IGNORE] Both depend on the state: another node may have seen the registration.
+    if (!isMusician(view, accountId(tx.sender))) throw new RuleError('not-musician', {}, IGNORE);
+    if (view.song(tx.payload.songId) !== undefined) {
+      throw new RuleError('song-exists', { songId: toHex(tx.payload.songId) }, IGNORE);
+    }
+  },
   debit: noDebit,
 };

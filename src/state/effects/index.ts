@@ -1,9 +1,13 @@
 // Every transaction type's state effect, gathered in one record the compiler
 // checks is complete: a type gains its effect by a new file here.
 import type { Tx, TxType } from '../../protocol/tx.js';
+import { applyDonate } from './donate.js';
 import { applyPoison } from './poison.js';
 import { applyProposal } from './proposal.js';
+import { applyRegisterIdentity } from './register-identity.js';
+import { applyRegisterSong } from './register-song.js';
 import { applyStake } from './stake.js';
+import { applySubscribe } from './subscribe.js';
 import { applyTransfer } from './transfer.js';
 import { noEffect, type TxEffect } from './tx-effect.js';
 import { applyUnstake } from './unstake.js';
@@ -11,10 +15,10 @@ import { applyVote } from './vote.js';
 
 export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   1: applyTransfer,
-  2: noEffect,
-  3: noEffect,
-  4: noEffect,
-  5: noEffect,
+  2: applyRegisterIdentity,
+  3: applyRegisterSong,
+  4: applyDonate,
+  5: applySubscribe,
   6: applyStake,
   7: applyUnstake,
   8: noEffect,

@@ -35,6 +35,8 @@ function stateWith(bonds: Partial<Record<StakeRole, bigint>> = {}): StateView {
     epoch: () => undefined,
     proposal: () => undefined,
     param: () => undefined,
+    identity: () => undefined,
+    song: () => undefined,
   };
 }
 

@@ -1,0 +1,26 @@
+// What the music rules ask of identities and songs (PROTOCOL.md §4.3–§4.6):
+// role bits, and who counts as paying oneself.
+import type { Song, StateView } from './state-view.js';
+
+/** Role bits of a 0x02 identity (§4.3). */
+export const ROLE_MUSICIAN = 0x01;
+export const ROLE_LISTENER = 0x02;
+
+/** Whether `account` holds the musician role. */
+export function isMusician(view: Pick<StateView, 'identity'>, account: Uint8Array): boolean {
+  return ((view.identity(account)?.roles ?? 0) & ROLE_MUSICIAN) !== 0;
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
+/**
+ * Whether `sender` paying `song` pays itself: it is the owner or holds a share of the split
+ * (decision 170) — the same accounts §4.9 does not count playing the song.
+ */
+export function paysOwnSong(sender: Uint8Array, song: Pick<Song, 'owner' | 'splits'>): boolean {
+  return same(sender, song.owner) || song.splits.some((s) => same(s.account, sender));
+}
+
+export { same as sameAccount };
