@@ -6,10 +6,10 @@
 // The steps, in §6.5's order:
 //  1. musicians and listeners (§7.3) and
 //  2. apps (§7.3) pay only a match of what listeners paid, routed by counted
-//     plays; no Donate, Subscribe or PlayReport can apply yet (the music
-//     economy has not landed), so support and plays are 0 and these pay
-//     nothing: their pools are cleared unminted, as §7.3 says of the
-//     undistributed part.
+//     plays; Donate and Subscribe add support (0x0A) but no PlayReport can
+//     apply yet, so no listener has counted seconds, none is eligible
+//     (§7.1) and these pay nothing: their pools are cleared unminted, as
+//     §7.3 says of the undistributed part.
 //  3. the infrastructure pool, pro rata to w(a, 3);
 //  4. the validator pool, pro rata to w(a, 1);
 //  5. voting rewards (§8.4): the reserve's balance R, split pro rata to W
@@ -29,6 +29,7 @@ import {
   ROLE_INFRASTRUCTURE,
   ROLE_VALIDATOR,
 } from './entries.js';
+import { PREFIX_LISTENER_PERIOD } from './music-entries.js';
 import { addPending } from './pending.js';
 import { summedWeights, weightsByRole, type Weighted } from './stake.js';
 import type { OverlayState } from './view.js';
@@ -93,7 +94,9 @@ export function settlePeriod(
   // Step 5: voting rewards (kind 10) from the reserve.
   payVotingRewards(view, inputs, c, params);
   // Pools cleared; what was not paid is never minted. play_floor := max(play_floor, K.time − window).
-  // The period counters (0x08–0x0A) and the pruning of intervals and serials come with PlayReport.
+  // The period counters are cleared: 0x0A (support) here; 0x08, 0x09 and the pruning of
+  // intervals and serials come with PlayReport.
+  clearListenerPeriods(view);
   const counters = view.counters();
   const floor = BigInt(Math.max(0, block.time - params.playReportWindowS));
   view.setCounters({
@@ -105,6 +108,13 @@ export function settlePeriod(
     validators: 0n,
     playFloor: counters.playFloor > floor ? counters.playFloor : floor,
   });
+}
+
+/** Deletes every 0x0A entry: support counts in the period it is paid (§4.6, §6.5). */
+function clearListenerPeriods(view: OverlayState): void {
+  const prefix = PREFIX_LISTENER_PERIOD;
+  for (const { key } of view.range(Uint8Array.of(prefix), Uint8Array.of(prefix + 1)))
+    view.set(key, undefined);
 }
 
 /** The voters §8.4 pays at `c`, each with floor(R·W/B): W > 0 and last_voted_end ≥ c − GOVERNANCE_WINDOW. */
