@@ -22,7 +22,7 @@ export const donateRules: TxTypeRules<4> = {
     if (p.targetKind === 0) {
       // [IGNORE] The role may be registered in a block this node has not seen.
       if (!isMusician(view, p.target)) throw new RuleError('not-musician', {}, IGNORE);
-      if (sameAccount(sender, p.target)) throw new RuleError('self-payment', {});
+      if (sameAccount(sender, p.target)) throw new RuleError('self-payment', {}, IGNORE);
       return;
     }
     const song = view.song(p.target);

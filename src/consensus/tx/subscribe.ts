@@ -23,7 +23,7 @@ export const subscribeRules: TxTypeRules<5> = {
     const p = tx.payload;
     // [IGNORE] The role may be registered in a block this node has not seen.
     if (!isMusician(view, p.musician)) throw new RuleError('not-musician', {}, IGNORE);
-    if (sameAccount(accountId(tx.sender), p.musician)) throw new RuleError('self-payment', {});
+    if (sameAccount(accountId(tx.sender), p.musician)) throw new RuleError('self-payment', {}, IGNORE);
     // [IGNORE] The minimum is governed: a change may apply at the next key block.
     const minimum = BigInt(p.periods) * paramInForce(view, PARAM_MIN_SUBSCRIPTION_PER_PERIOD, params);
     if (p.amount < minimum) {
