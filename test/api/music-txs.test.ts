@@ -12,7 +12,7 @@ import { accountId } from '../../src/protocol/address.js';
 import { Writer } from '../../src/protocol/codec.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { domainMessage } from '../../src/protocol/signing-domain.js';
-import { MAX_TX_BYTES, encodeTx, type TxPayload } from '../../src/protocol/tx.js';
+import { MAX_TX_BYTES, decodeTx, encodeTx, txId, type TxPayload } from '../../src/protocol/tx.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { apiOnHarness } from '../helpers/harness-api.js';
 import { signedTx, transfer } from '../helpers/txs.js';
@@ -190,7 +190,13 @@ test('POST /txs: malformed or rule-breaking identities, songs, donations and sub
   t.equal(pool.json<{ count: number }>().count, 0, 'nothing entered the pool');
   t.equal(h.digest(), digest, 'the state is unchanged');
   // The same senders' well-formed transactions are accepted.
-  t.equal((await post(app, l(4, donation(1, SONG, ALTO)))).status, 200);
+  const donated = l(4, donation(1, SONG, ALTO));
+  t.equal((await post(app, donated)).status, 200);
+  const shown = await app.inject({ method: 'GET', url: `/txs/${hex(txId(decodeTx(donated)))}` });
+  t.match(shown.json(), {
+    status: 'pending',
+    tx: { type: 4, payload: { targetKind: 1, amount: ALTO.toString() } },
+  });
   t.equal(
     (await post(app, encodeTx(payload({ type: 5, musician, amount: ALTO, periods: 3 }, LISTENER, 2n))))
       .status,
