@@ -16,11 +16,11 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Whether `sender` paying `song` pays itself: it is the owner or holds a share of the split
- * (decision 170) — the same accounts §4.9 does not count playing the song.
+ * Whether `sender` paying `song` pays itself (§4.5: "sender ≠ musician/owner"): it is the owner.
+ * A split holder may pay a song it holds a share of (decision 170).
  */
-export function paysOwnSong(sender: Uint8Array, song: Pick<Song, 'owner' | 'splits'>): boolean {
-  return same(sender, song.owner) || song.splits.some((s) => same(s.account, sender));
+export function paysOwnSong(sender: Uint8Array, song: Pick<Song, 'owner'>): boolean {
+  return same(sender, song.owner);
 }
 
 export { same as sameAccount };
