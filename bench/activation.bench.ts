@@ -20,15 +20,13 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { scanNonces } from '../src/crypto/pow.js';
-import { encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
 import { MIN_RELAY_FEE_RATE } from '../src/protocol/policy.js';
 import { encodeTx } from '../src/protocol/tx.js';
 import { faucetKey } from '../src/wallet/keystore.js';
 import { buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
-import { followBlocks, json, startNode, until, type BenchNode } from './node-process.js';
+import { followBlocks, json, mine, startNode, until, type BenchNode } from './node-process.js';
 
 const VALIDATORS = 5;
 /** Each validator's bond, in ALTO; regtest's validator minimum is 1 ALTO (§12). */
@@ -39,34 +37,9 @@ const BOOTSTRAP_STAKE = `${STAKE_ALTO * BigInt(VALIDATORS)}`;
 const WARM_UP = 2;
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const FAUCET_SEED = faucetKey(REGTEST)!.seed;
-const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 type PoaNode = BenchNode & { readonly datadir: string };
-
-/** Mines a key block on `node`'s tip; resolves when the node has accepted it (performance.now then). */
-async function mine(node: BenchNode): Promise<{ id: string; acceptedAt: number }> {
-  const auth = { authorization: `Bearer ${node.token}` };
-  const t = await json<{ header: string; body: string; target: string }>(
-    `${node.url}/mining/template?payout=${PAYOUT}`,
-    { headers: auth },
-  );
-  const header = Uint8Array.from(Buffer.from(t.header, 'hex'));
-  const hit = scanNonces(header, Uint8Array.from(Buffer.from(t.target, 'hex')).reverse(), 0, 100_000);
-  if (hit === null) throw new Error('no nonce');
-  new DataView(header.buffer).setUint32(76, hit.nonce, true);
-  const r = await json<{ accepted: boolean; reason: string | null; id: string }>(
-    `${node.url}/mining/submit`,
-    {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ hex: hex(header) + t.body }),
-    },
-  );
-  const acceptedAt = performance.now();
-  if (!r.accepted) throw new Error(`block refused: ${r.reason}`);
-  return { id: r.id, acceptedAt };
-}
 
 async function confirmed(node: BenchNode, txids: readonly string[]): Promise<boolean> {
   const txs = await Promise.all(txids.map((id) => json<{ status: string }>(`${node.url}/txs/${id}`)));

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanNonces } from '../src/crypto/pow.js';
 import { encodeAddress } from '../src/protocol/address.js';
 import { REGTEST } from '../src/protocol/params.js';
 import { encodeTx } from '../src/protocol/tx.js';
@@ -13,30 +12,10 @@ import { faucetKey } from '../src/wallet/keystore.js';
 import { MIN_RELAY_FEE_RATE } from '../src/protocol/policy.js';
 import { buildTransfer } from '../src/wallet/send.js';
 import { benchOptionsFromEnv, quantile, resultFromRounds, type MeasurementResult } from './harness.js';
-import { followBlocks, json, startNode, until, type BenchNode } from './node-process.js';
+import { followBlocks, json, mine, startNode, until, type BenchNode } from './node-process.js';
 
 const FAUCET_SEED = faucetKey(REGTEST)!.seed;
-const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-async function mine(node: BenchNode): Promise<string> {
-  const auth = { authorization: `Bearer ${node.token}` };
-  const t = await json<{ header: string; body: string; target: string }>(
-    `${node.url}/mining/template?payout=${PAYOUT}`,
-    { headers: auth },
-  );
-  const header = Uint8Array.from(Buffer.from(t.header, 'hex'));
-  const hit = scanNonces(header, Uint8Array.from(Buffer.from(t.target, 'hex')).reverse(), 0, 100_000);
-  if (hit === null) throw new Error('no nonce');
-  new DataView(header.buffer).setUint32(76, hit.nonce, true);
-  const r = await json<{ accepted: boolean; id: string }>(`${node.url}/mining/submit`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ hex: hex(header) + t.body }),
-  });
-  if (!r.accepted) throw new Error('block refused');
-  return r.id;
-}
 
 /** A faucet transfer at twice the minimum relay fee rate, as hex. */
 function transferHex(nonce: bigint, to: number): string {
@@ -96,7 +75,7 @@ export async function run(): Promise<MeasurementResult[]> {
     log(`network: ${rounds} rounds of a key block and a microblock across A — B — C — D`);
     // Round 0 warms up (the gossip mesh forms at the first heartbeats) and is not recorded.
     for (let i = -1; i < rounds; i++) {
-      const id = await mine(a);
+      const { id } = await mine(a);
       await until(10_000, 'the key block reaches D', () => atD.seen.has(id) && atA.seen.has(id));
       if (i >= 0) keyLatency.push(atD.seen.get(id)! - atA.seen.get(id)!);
       // A leads this epoch: a transfer sent to it comes back as A's microblock.

@@ -5,6 +5,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { scanNonces } from '../src/crypto/pow.js';
+import { encodeAddress } from '../src/protocol/address.js';
+import { REGTEST } from '../src/protocol/params.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -109,4 +112,31 @@ export async function until(
     if (performance.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
     await delay(2);
   }
+}
+
+const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x9a));
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** Mines a key block on `node`'s tip; resolves when the node has accepted it (performance.now then). */
+export async function mine(node: BenchNode): Promise<{ id: string; acceptedAt: number }> {
+  const auth = { authorization: `Bearer ${node.token}` };
+  const t = await json<{ header: string; body: string; target: string }>(
+    `${node.url}/mining/template?payout=${PAYOUT}`,
+    { headers: auth },
+  );
+  const header = Uint8Array.from(Buffer.from(t.header, 'hex'));
+  const hit = scanNonces(header, Uint8Array.from(Buffer.from(t.target, 'hex')).reverse(), 0, 100_000);
+  if (hit === null) throw new Error('no nonce');
+  new DataView(header.buffer).setUint32(76, hit.nonce, true);
+  const r = await json<{ accepted: boolean; reason: string | null; id: string }>(
+    `${node.url}/mining/submit`,
+    {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ hex: hex(header) + t.body }),
+    },
+  );
+  const acceptedAt = performance.now();
+  if (!r.accepted) throw new Error(`block refused: ${r.reason}`);
+  return { id: r.id, acceptedAt };
 }
