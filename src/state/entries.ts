@@ -89,10 +89,28 @@ export function kindMints(kind: number): boolean {
   return !TRANSFER_KINDS.has(kind);
 }
 
-function u64be(value: bigint): Uint8Array {
+/** A big-endian u64, for keys: byte order is numeric order (§9.1). */
+export function u64be(value: bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, value);
   return out;
+}
+
+/** The big-endian u64 at `at` of a key. */
+export function readU64be(key: Uint8Array, at: number): bigint {
+  return new DataView(key.buffer, key.byteOffset + at, 8).getBigUint64(0);
+}
+
+/** prefix ‖ parts: an entry's key (§9.1). */
+export function entryKey(prefix: number, parts: readonly Uint8Array[]): Uint8Array {
+  const key = new Uint8Array(1 + parts.reduce((n, part) => n + part.length, 0));
+  key[0] = prefix;
+  let at = 1;
+  for (const part of parts) {
+    key.set(part, at);
+    at += part.length;
+  }
+  return key;
 }
 
 /** 0x0F ‖ maturity ‖ account ‖ source_height ‖ kind, heights big-endian so keys sort by maturity. */

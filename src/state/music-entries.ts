@@ -5,6 +5,7 @@
 // 0x0B, 0x0C) belong to PlayReport.
 import type { Identity, ListenerPeriod, Song, Subscription } from '../consensus/state-view.js';
 import { Reader, Writer } from '../protocol/codec.js';
+import { entryKey } from './entries.js';
 
 export type { Identity, ListenerPeriod, Song, Subscription } from '../consensus/state-view.js';
 
@@ -19,20 +20,9 @@ const DISPLAY_NAME_MAX = 64;
 const TITLE_MAX = 128;
 const SPLITS_MAX = 16;
 
-function keyOf(prefix: number, parts: readonly Uint8Array[]): Uint8Array {
-  const key = new Uint8Array(1 + parts.reduce((n, part) => n + part.length, 0));
-  key[0] = prefix;
-  let at = 1;
-  for (const part of parts) {
-    key.set(part, at);
-    at += part.length;
-  }
-  return key;
-}
-
 /** 0x02 ‖ account. */
 export function identityKey(account: Uint8Array): Uint8Array {
-  return keyOf(PREFIX_IDENTITY, [account]);
+  return entryKey(PREFIX_IDENTITY, [account]);
 }
 
 export function encodeIdentity(identity: Identity): Uint8Array {
@@ -58,7 +48,7 @@ export function decodeIdentity(bytes: Uint8Array): Identity {
 
 /** 0x03 ‖ song_id. */
 export function songKey(songId: Uint8Array): Uint8Array {
-  return keyOf(PREFIX_SONG, [songId]);
+  return entryKey(PREFIX_SONG, [songId]);
 }
 
 export function encodeSong(song: Song): Uint8Array {
@@ -92,7 +82,7 @@ export function decodeSong(bytes: Uint8Array): Song {
 
 /** 0x07 ‖ listener ‖ musician. */
 export function subscriptionKey(listener: Uint8Array, musician: Uint8Array): Uint8Array {
-  return keyOf(PREFIX_SUBSCRIPTION, [listener, musician]);
+  return entryKey(PREFIX_SUBSCRIPTION, [listener, musician]);
 }
 
 export function encodeSubscription(subscription: Subscription): Uint8Array {
@@ -108,7 +98,7 @@ export function decodeSubscription(bytes: Uint8Array): Subscription {
 
 /** 0x0A ‖ listener. */
 export function listenerPeriodKey(listener: Uint8Array): Uint8Array {
-  return keyOf(PREFIX_LISTENER_PERIOD, [listener]);
+  return entryKey(PREFIX_LISTENER_PERIOD, [listener]);
 }
 
 export function encodeListenerPeriod(period: ListenerPeriod): Uint8Array {

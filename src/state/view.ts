@@ -34,6 +34,17 @@ import {
   subscriptionKey,
 } from './music-entries.js';
 import {
+  appListenerKey,
+  decodeListenerSong,
+  decodeU64,
+  encodeListenerSong,
+  encodeU64,
+  intervalKey,
+  listenerSongKey,
+  serialKey,
+  type ListenerSong,
+} from './play-entries.js';
+import {
   decodeLastVoted,
   decodeParam,
   decodeProposal,
@@ -243,6 +254,45 @@ export class OverlayState implements StateView {
   setListenerPeriod(listener: Uint8Array, period: ListenerPeriod): void {
     const empty = period.seconds === 0n && period.support === 0n;
     this.set(listenerPeriodKey(listener), empty ? undefined : encodeListenerPeriod(period));
+  }
+
+  /** `listener`'s counted seconds and plays of `songId` this period (0x08); zeros when none. */
+  listenerSong(listener: Uint8Array, songId: Uint8Array): ListenerSong {
+    const bytes = this.get(listenerSongKey(listener, songId));
+    return bytes === undefined ? { seconds: 0n, plays: 0 } : decodeListenerSong(bytes);
+  }
+
+  /** Sets the 0x08 entry; deleted when both counters are zero (§9.1). */
+  setListenerSong(listener: Uint8Array, songId: Uint8Array, entry: ListenerSong): void {
+    const empty = entry.seconds === 0n && entry.plays === 0;
+    this.set(listenerSongKey(listener, songId), empty ? undefined : encodeListenerSong(entry));
+  }
+
+  /** The seconds `app` reported of `listener` as counted this period (0x09); 0 when none. */
+  appListenerSeconds(app: Uint8Array, listener: Uint8Array): bigint {
+    const bytes = this.get(appListenerKey(app, listener));
+    return bytes === undefined ? 0n : decodeU64(bytes, 'period seconds');
+  }
+
+  /** Sets the 0x09 entry; deleted at zero (§9.1). */
+  setAppListenerSeconds(app: Uint8Array, listener: Uint8Array, seconds: bigint): void {
+    this.set(appListenerKey(app, listener), seconds === 0n ? undefined : encodeU64(seconds));
+  }
+
+  /** The start_s recorded with `listener`'s play `serial` (0x0C), undefined if unseen. */
+  serialStart(listener: Uint8Array, serial: bigint): bigint | undefined {
+    const bytes = this.get(serialKey(listener, serial));
+    return bytes === undefined ? undefined : decodeU64(bytes, 'start_s');
+  }
+
+  /** Records (or with undefined prunes) `listener`'s play `serial` (0x0C). */
+  setSerial(listener: Uint8Array, serial: bigint, startS: bigint | undefined): void {
+    this.set(serialKey(listener, serial), startS === undefined ? undefined : encodeU64(startS));
+  }
+
+  /** Records (or with undefined prunes) a counted interval [startS, end) of `listener` (0x0B). */
+  setInterval(listener: Uint8Array, startS: bigint, serial: bigint, end: bigint | undefined): void {
+    this.set(intervalKey(listener, startS, serial), end === undefined ? undefined : encodeU64(end));
   }
 
   counters(): Counters {
