@@ -46,6 +46,10 @@ export interface NetworkParams {
   readonly unbondingPeriod: number;
   /** PLAY_REPORT_WINDOW in seconds (§4.9); settlement raises play_floor to K.time minus it (§6.5). */
   readonly playReportWindowS: number;
+  /** PLAY_FEE in base units per attestation: a PlayReport's fee is at least count × it (§4.9). */
+  readonly playFee: bigint;
+  /** LISTENER_MIN_AGE in key blocks: a listener is eligible once reg_height ≤ c − it (§7.1). */
+  readonly listenerMinAge: number;
   /** Proof of Activity (§5, §12). */
   readonly poa: PoaParams;
   /** Governance (§4.10, §4.11, §8, §12). */
@@ -138,6 +142,8 @@ export const MAINNET: NetworkParams = {
   votingPeriod: { min: 1440, max: 40_320 },
   minStake: { validator: 10_000n * ALTO, app: 1000n * ALTO, infrastructure: 5000n * ALTO },
   unbondingPeriod: 10_080,
+  playFee: 10n ** 13n,
+  listenerMinAge: 10_080,
   poa: {
     slots: 5,
     required: 3,
@@ -186,6 +192,8 @@ export const REGTEST: NetworkParams = {
   votingPeriod: { min: 2, max: 100 },
   minStake: { validator: ALTO, app: ALTO, infrastructure: ALTO },
   unbondingPeriod: 5,
+  playFee: 0n,
+  listenerMinAge: 2,
   poa: {
     slots: 5,
     required: 3,
