@@ -78,6 +78,8 @@ export const KIND_MINER = 1;
 export const KIND_LEADER_FEE = 2;
 export const KIND_NEXT_LEADER_FEE = 3;
 export const KIND_VALIDATOR_SLOT = 4;
+/** 5 musician (song reward), 6 listener, 7 app: settlement's steps 1–2 (§7.3) create them. */
+export { KIND_APP, KIND_LISTENER, KIND_MUSICIAN } from '../consensus/song-value.js';
 export const KIND_INFRASTRUCTURE = 8;
 export const KIND_VALIDATOR_POOL = 9;
 export const KIND_VOTING_REWARD = 10;
