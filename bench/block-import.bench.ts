@@ -95,6 +95,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           rewards: timed(tables.rewards),
           bans: timed(tables.bans),
           proposalEnds: timed(tables.proposalEnds),
+          settlements: timed(tables.settlements),
         });
         inCallbackMs += performance.now() - t0;
         return r;

@@ -39,6 +39,7 @@ import {
   type RewardCursor,
   type RewardRecord,
 } from '../state/reward-history.js';
+import { latestSettledPeriod, settlementOf, type SettlementRecord } from '../state/settlement-record.js';
 import { decodeUndo } from '../state/undo.js';
 import { OverlayState, type UndoEntry } from '../state/view.js';
 import type { Storage, Table, Tables, WritableTable } from '../storage/db.js';
@@ -268,6 +269,17 @@ export class Chain extends EventEmitter<ChainEvents> {
       tipHeight,
       completeFrom: rewardsFrom(meta),
     };
+  }
+
+  /**
+   * The record of period `period`'s settlement on the best chain (state/settlement-record.ts), or
+   * without a period the newest one; undefined if that period is not settled on this chain (or was
+   * settled before this node kept records).
+   */
+  settlement(period?: bigint): SettlementRecord | undefined {
+    const { settlements } = this.storage.read;
+    const n = period ?? latestSettledPeriod(settlements);
+    return n === undefined ? undefined : settlementOf(settlements, n);
   }
 
   /** What a key block built on `parent` must carry (§3.5, §3.6): the miner's template uses the same. */
@@ -544,7 +556,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         store(tables, entry, encoded);
         for (const e of plan.disconnect) {
           const body = storedBody(tables, e);
-          disconnectBlock(tables, e, body);
+          disconnectBlock(tables, e, body, this.params);
           disconnected.push(body);
         }
         for (const e of plan.connect) {
@@ -669,7 +681,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     let connecting: Entry | undefined;
     try {
       this.storage.commit((tables) => {
-        for (const e of plan.disconnect) disconnectBlock(tables, e, storedBody(tables, e));
+        for (const e of plan.disconnect) disconnectBlock(tables, e, storedBody(tables, e), this.params);
         for (const e of plan.connect) {
           connecting = e;
           connectBlock(tables, e, storedBody(tables, e), this.transition);

@@ -1,7 +1,7 @@
 // A block's transition over the tables, inside the chain's one LMDB
 // transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
 // rules 5–7 and transactions, writing state, undo, the transaction index and
-// the reward history and the proposal-end index; disconnect replays the undo
+// the reward history, the proposal-end index and a settlement's record; disconnect replays the undo
 // record.
 import { ACTIVATION_ENDORSED, isBootstrapEpoch } from '../consensus/activation.js';
 import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -12,6 +12,8 @@ import { applyTx } from '../state/apply.js';
 import { keyConnect } from '../state/key-connect.js';
 import { indexConnect, indexDisconnect, proposalEndsIn } from '../state/proposal-ends.js';
 import { recordConnect, recordDisconnect } from '../state/reward-history.js';
+import { isSettlementHeight, settledPeriod, type PeriodSettlement } from '../state/settlement.js';
+import { recordSettlement, removeSettlement, settlementRecord } from '../state/settlement-record.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Tables, WritableTable } from '../storage/db.js';
@@ -37,9 +39,11 @@ export function connectBlock(
   const { params } = context;
   const view = new OverlayState(tables.state);
   const ends = proposalEndsIn(tables.proposalEnds);
+  let settlement: PeriodSettlement | undefined;
   if (entry.kind === 'key') {
     // An endorsed key block connects with its M_{h,0}, in that microblock's transition (§5.4).
-    if (entry.activation !== ACTIVATION_ENDORSED) keyConnect(view, connectingKey(entry, []), params, ends);
+    if (entry.activation !== ACTIVATION_ENDORSED)
+      settlement = keyConnect(view, connectingKey(entry, []), params, ends);
   } else {
     if (body.kind !== 'micro') throw new Error(`the body given for microblock ${entry.hex} is a key block`);
     const { block } = body;
@@ -48,7 +52,7 @@ export function connectBlock(
       // M_{h,0} of an endorsed epoch: its section is checked against the snapshot, the state after
       // K.prev (K's own transition has not run), then KeyConnect(K) credits the endorsers (§5.4, §5.5).
       const endorsers = context.activation.endorsers(block, parent, view);
-      keyConnect(view, connectingKey(parent, endorsers), params, ends);
+      settlement = keyConnect(view, connectingKey(parent, endorsers), params, ends);
     } else {
       checkMicroblockActivation(block, isBootstrapEpoch(entry.epochKey.activation)); // §3.3 rule 5
     }
@@ -63,6 +67,7 @@ export function connectBlock(
   }
   recordConnect(tables, entry.keyHeight, view);
   indexConnect(tables.proposalEnds, view);
+  if (settlement !== undefined) recordSettlement(tables.settlements, settlementRecord(settlement, entry.id));
   view.writeTo(tables.state);
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
 }
@@ -81,13 +86,20 @@ function connectingKey(entry: KeyEntry, endorsers: readonly Uint8Array[]) {
 }
 
 /** Undoes `entry` (with its body), which must be the tip of the state in `tables`. */
-export function disconnectBlock(tables: Tables<WritableTable>, entry: Entry, body: AnyBlock): void {
+export function disconnectBlock(
+  tables: Tables<WritableTable>,
+  entry: Entry,
+  body: AnyBlock,
+  params: NetworkParams,
+): void {
   const undo = tables.undo.get(entry.id);
   if (undo === undefined)
     throw new Error(`no undo record for ${entry.hex}: resync into a new data directory`);
   const entries = decodeUndo(undo);
   recordDisconnect(tables, entry.keyHeight, tables.state, entries);
   indexDisconnect(tables.proposalEnds, tables.state, entries);
+  if (isSettlementHeight(entry.keyHeight, params))
+    removeSettlement(tables.settlements, settledPeriod(entry.keyHeight, params), entry.id);
   applyUndo(tables.state, entries);
   tables.undo.remove(entry.id);
   if (body.kind === 'micro') for (const tx of body.block.txs) tables.txindex.remove(txId(tx));

@@ -21,7 +21,8 @@ import {
 import { addPending } from './pending.js';
 import { applyScheduledChanges } from './param-changes.js';
 import type { ProposalEnds } from './proposal-ends.js';
-import { isSettlementHeight, settlePeriod, settlementInputs } from './settlement.js';
+import { isSettlementHeight, settlePeriod, settlementInputs, type PeriodSettlement } from './settlement.js';
+import { readMusicSnapshot } from './settlement-music.js';
 import { recordEndorsement, releaseUnbonding, unbondIdleValidators } from './stake.js';
 import { tallyProposals } from './tally.js';
 import type { OverlayState } from './view.js';
@@ -41,16 +42,24 @@ export interface ConnectingKeyBlock {
   readonly endorsers: readonly Uint8Array[];
 }
 
-/** `ends`: the proposal-end index beside the state (decision 158); without it the tally scans 0x0D. */
+/**
+ * `ends`: the proposal-end index beside the state (decision 158); without it the tally scans 0x0D.
+ * Returns the settlement when c settles a period, for its record outside the digest.
+ */
 export function keyConnect(
   view: OverlayState,
   block: ConnectingKeyBlock,
   params: NetworkParams,
   ends?: ProposalEnds,
-): void {
+): PeriodSettlement | undefined {
   const c = block.height;
   // Step 1: settlement, its inputs read now, from the state after K.prev (§3.8's one snapshot).
-  if (isSettlementHeight(c, params)) settlePeriod(view, settlementInputs(view, params), block, params);
+  let settlement: PeriodSettlement | undefined;
+  if (isSettlementHeight(c, params)) {
+    const inputs = settlementInputs(view, params);
+    const music = readMusicSnapshot(view, inputs.counters, c, params);
+    settlement = settlePeriod(view, inputs, music, block, params);
+  }
   // Step 2: governance — tallies of windows that ended at c−1, then the changes scheduled for c.
   tallyProposals(view, c, params, ends);
   applyScheduledChanges(view, c, params);
@@ -109,4 +118,5 @@ export function keyConnect(
     activation: block.activation,
     poisoned: false,
   });
+  return settlement;
 }

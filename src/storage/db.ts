@@ -8,6 +8,7 @@ import {
   DB_INDEX,
   DB_META,
   DB_PROPOSAL_ENDS,
+  DB_SETTLEMENTS,
   DB_REWARDS,
   DB_STATE,
   DB_TXINDEX,
@@ -50,6 +51,7 @@ export interface Tables<T> {
   readonly rewards: T;
   readonly bans: T;
   readonly proposalEnds: T;
+  readonly settlements: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -100,6 +102,7 @@ export class Storage {
       rewards: sub(DB_REWARDS),
       bans: sub(DB_BANS),
       proposalEnds: sub(DB_PROPOSAL_ENDS),
+      settlements: sub(DB_SETTLEMENTS),
     };
   }
 

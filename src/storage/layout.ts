@@ -37,6 +37,14 @@
  *                                     removed with the connect and disconnect of the block creating the
  *                                     proposal, from the 0x0D keys its undo record shows as new
  *                                     (state/proposal-ends.ts). Not consensus data, outside the digest
+ *   settlements period u64 BE      -> the record of one period's settlement (§6.5; state/settlement-record.ts):
+ *                                     settlement height u64 ‖ id of the block that ran it [32] ‖ the five
+ *                                     pools ‖ S, D, paid, undistributed and dust of the musicians',
+ *                                     listeners' and apps' pools ‖ the reserve R ‖ value and match per
+ *                                     song, per app, weight and match per listener ‖ every credit (account,
+ *                                     kind, amount, the song for kind 5). Written by the connect of the
+ *                                     block that ran KeyConnect at the settlement height, removed by its
+ *                                     disconnect. Not consensus data, outside the digest
  *   bans    peer id (UTF-8)        -> a banned peer (ban-table.ts): until u64 BE (Unix ms) ‖ address
  *                                     length u8 ‖ address (IP, UTF-8; 0 bytes: unknown) ‖ reason
  *                                     (UTF-8). Not consensus data: one commit per ban, expired
@@ -65,6 +73,12 @@ export const DB_BANS = 'bans';
  * tx-type-inactive), so an older data directory's empty index is complete.
  */
 export const DB_PROPOSAL_ENDS = 'proposal-ends';
+
+/**
+ * Needs no schema version: a period settled before it has no record (the accessor answers none), and
+ * every period settled after it gets one.
+ */
+export const DB_SETTLEMENTS = 'settlements';
 
 export const META_VERSION = 'version';
 export const META_TIP = 'tip';

@@ -29,6 +29,7 @@ export function failCommitsAt(storage: Storage, failAt: number): () => void {
         rewards: guard(tables.rewards),
         bans: guard(tables.bans),
         proposalEnds: guard(tables.proposalEnds),
+        settlements: guard(tables.settlements),
       });
     })) as typeof storage.commit;
   return () => {
