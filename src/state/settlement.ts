@@ -37,7 +37,7 @@ import {
 } from './entries.js';
 import { addPending } from './pending.js';
 import { PREFIX_INTERVAL, PREFIX_SERIAL, decodeU64 } from './play-entries.js';
-import { settleMusic, type MusicSnapshot } from './settlement-music.js';
+import { leadingU64, settleMusic, type MusicSnapshot } from './settlement-music.js';
 import { summedWeights, weightsByRole, type Weighted } from './stake.js';
 import type { OverlayState } from './view.js';
 
@@ -177,11 +177,16 @@ export function settlePeriod(
  * Both are keyed by listener first, so each is one scan of its prefix.
  */
 function prunePlays(view: OverlayState, playFloor: bigint): void {
-  for (const { key, value } of prefixRange(view, PREFIX_INTERVAL))
-    if (decodeU64(value, 'interval end') <= playFloor) view.set(key, undefined);
-  for (const { key, value } of prefixRange(view, PREFIX_SERIAL)) {
-    if (decodeU64(value, 'start_s') < playFloor) view.set(key, undefined);
-  }
+  view.deleteRead(
+    prefixRange(view, PREFIX_INTERVAL).filter(
+      ({ value }) => leadingU64(value, 8, (v) => decodeU64(v, 'interval end')) <= playFloor,
+    ),
+  );
+  view.deleteRead(
+    prefixRange(view, PREFIX_SERIAL).filter(
+      ({ value }) => leadingU64(value, 8, (v) => decodeU64(v, 'start_s')) < playFloor,
+    ),
+  );
 }
 
 function prefixRange(view: OverlayState, prefix: number): { key: Uint8Array; value: Uint8Array }[] {
