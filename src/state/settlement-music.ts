@@ -72,10 +72,17 @@ export function readMusicSnapshot(
     if (entry === undefined) played.set(listener, (entry = { songs: [], apps: [] }));
     return entry;
   };
+  // 0x08 keys sort by listener first: its hex is taken once per listener, not once per song.
+  let previous: Uint8Array | undefined;
+  let songsOf: Seconds[] = [];
   for (const { key, value } of prefixRange(view, PREFIX_LISTENER_SONG)) {
     periodEntries.push({ key, value });
     const { listener, songId } = splitListenerSongKey(key);
-    playedBy(toHex(listener)).songs.push({ id: toHex(songId), seconds: listenerSongSeconds(value) });
+    if (previous === undefined || !sameAccount(previous, listener)) {
+      previous = listener;
+      songsOf = playedBy(toHex(listener)).songs;
+    }
+    songsOf.push({ id: toHex(songId), seconds: listenerSongSeconds(value) });
   }
   for (const { key, value } of prefixRange(view, PREFIX_APP_LISTENER)) {
     periodEntries.push({ key, value });
@@ -155,6 +162,11 @@ export function leadingU64(value: Uint8Array, length: number, decode: (value: Ui
   const lo = (value[0]! | (value[1]! << 8) | (value[2]! << 16) | (value[3]! << 24)) >>> 0;
   const hi = (value[4]! | (value[5]! << 8) | (value[6]! << 16) | (value[7]! << 24)) >>> 0;
   return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+function sameAccount(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 20; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const listenerSongSeconds = (value: Uint8Array): bigint =>
