@@ -97,13 +97,14 @@ export function readMusicSnapshot(
     periodEntries.push({ key, value });
     const listener = key.subarray(1, 21);
     const account = toHex(listener);
-    const reason = ineligibility(view.identity(listener), decodeListenerPeriod(value), c, minAge);
+    const period = decodeListenerPeriod(value);
+    const reason = ineligibility(view.identity(listener), period, c, minAge);
     if (reason !== undefined) {
       ineligible.push({ account, reason });
       continue;
     }
     const { songs: listened, apps } = played.get(account) ?? { songs: [], apps: [] };
-    eligible.push({ account, support: decodeListenerPeriod(value).support, songs: listened, apps });
+    eligible.push({ account, support: period.support, songs: listened, apps });
     for (const { id } of listened) {
       if (songs.has(id)) continue;
       const song = view.song(fromHex(id));
