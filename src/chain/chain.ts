@@ -309,10 +309,18 @@ export class Chain extends EventEmitter<ChainEvents> {
     return value;
   }
 
-  /** The transactions, in order, that apply on the tip; any that would fail is left out (a leader's dry run). */
-  applicableTxs(txs: readonly Tx[]): Tx[] {
+  /**
+   * The transactions, in order, that apply on the tip in a microblock stamped `timeMs` (the
+   * leader's header time; by default this node's clock); any that would fail is left out (a
+   * leader's dry run).
+   */
+  applicableTxs(txs: readonly Tx[], timeMs: bigint = BigInt(this.now())): Tx[] {
     const view = this.state();
-    const context = { keyHeight: this.tip.keyHeight, keyTime: this.tip.epochKey.block.header.time };
+    const context = {
+      keyHeight: this.tip.keyHeight,
+      keyTime: this.tip.epochKey.block.header.time,
+      timeS: timeMs / 1000n,
+    };
     return txs.filter((tx) => {
       try {
         applyTx(view, tx, context, this.params);

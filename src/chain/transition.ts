@@ -59,7 +59,11 @@ export function connectBlock(
     checkMicroblockTxBinding(block); // rule 6
     // Rule 7: the transactions, their signatures batch-verified first.
     checkTxsSanity(block.txs, params, context.alreadyVerified);
-    const txContext = { keyHeight: entry.keyHeight, keyTime: entry.epochKey.block.header.time };
+    const txContext = {
+      keyHeight: entry.keyHeight,
+      keyTime: entry.epochKey.block.header.time,
+      timeS: block.header.timeMs / 1000n, // t (§4.1)
+    };
     for (const tx of block.txs) applyTx(view, tx, txContext, params);
     block.txs.forEach((tx, position) => {
       tables.txindex.put(txId(tx), encodeTxLocation(entry.id, position));

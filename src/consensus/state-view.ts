@@ -139,4 +139,8 @@ export interface StateView {
   song(songId: Uint8Array): Song | undefined;
   /** The 0x13 value of a governed parameter, undefined while §12's initial value is in force. */
   param(paramId: number): bigint | undefined;
+  /** The 0x06 record of an app account (§4.7): its name and service key. */
+  app(account: Uint8Array): AppRecord | undefined;
+  /** The start_s recorded with `listener`'s play `serial` (0x0C, §4.9), undefined if unseen. */
+  serialStart(listener: Uint8Array, serial: bigint): bigint | undefined;
 }

@@ -5,6 +5,7 @@ import { accountId } from '../protocol/address.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { txSigningMessage, type Tx } from '../protocol/tx.js';
+import { markAttestationsVerified } from './attestation.js';
 import { checkSignature, firstInvalidSignature, type SignatureCheck } from './signature.js';
 import type { StateView } from './state-view.js';
 import { rulesOf, type TxContext } from './tx/index.js';
@@ -33,7 +34,9 @@ export function checkTxSignature(tx: Tx, params: NetworkParams): void {
  * throws for the first bad one. `alreadyVerified` names transactions whose
  * signature this node has verified before (e.g. on their way into the mempool):
  * a transaction id hashes every byte, signature included, so the same id is
- * the same verified bytes (Bitcoin Core's signature cache).
+ * the same verified bytes (Bitcoin Core's signature cache). A PlayReport's
+ * attestation signatures are checked with its context, in list order among
+ * §4.9's rules (consensus/attestation.ts).
  */
 export function checkTxsSanity(
   txs: readonly Tx[],
@@ -43,14 +46,19 @@ export function checkTxsSanity(
   txs.forEach((tx) => {
     checkTxFields(tx, params);
   });
-  const pending = txs.flatMap((tx, index) => (alreadyVerified(tx) ? [] : [index]));
+  const pending = txs.flatMap((tx, index) => {
+    if (!alreadyVerified(tx)) return [index];
+    // The cached id covers a PlayReport's attestations too: the mempool admits none with a bad one.
+    if (tx.payload.type === 8) markAttestationsVerified(tx.payload, params);
+    return [];
+  });
   const bad = firstInvalidSignature(pending.map((index) => signatureCheck(txs[index]!, params)));
   if (bad !== -1) throw new RuleError('bad-signature', { index: pending[bad] });
 }
 
 /** [REJECT] The rules of the transaction's type that need neither state nor time (§4.2–§4.12). */
 export function checkTxFields(tx: Tx, params: NetworkParams): void {
-  rulesOf(tx).sanity(tx.payload, params);
+  rulesOf(tx).sanity(tx.payload, params, tx);
 }
 
 /** Checks against the state (§4.1), then the type's own: all [IGNORE] at gossip, since another node's state may differ. */

@@ -7,7 +7,13 @@
 import { EventEmitter } from 'node:events';
 import type { SignatureCache } from '../consensus/signature-cache.js';
 import type { Account, StateView } from '../consensus/state-view.js';
-import { checkTxContext, checkTxFields, checkTxSignature, txDebit } from '../consensus/tx-rules.js';
+import {
+  checkTxContext,
+  checkTxFields,
+  checkTxSignature,
+  txDebit,
+  type TxContext,
+} from '../consensus/tx-rules.js';
 import { accountId } from '../protocol/address.js';
 import { RuleError, type RuleCode } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
@@ -296,8 +302,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     // §4.14: a chained tx is checked against what it will find once the sender's earlier pooled txs ran.
     const projected =
       state === undefined ? undefined : projectedAccount(sender?.entries ?? [], state, tx.nonce);
-    const context = { keyHeight: this.mods.chain.tip.keyHeight };
-    checkTxContext(tx, projectedView(view, account, projected), context, this.mods.params);
+    checkTxContext(tx, projectedView(view, account, projected), this.txContext(), this.mods.params);
     if (state === undefined) throw new Error('checkTxContext passed a tx of an unknown account');
 
     const { maxPerSender } = this.opts;
@@ -459,9 +464,17 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     return dropped;
   }
 
+  /**
+   * Where a pooled tx would apply: in the tip's epoch, in a microblock stamped about now (t, §4.1),
+   * as the leader stamps its next microblock with its clock (decision 173).
+   */
+  private txContext(): TxContext {
+    return { keyHeight: this.mods.chain.tip.keyHeight, timeS: BigInt(Math.floor(this.mods.now() / 1000)) };
+  }
+
   private passesContext(entry: PoolEntry, view: StateView): boolean {
     try {
-      checkTxContext(entry.tx, view, { keyHeight: this.mods.chain.tip.keyHeight }, this.mods.params);
+      checkTxContext(entry.tx, view, this.txContext(), this.mods.params);
       return true;
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;

@@ -2,6 +2,7 @@
 // transaction of that sender will find once its pooled predecessors ran.
 import type {
   Account,
+  AppRecord,
   Bond,
   Counters,
   EpochRecord,
@@ -148,5 +149,8 @@ export function projectedView(
     param: (paramId: number): bigint | undefined => base.param(paramId),
     identity: (id: Uint8Array): Identity | undefined => base.identity(id),
     song: (songId: Uint8Array): Song | undefined => base.song(songId),
+    app: (id: Uint8Array): AppRecord | undefined => base.app(id),
+    serialStart: (listener: Uint8Array, serial: bigint): bigint | undefined =>
+      base.serialStart(listener, serial),
   };
 }

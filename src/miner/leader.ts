@@ -167,12 +167,15 @@ export class Leader {
       this.mods.logger.error({ keyBlock: keyHex, seq }, 'refusing to sign a microblock sequence twice');
       return false;
     }
-    // The dry run keeps a stale transaction from costing the whole microblock, and this seq with it.
+    const timeMs = BigInt(Math.max(this.mods.now(), this.parentTimeMs() + this.spacingMs()));
+    // The dry run keeps a stale transaction from costing the whole microblock, and this seq with it;
+    // it runs at the header's own time, the t a PlayReport's window reads (§4.1, §4.9).
     const txs = this.mods.chain.applicableTxs(
       this.mods.txs.select({
         maxBytes: MAX_MICROBLOCK_BYTES - MICROBLOCK_OVERHEAD,
         maxTxs: MAX_MICROBLOCK_TXS,
       }),
+      timeMs,
     );
     if (txs.length === 0) return false;
     const header: MicroblockHeader = {
@@ -180,7 +183,7 @@ export class Leader {
       prev: tip.id,
       keyHeight: tip.keyHeight,
       seq,
-      timeMs: BigInt(Math.max(this.mods.now(), this.parentTimeMs() + this.spacingMs())),
+      timeMs,
       txRoot: merkleRoot(txs.map(txId)),
       txCount: txs.length,
       actHash: EMPTY_ACTIVATION_HASH,

@@ -49,6 +49,15 @@ export type RuleCode =
   | 'unknown-song'
   | 'self-payment'
   | 'subscription-too-small'
+  // §4.9 PlayReport
+  | 'not-app'
+  | 'not-app-key'
+  | 'fee-too-low'
+  | 'bad-attestation'
+  | 'play-too-old'
+  | 'play-in-future'
+  | 'bad-attestation-signature'
+  | 'duplicate-play'
   // §3 blocks
   | 'bad-bits'
   | 'bad-pow'

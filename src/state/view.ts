@@ -42,6 +42,8 @@ import {
   intervalKey,
   listenerSongKey,
   serialKey,
+  splitIntervalKey,
+  PREFIX_INTERVAL,
   type ListenerSong,
 } from './play-entries.js';
 import {
@@ -91,9 +93,44 @@ export interface UndoEntry {
   readonly prior: Uint8Array | undefined;
 }
 
+/** A listener's counted interval [startS, end) (0x0B, §4.9). */
+export interface CountedInterval {
+  readonly startS: bigint;
+  readonly serial: bigint;
+  readonly end: bigint;
+}
+
+/** An interval write of this overlay; `end` undefined: deleted (pruned). */
+interface IntervalWrite {
+  readonly startS: bigint;
+  readonly serial: bigint;
+  readonly end: bigint | undefined;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+/** 0x0B ‖ listener [20] ‖ start_s u64 ‖ serial u64. */
+const INTERVAL_KEY_LENGTH = 37;
+
+/** A key just above `key` and below every longer or greater key that does not start with it. */
+function justAbove(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+}
+
+function compareInterval(a: IntervalWrite, startS: bigint, serial: bigint): number {
+  if (a.startS !== startS) return a.startS < startS ? -1 : 1;
+  return a.serial === serial ? 0 : a.serial < serial ? -1 : 1;
+}
+
 export class OverlayState implements StateView {
   private readonly writes = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
   private readonly undo: UndoEntry[] = [];
+  /**
+   * The 0x0B writes of this overlay per listener (hex), sorted by (start_s, serial): a point
+   * lookup of a listener's neighbouring intervals need not sort every write, as range() does.
+   */
+  private readonly intervalWrites = new Map<string, IntervalWrite[]>();
 
   constructor(private readonly base: Table) {}
 
@@ -107,6 +144,72 @@ export class OverlayState implements StateView {
     const id = toHex(key);
     if (!this.writes.has(id)) this.undo.push({ key, prior: this.base.get(key) });
     this.writes.set(id, { key, value });
+    if (key[0] === PREFIX_INTERVAL && key.length === INTERVAL_KEY_LENGTH) this.noteInterval(key, value);
+  }
+
+  private noteInterval(key: Uint8Array, value: Uint8Array | undefined): void {
+    const { listener, startS, serial } = splitIntervalKey(key);
+    const id = toHex(listener);
+    let list = this.intervalWrites.get(id);
+    if (list === undefined) this.intervalWrites.set(id, (list = []));
+    const write = { startS, serial, end: value === undefined ? undefined : decodeU64(value, 'interval end') };
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compareInterval(list[mid]!, startS, serial) < 0) low = mid + 1;
+      else high = mid;
+    }
+    const found = list[low];
+    if (found !== undefined && compareInterval(found, startS, serial) === 0) list[low] = write;
+    else list.splice(low, 0, write);
+  }
+
+  /**
+   * `listener`'s counted intervals (0x0B) next to `startS`: the one with the greatest start ≤ it
+   * and the one with the least start > it, as this overlay sees them. Two point reads of the
+   * table and a binary search of this block's own writes; no scan.
+   */
+  intervalNeighbours(
+    listener: Uint8Array,
+    startS: bigint,
+  ): { readonly before: CountedInterval | undefined; readonly after: CountedInterval | undefined } {
+    const split = justAbove(intervalKey(listener, startS, U64_MAX));
+    const first = intervalKey(listener, 0n, 0n);
+    const last = justAbove(intervalKey(listener, U64_MAX, U64_MAX));
+    const fromBase = (
+      entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
+    ): CountedInterval | undefined => {
+      for (const entry of entries) {
+        const written = this.writes.get(toHex(entry.key));
+        const value = written === undefined ? entry.value : written.value;
+        if (value === undefined) continue; // pruned in this block
+        const { startS: start, serial } = splitIntervalKey(entry.key);
+        return { startS: start, serial, end: decodeU64(value, 'interval end') };
+      }
+      return undefined;
+    };
+    const baseBefore = fromBase(this.base.rangeDescending(first, split));
+    const baseAfter = fromBase(this.base.range(split, last));
+    const list = this.intervalWrites.get(toHex(listener)) ?? [];
+    let low = 0; // the first write starting after startS
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (list[mid]!.startS <= startS) low = mid + 1;
+      else high = mid;
+    }
+    const live = (w: IntervalWrite | undefined): CountedInterval | undefined =>
+      w?.end === undefined ? undefined : { startS: w.startS, serial: w.serial, end: w.end };
+    let ownBefore: CountedInterval | undefined;
+    for (let i = low - 1; i >= 0 && ownBefore === undefined; i--) ownBefore = live(list[i]);
+    let ownAfter: CountedInterval | undefined;
+    for (let i = low; i < list.length && ownAfter === undefined; i++) ownAfter = live(list[i]);
+    const later = (a: CountedInterval | undefined, b: CountedInterval | undefined) =>
+      a === undefined ? b : b === undefined || compareInterval(b, a.startS, a.serial) < 0 ? a : b;
+    const earlier = (a: CountedInterval | undefined, b: CountedInterval | undefined) =>
+      a === undefined ? b : b === undefined || compareInterval(b, a.startS, a.serial) > 0 ? a : b;
+    return { before: later(baseBefore, ownBefore), after: earlier(baseAfter, ownAfter) };
   }
 
   /** Entries with start ≤ key < end as this overlay sees them, ascending. */

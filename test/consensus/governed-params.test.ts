@@ -109,6 +109,8 @@ test('the value in force: 0x13 once set, §12 until then; MIN_STAKE reads it', (
     param: view.param,
     identity: () => undefined,
     song: () => undefined,
+    app: () => undefined,
+    serialStart: () => undefined,
   };
   t.equal(currentMinStake(stateView, 2, MAINNET), 7n * ALTO, 'role 2 is parameter 2');
   t.equal(currentMinStake(stateView, 1, MAINNET), 10_000n * ALTO);

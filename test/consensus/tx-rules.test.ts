@@ -20,6 +20,8 @@ function stateWith(balance: bigint, nonce = 0n): StateView {
     bond: () => undefined,
     identity: () => undefined,
     song: () => undefined,
+    app: () => undefined,
+    serialStart: () => undefined,
   };
 }
 
@@ -102,7 +104,7 @@ test('unknown-account: a sender with no account cannot pay a fee', async (t) => 
   const stranger = transfer(ALICE, 5n, { seed: new Uint8Array(32).fill(3) });
   t.throws(
     () => {
-      checkTxContext(stranger, stateWith(100n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(stranger, stateWith(100n), { keyHeight: 1n, timeS: 0n }, REGTEST);
     },
     { code: 'unknown-account' },
   );
@@ -111,13 +113,23 @@ test('unknown-account: a sender with no account cannot pay a fee', async (t) => 
 test('bad-nonce: the nonce must equal the account nonce', async (t) => {
   t.throws(
     () => {
-      checkTxContext(transfer(ALICE, 5n, { nonce: 1n }), stateWith(100_000n, 0n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(
+        transfer(ALICE, 5n, { nonce: 1n }),
+        stateWith(100_000n, 0n),
+        { keyHeight: 1n, timeS: 0n },
+        REGTEST,
+      );
     },
     { code: 'bad-nonce' },
   );
   t.throws(
     () => {
-      checkTxContext(transfer(ALICE, 5n, { nonce: 0n }), stateWith(100_000n, 1n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(
+        transfer(ALICE, 5n, { nonce: 0n }),
+        stateWith(100_000n, 1n),
+        { keyHeight: 1n, timeS: 0n },
+        REGTEST,
+      );
     },
     { code: 'bad-nonce' },
   );
@@ -126,34 +138,33 @@ test('bad-nonce: the nonce must equal the account nonce', async (t) => {
 test('expired: valid_until below the containing key height; 0 means no expiry', async (t) => {
   const tx = transfer(ALICE, 5n, { validUntil: 10n });
   t.doesNotThrow(() => {
-    checkTxContext(tx, stateWith(100_000n), { keyHeight: 10n }, REGTEST);
+    checkTxContext(tx, stateWith(100_000n), { keyHeight: 10n, timeS: 0n }, REGTEST);
   });
   t.throws(
     () => {
-      checkTxContext(tx, stateWith(100_000n), { keyHeight: 11n }, REGTEST);
+      checkTxContext(tx, stateWith(100_000n), { keyHeight: 11n, timeS: 0n }, REGTEST);
     },
     { code: 'expired' },
   );
   t.doesNotThrow(() => {
-    checkTxContext(transfer(ALICE, 5n), stateWith(100_000n), { keyHeight: 1_000_000n }, REGTEST);
+    checkTxContext(transfer(ALICE, 5n), stateWith(100_000n), { keyHeight: 1_000_000n, timeS: 0n }, REGTEST);
   });
 });
 
 test('insufficient-funds: balance must cover fee plus amount', async (t) => {
   const tx = transfer(ALICE, 5n, { fee: 10n });
   t.doesNotThrow(() => {
-    checkTxContext(tx, stateWith(15n), { keyHeight: 1n }, REGTEST);
+    checkTxContext(tx, stateWith(15n), { keyHeight: 1n, timeS: 0n }, REGTEST);
   });
   t.throws(
     () => {
-      checkTxContext(tx, stateWith(14n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(tx, stateWith(14n), { keyHeight: 1n, timeS: 0n }, REGTEST);
     },
     { code: 'insufficient-funds' },
   );
 });
 
-test('tx-type-inactive: types without state effects yet fail the context stage, and are IGNOREd at gossip', async (t) => {
-  // PlayReport (§4.9) is the one type whose effects have not landed.
+test('not-app: a PlayReport reaches its own rules (every type is active); an app without stake is IGNOREd at gossip', async (t) => {
   const report = signedTx({
     seed: FAUCET_SEED,
     payload: {
@@ -174,9 +185,9 @@ test('tx-type-inactive: types without state effects yet fail the context stage, 
   });
   t.throws(
     () => {
-      checkTxContext(report, stateWith(100_000n), { keyHeight: 1n }, REGTEST);
+      checkTxContext(report, stateWith(100_000n), { keyHeight: 1n, timeS: 0n }, REGTEST);
     },
-    { code: 'tx-type-inactive', gossip: 'ignore' },
+    { code: 'not-app', gossip: 'ignore' },
   );
 });
 

@@ -56,6 +56,8 @@ export class FakeChain implements MempoolChain {
       bond: () => undefined,
       identity: () => undefined,
       song: () => undefined,
+      app: () => undefined,
+      serialStart: () => undefined,
     };
   }
 

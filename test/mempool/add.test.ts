@@ -234,7 +234,7 @@ test('unknown-account: a sender with no account', async (t) => {
   t.throws(() => h.pool.add(pay(alice), 'local'), { code: 'unknown-account' });
 });
 
-test('tx-type-inactive: types without state effects yet stay out of the pool', async (t) => {
+test('not-app: a PlayReport from an account with no app stake stays out of the pool', async (t) => {
   const h = poolHarness();
   h.chain.set(alice.account, RICH);
   const report = signedTx({
@@ -256,7 +256,7 @@ test('tx-type-inactive: types without state effects yet stay out of the pool', a
       ],
     },
   });
-  t.throws(() => h.pool.add(report, 'local'), { code: 'tx-type-inactive' });
+  t.throws(() => h.pool.add(report, 'local'), { code: 'not-app' });
 });
 
 test('insufficient-funds across a chain: each tx is checked against what its pooled predecessors leave', async (t) => {

@@ -28,8 +28,18 @@ test('a transfer moves the amount, debits the fee into the accumulator and bumps
   });
   const before = hex(stateDigest(storage.read.state));
   const view = new OverlayState(storage.read.state);
-  applyTx(view, transfer(ALICE, 7n * ALTO, { fee: 1000n }), { keyHeight: 1n, keyTime: 0 }, REGTEST);
-  applyTx(view, transfer(ALICE, 1n, { fee: 1000n, nonce: 1n }), { keyHeight: 1n, keyTime: 0 }, REGTEST);
+  applyTx(
+    view,
+    transfer(ALICE, 7n * ALTO, { fee: 1000n }),
+    { keyHeight: 1n, keyTime: 0, timeS: 0n },
+    REGTEST,
+  );
+  applyTx(
+    view,
+    transfer(ALICE, 1n, { fee: 1000n, nonce: 1n }),
+    { keyHeight: 1n, keyTime: 0, timeS: 0n },
+    REGTEST,
+  );
   storage.commit((tables) => {
     view.writeTo(tables.state);
   });
@@ -54,7 +64,7 @@ test('a fault between two writes of a block leaves the database and its digest e
   });
   const before = hex(stateDigest(storage.read.state));
   const view = new OverlayState(storage.read.state);
-  applyTx(view, transfer(ALICE, 5n), { keyHeight: 1n, keyTime: 0 }, REGTEST);
+  applyTx(view, transfer(ALICE, 5n), { keyHeight: 1n, keyTime: 0, timeS: 0n }, REGTEST);
   let writes = 0;
   t.throws(() => {
     storage.commit((tables) => {
@@ -72,7 +82,7 @@ test('a fault between two writes of a block leaves the database and its digest e
   });
   t.equal(hex(stateDigest(storage.read.state)), before);
   const retry = new OverlayState(storage.read.state);
-  applyTx(retry, transfer(ALICE, 5n), { keyHeight: 1n, keyTime: 0 }, REGTEST);
+  applyTx(retry, transfer(ALICE, 5n), { keyHeight: 1n, keyTime: 0, timeS: 0n }, REGTEST);
   storage.commit((tables) => {
     retry.writeTo(tables.state);
   });

@@ -49,7 +49,7 @@ function tx(payload: TxPayload): Tx {
 }
 
 function apply(view: OverlayState, payload: TxPayload, keyHeight = 3n): void {
-  applyTx(view, tx(payload), { keyHeight, keyTime: KEY_TIME }, REGTEST);
+  applyTx(view, tx(payload), { keyHeight, keyTime: KEY_TIME, timeS: 0n }, REGTEST);
 }
 
 const fromHex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));

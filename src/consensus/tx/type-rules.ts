@@ -11,6 +11,12 @@ import type { StateView } from '../state-view.js';
 export interface TxContext {
   /** The containing key height c. */
   readonly keyHeight: bigint;
+  /**
+   * t = floor(time_ms / 1000) of the containing microblock (§4.1), which PlayReport's window
+   * reads (§4.9). A block passes its own; the mempool and the leader's dry run pass the time the
+   * next microblock would carry (decision 173).
+   */
+  readonly timeS: bigint;
 }
 
 /** What applying a transaction in a block needs beyond its rules: facts of the containing epoch. */
@@ -20,8 +26,8 @@ export interface BlockTxContext extends TxContext {
 }
 
 export interface TxTypeRules<T extends TxType> {
-  /** [REJECT] The payload's rules that need neither state nor time. */
-  sanity(payload: PayloadOf<T>, params: NetworkParams): void;
+  /** [REJECT] The payload's rules that need neither state nor time; `tx` for those that read its fee. */
+  sanity(payload: PayloadOf<T>, params: NetworkParams, tx: Tx): void;
   /** [IGNORE] The payload's rules against the state, after §4.1's common ones passed. */
   context(
     tx: Tx & { readonly payload: PayloadOf<T> },

@@ -2,6 +2,7 @@
 // checks is complete: a type gains its effect by a new file here.
 import type { Tx, TxType } from '../../protocol/tx.js';
 import { applyDonate } from './donate.js';
+import { applyPlayReport } from './play-report.js';
 import { applyPoison } from './poison.js';
 import { applyProposal } from './proposal.js';
 import { applyRegisterIdentity } from './register-identity.js';
@@ -9,7 +10,7 @@ import { applyRegisterSong } from './register-song.js';
 import { applyStake } from './stake.js';
 import { applySubscribe } from './subscribe.js';
 import { applyTransfer } from './transfer.js';
-import { noEffect, type TxEffect } from './tx-effect.js';
+import { type TxEffect } from './tx-effect.js';
 import { applyUnstake } from './unstake.js';
 import { applyVote } from './vote.js';
 
@@ -21,7 +22,7 @@ export const TX_EFFECTS: { readonly [T in TxType]: TxEffect<T> } = {
   5: applySubscribe,
   6: applyStake,
   7: applyUnstake,
-  8: noEffect,
+  8: applyPlayReport,
   9: applyProposal,
   10: applyVote,
   12: applyPoison,

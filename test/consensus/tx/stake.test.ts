@@ -10,7 +10,7 @@ import { FAUCET_ACCOUNT, signedTx } from '../../helpers/txs.js';
 const ALTO = 10n ** 18n;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const IGNORE = { gossip: 'ignore' } as const;
-const CONTEXT = { keyHeight: 3n };
+const CONTEXT = { keyHeight: 3n, timeS: 0n };
 /** A service key of full order: the public key of a fixed seed. */
 const SERVICE_KEY = signedTx({ seed: new Uint8Array(32).fill(7), payload: stakePayload(3, 1n) }).sender;
 /** The identity written canonically (y = 1): a curve point of small order (§2.3). */
@@ -37,6 +37,8 @@ function stateWith(bonds: Partial<Record<StakeRole, bigint>> = {}): StateView {
     param: () => undefined,
     identity: () => undefined,
     song: () => undefined,
+    app: () => undefined,
+    serialStart: () => undefined,
   };
 }
 

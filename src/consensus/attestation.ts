@@ -1,0 +1,50 @@
+// Play attestations (PROTOCOL.md §4.9): the listener signs the first 104 bytes
+// of each under the `play` domain (§2.6). A report's attestations are verified
+// in one batch (§2.3: single and batch verification agree; a failed batch is
+// bisected to the first bad item), through consensus/signature.ts like every
+// consensus signature, the listener key's well-formedness included.
+//
+// The result is kept with the decoded payload: a pooled report is checked
+// again at each tip change and by the leader's dry run, and must not pay for
+// a thousand verifications each time. A block's copy of a report the mempool
+// admitted is marked verified from the transaction signature cache (a txid
+// hashes every attestation byte), so connecting it verifies nothing again.
+import { encodeAttestation, type Attestation, type PayloadOf } from '../protocol/tx.js';
+import type { NetworkParams } from '../protocol/params.js';
+import { domainMessage } from '../protocol/signing-domain.js';
+import { firstInvalidSignature, type SignatureCheck } from './signature.js';
+
+/** The bytes of an attestation its listener signs: everything before `sig`. */
+export const ATTESTATION_SIGNED_LENGTH = 104;
+
+type PlayReport = PayloadOf<8>;
+
+/** "ALTO/<chainId>/play" ‖ the attestation's first 104 bytes (§4.9). */
+export function attestationSigningMessage(a: Omit<Attestation, 'sig'>, params: NetworkParams): Uint8Array {
+  const bytes = encodeAttestation({ ...a, sig: new Uint8Array(64) });
+  return domainMessage(params.chainId, 'play', bytes.subarray(0, ATTESTATION_SIGNED_LENGTH));
+}
+
+function attestationCheck(a: Attestation, params: NetworkParams): SignatureCheck {
+  return { signature: a.sig, message: attestationSigningMessage(a, params), key: a.listenerKey };
+}
+
+/** Per decoded report and network: the index of its first bad attestation signature, or −1. */
+const verified = new WeakMap<PlayReport, { readonly chainId: string; readonly firstBad: number }>();
+
+/**
+ * The index of the report's first attestation whose signature fails §2.3 (a malformed listener
+ * key or R, or the equation), or −1: one batch verification per report, remembered with it.
+ */
+export function firstBadAttestation(report: PlayReport, params: NetworkParams): number {
+  const known = verified.get(report);
+  if (known?.chainId === params.chainId) return known.firstBad;
+  const firstBad = firstInvalidSignature(report.attestations.map((a) => attestationCheck(a, params)));
+  verified.set(report, { chainId: params.chainId, firstBad });
+  return firstBad;
+}
+
+/** Notes that every attestation signature of `report` holds: its txid is in the signature cache. */
+export function markAttestationsVerified(report: PlayReport, params: NetworkParams): void {
+  verified.set(report, { chainId: params.chainId, firstBad: -1 });
+}
