@@ -409,7 +409,9 @@ test('a reorg of blocks with PlayReports restores the digest of the branch it go
   t.same(counted(f.h, f.listener, SONG, f.app.id).song, { seconds: 200n, plays: 2 });
   f.h.key('x3', 'm3', 0x33);
   t.equal(f.h.key('x4', 'x3', 0x34), 'reorged');
-  const fresh = ChainHarness.open((fn) => t.teardown(fn));
+  const fresh = ChainHarness.open((fn) => {
+    t.teardown(fn);
+  });
   fresh.replay(f.h, ['k1', 'm1', 'k2', 'm2', 'm3', 'x3', 'x4']);
   t.equal(f.h.digest(), fresh.digest(), 'the digest of the branch without the reports');
   t.same(counted(f.h, f.listener, SONG, f.app.id), NOTHING);
