@@ -140,9 +140,7 @@ function writePayload(w: Writer, p: TxPayload): void {
       return;
     case 8:
       w.fixed(p.app, 20);
-      w.list(p.attestations, 1000, (lw, a) => {
-        lw.raw(encodeAttestation(a));
-      });
+      w.list(p.attestations, 1000, writeAttestation); // in place: a report is re-encoded for each id
       return;
     case 9:
       w.u8(p.kind).u32(p.votingPeriod).string(p.text, 1024);
@@ -164,15 +162,18 @@ function writePayload(w: Writer, p: TxPayload): void {
 }
 
 export function encodeAttestation(a: Attestation): Uint8Array {
-  return new Writer()
+  return writeAttestation(new Writer(), a).finish();
+}
+
+function writeAttestation(w: Writer, a: Attestation): Writer {
+  return w
     .fixed(a.songId, 32)
     .fixed(a.listenerKey, 32)
     .u64(a.startS)
     .u32(a.seconds)
     .fixed(a.app, 20)
     .u64(a.serial)
-    .fixed(a.sig, 64)
-    .finish();
+    .fixed(a.sig, 64);
 }
 
 function readAttestation(r: Reader): Attestation {
