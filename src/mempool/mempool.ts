@@ -302,6 +302,10 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     // §4.14: a chained tx is checked against what it will find once the sender's earlier pooled txs ran.
     const projected =
       state === undefined ? undefined : projectedAccount(sender?.entries ?? [], state, tx.nonce);
+    // A PlayReport's context verifies up to 1,000 attestation signatures: its own one goes first,
+    // so a forged report costs one verification, not a thousand (decision 175).
+    const signedFirst = !reAdd && tx.payload.type === 8;
+    if (signedFirst) checkTxSignature(tx, this.mods.params);
     checkTxContext(tx, projectedView(view, account, projected), this.txContext(), this.mods.params);
     if (state === undefined) throw new Error('checkTxContext passed a tx of an unknown account');
 
@@ -334,7 +338,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
     // Last of all (Bitcoin Core checks inputs before scripts): a tx that fails on state or policy
     // costs no signature check, and is IGNOREd whatever its signature, as such failures are (§10.2).
-    if (!reAdd) checkTxSignature(tx, this.mods.params);
+    if (!reAdd && !signedFirst) checkTxSignature(tx, this.mods.params);
     this.mods.signatures?.add(id);
     sender ??= new SenderPool(key, account, state.nonce);
     const entry = new PoolEntry(

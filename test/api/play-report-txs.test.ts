@@ -1,9 +1,9 @@
 // POST /txs with PlayReports that break a rule (PROTOCOL.md §2.1, §4.9):
 // malformed payloads (short, truncated attestations, trailing bytes, over
 // 1,000 attestations), zero attestations, attestations for another app or of
-// 0 seconds, a fee under count × PLAY_FEE, and rules against the state and
-// the clock. Each answers 400 with its code, and neither the pool nor the
-// state changes; a good report from the same app is then accepted.
+// 0 seconds, a fee under count × PLAY_FEE, a forged report signature, and
+// rules against the state and the clock. Each answers 400 with its code, and
+// neither the pool nor the state changes; a good report is then accepted.
 import type { FastifyInstance } from 'fastify';
 import { test } from 'tap';
 import { Writer } from '../../src/protocol/codec.js';
@@ -38,6 +38,10 @@ function rawReport(from: Party, payload: Uint8Array, fee = FEE): Uint8Array {
   const signature = sign(domainMessage(REGTEST.chainId, 'tx', unsigned), from.seed);
   return new Writer().raw(unsigned).fixed(signature, 64).finish();
 }
+
+/** `bytes` with the last bit of its signature flipped. */
+const forgedTx = (bytes: Uint8Array): Uint8Array =>
+  Uint8Array.from(bytes, (b, i) => (i === bytes.length - 1 ? b ^ 1 : b));
 
 /** app ‖ varint count ‖ the attestations' bytes (a count that may lie). */
 const payloadOf = (app: Uint8Array, list: readonly Attestation[], count = list.length): Uint8Array => {
@@ -142,6 +146,12 @@ test('POST /txs: malformed or rule-breaking play reports get a clear code and ch
       rawReport(player, payloadOf(player.id, [good, { ...good, serial: 99n }])),
     ],
     ['a serial twice', 'duplicate-play', rawReport(player, payloadOf(player.id, [good, good]))],
+    // Its own signature is checked before its attestations' (decision 175).
+    [
+      'a forged report of forged plays',
+      'bad-signature',
+      forgedTx(rawReport(player, payloadOf(player.id, [good, { ...good, serial: 99n }]))),
+    ],
   ];
   for (const [what, code, bytes, on] of cases) {
     t.same(await post(on ?? api, bytes), { status: 400, code }, what);
