@@ -15,7 +15,7 @@ import { toHex } from '../../util/bytes.js';
 import { firstBadAttestation } from '../attestation.js';
 import { sameAccount } from '../music.js';
 import { weightOfBond } from '../stake.js';
-import type { StateView } from '../state-view.js';
+import type { Song, StateView } from '../state-view.js';
 import type { TxContext, TxTypeRules } from './type-rules.js';
 
 const IGNORE = { gossip: 'ignore' } as const;
@@ -107,8 +107,11 @@ function firstStateFailure(
     error,
     afterSignature,
   });
+  const songs = new Map<string, Song | undefined>(); // a report names few songs many times
   for (const [index, a] of attestations.entries()) {
-    const song = view.song(a.songId);
+    const songKey = toHex(a.songId);
+    if (!songs.has(songKey)) songs.set(songKey, view.song(a.songId));
+    const song = songs.get(songKey);
     if (song === undefined) {
       return fail(index, new RuleError('unknown-song', { index, songId: toHex(a.songId) }, IGNORE));
     }

@@ -17,6 +17,7 @@ import { ROLE_LISTENER, sameAccount } from '../../consensus/music.js';
 import type { Song } from '../../consensus/state-view.js';
 import { accountId } from '../../protocol/address.js';
 import type { Attestation } from '../../protocol/tx.js';
+import { toHex } from '../../util/bytes.js';
 import type { OverlayState } from '../view.js';
 import type { TxEffect } from './tx-effect.js';
 
@@ -33,11 +34,14 @@ export const applyPlayReport: TxEffect<8> = (view, tx, _context, params) => {
     maxSecondsPerPeriod: paramInForce(view, PARAM_MAX_SECONDS_PER_LISTENER_PER_PERIOD, params),
   };
   const { app } = tx.payload;
+  const songs = new Map<string, Song>(); // a report names few songs many times
   for (const a of tx.payload.attestations) {
     const listener = accountId(a.listenerKey);
     view.setSerial(listener, a.serial, a.startS);
-    // The rules found the song (`unknown-song`).
-    const song = view.song(a.songId)!;
+    const songKey = toHex(a.songId);
+    // The rules found the song (`unknown-song`); no transaction changes a song.
+    const song = songs.get(songKey) ?? view.song(a.songId)!;
+    songs.set(songKey, song);
     if (counts(view, listener, song, a, limits)) count(view, app, listener, a);
   }
 };

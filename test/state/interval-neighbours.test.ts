@@ -1,0 +1,43 @@
+// OverlayState.intervalNeighbours (decision 176): a listener's counted
+// interval with the greatest start ≤ a start, and the one with the least
+// start after it, from the table and the block's own writes together — an
+// interval the block pruned is skipped, another listener's never seen.
+import { test } from 'tap';
+import { OverlayState } from '../../src/state/view.js';
+import { genesisStorage } from '../helpers/genesis-storage.js';
+
+const L = new Uint8Array(20).fill(0x0a);
+const NEXT = new Uint8Array(20).fill(0x0b);
+const PREV = new Uint8Array(20).fill(0x09);
+
+test('intervalNeighbours: stored and written intervals, pruned ones skipped, other listeners ignored', async (t) => {
+  const storage = genesisStorage((fn) => {
+    t.teardown(fn);
+  });
+  const stored = new OverlayState(storage.read.state);
+  stored.setInterval(L, 100n, 1n, 160n);
+  stored.setInterval(L, 300n, 2n, 360n);
+  stored.setInterval(L, 500n, 4n, 530n);
+  stored.setInterval(NEXT, 0n, 0n, 10n);
+  stored.setInterval(PREV, 10_000n, 0n, 10_100n);
+  storage.commit((tables) => {
+    stored.writeTo(tables.state);
+  });
+  const view = new OverlayState(storage.read.state);
+  const at = (start: bigint) => {
+    const { before, after } = view.intervalNeighbours(L, start);
+    return [before?.startS, after?.startS];
+  };
+  t.same(at(0n), [undefined, 100n], 'nothing before the first');
+  t.same(at(100n), [100n, 300n], 'an interval starting at the start is before it');
+  t.same(at(200n), [100n, 300n]);
+  t.same(at(9_999n), [500n, undefined], "another listener's intervals are not this one's");
+  view.setInterval(L, 200n, 3n, 230n); // this block's own
+  view.setInterval(L, 100n, 1n, undefined); // pruned in this block
+  t.same(at(250n), [200n, 300n]);
+  t.same(at(150n), [undefined, 200n], 'the pruned one is skipped, the own one found');
+  t.same(at(50n), [undefined, 200n]);
+  view.setInterval(L, 300n, 2n, undefined);
+  t.same(at(250n), [200n, 500n], 'a pruned stored interval after: the next stored one');
+  t.same(view.intervalNeighbours(L, 210n).before, { startS: 200n, serial: 3n, end: 230n }, 'with its end');
+});
