@@ -168,6 +168,10 @@ test('overlapping window: a play meeting a counted interval of the listener is n
   t.equal(after.periodSeconds, 210n);
   t.equal(after.intervals, 3);
   t.same(counted(f.h, f.listener, OTHER_SONG, f.app.id).song, { seconds: 0n, plays: 0 });
+  t.ok(
+    f.h.chain.state().serialStart(f.listener.id, 1n) !== undefined,
+    "the first overlap's serial is recorded",
+  );
   // Another listener's intervals are its own.
   play(f, 'm6', 'm5', [f.holder.play(OTHER_SONG, f.app.id, s, 100)]);
   t.same(counted(f.h, f.holder, OTHER_SONG, f.app.id).song, { seconds: 100n, plays: 1 });
@@ -210,6 +214,7 @@ test('over the per-listener cap: a play that would pass MAX_SECONDS_PER_LISTENER
   t.equal(after.periodSeconds, 64_800n);
   t.same(after.song, { seconds: 600n, plays: 2 });
   t.equal(after.appSeconds, 64_800n);
+  t.equal(f.h.chain.state().serialStart(f.listener.id, 10n), next, "the 31 s play's serial is recorded");
 });
 
 test('self-play by owner: the owner listening to its own song is not counted', async (t) => {
