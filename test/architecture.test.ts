@@ -44,8 +44,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'validator',
   ],
   stratum: ['crypto', 'protocol', 'consensus', 'storage', 'state', 'chain', 'mempool', 'miner', 'validator'],
+  // The client library for music apps (Node and browser): builds and signs every tx type and
+  // play attestations; only protocol and crypto, so a browser bundle of it stays small (decision 183).
+  client: ['protocol', 'crypto'],
   // consensus: the pure checks a wallet runs before it signs (§8.3's whitelist and bounds, decision 167).
-  wallet: ['api-schema', 'protocol', 'consensus', 'crypto'],
+  wallet: ['api-schema', 'client', 'protocol', 'consensus', 'crypto'],
   node: [
     'api-schema',
     'crypto',

@@ -1,7 +1,14 @@
 // Loads build/altostream.wasm (or its scalar twin) and types its exports.
 // One instance per thread, created on first use and never replaced; every
 // call into it is synchronous, so no two callers interleave.
-import { readFileSync } from 'node:fs';
+//
+// Under Node the first use reads the file with node:fs. A browser (or any
+// caller that holds the module itself) hands the bytes or a compiled
+// WebAssembly.Module in before first use, with provideWasm (synchronous: Node,
+// workers) or initWasm (asynchronous: a browser's main thread, which refuses
+// to compile or instantiate a large module synchronously). node:fs is reached
+// through process.getBuiltinModule, never a static import, so a browser
+// bundle of this file carries no node: import.
 import * as loader from '@assemblyscript/loader';
 
 export type WasmVariant = 'simd' | 'scalar';
@@ -62,14 +69,33 @@ function wasmPath(variant: WasmVariant): URL {
   return new URL(`../../build/${FILES[variant]}`, import.meta.url);
 }
 
-export function instantiateWasm(variant: WasmVariant = 'simd'): WasmCore {
-  let binary: Buffer;
+/** What a caller may hand in instead of the file: the .wasm bytes or the module compiled from them. */
+export type WasmSource = BufferSource | WebAssembly.Module;
+
+/** The build's bytes, read with node:fs; outside Node a clear error that says to provide them. */
+function readBuild(variant: WasmVariant): Uint8Array {
+  // Typed as maybe-absent: the DOM has no `process`, and Node 20 before 20.16 no getBuiltinModule.
+  const host = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+  const fs = host.process?.getBuiltinModule?.('node:fs') as
+    { readFileSync: (path: URL) => Uint8Array } | undefined;
+  if (fs === undefined) {
+    throw new Error(
+      `no ${FILES[variant]} here: outside Node, hand its bytes or a WebAssembly.Module to initWasm() or provideWasm() before first use`,
+    );
+  }
   try {
-    binary = readFileSync(wasmPath(variant));
+    return fs.readFileSync(wasmPath(variant));
   } catch (cause) {
     throw new Error(`cannot read ${wasmPath(variant).pathname}: run \`npm run build:wasm\` first`, { cause });
   }
-  const { exports } = loader.instantiateSync<Record<string, unknown>>(binary, {});
+}
+
+export function instantiateWasm(variant: WasmVariant = 'simd', source?: WasmSource): WasmCore {
+  const { exports } = loader.instantiateSync<Record<string, unknown>>(source ?? readBuild(variant), {});
+  return coreOf(exports);
+}
+
+function coreOf(exports: Record<string, unknown>): WasmCore {
   const typed = exports as unknown as WasmExports;
   let view = new Uint8Array(typed.memory.buffer);
   return {
@@ -89,8 +115,31 @@ export function instantiateWasm(variant: WasmVariant = 'simd'): WasmCore {
 
 let shared: WasmCore | undefined;
 
-/** This thread's instance of the SIMD build. */
+/** This thread's instance of the SIMD build: the one handed in, else the file read on first use. */
 export function wasm(): WasmCore {
   shared ??= instantiateWasm('simd');
   return shared;
+}
+
+function refuseSecond(): void {
+  if (shared !== undefined) {
+    throw new Error('the wasm is already loaded in this thread: provide it before its first use');
+  }
+}
+
+/** Hands this thread the SIMD build's bytes or compiled module, synchronously, before first use. */
+export function provideWasm(source: WasmSource): void {
+  refuseSecond();
+  shared = instantiateWasm('simd', source);
+}
+
+/**
+ * Hands this thread the SIMD build asynchronously, before first use: the bytes, the compiled
+ * module, or a fetch() Response for the .wasm (streamed). A browser's main thread needs this form.
+ */
+export async function initWasm(source: WasmSource | Response | PromiseLike<Response>): Promise<void> {
+  refuseSecond();
+  const { exports } = await loader.instantiate<Record<string, unknown>>(source, {});
+  refuseSecond(); // another caller may have loaded it while this one awaited
+  shared = coreOf(exports);
 }

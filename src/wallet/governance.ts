@@ -3,11 +3,11 @@
 // parameter whitelist and bounds of §8.3 (consensus/governed-params.ts), the
 // voting-period bounds and the text's length, so a bad proposal fails here
 // with the node's code instead of costing a request.
-import { getPublicKey, sign } from '../crypto/ed25519.js';
+import { signTx } from '../client/sign.js';
 import { checkParamChange, GOVERNED_PARAMS, type GovernedParam } from '../consensus/governed-params.js';
 import { RuleError } from '../protocol/errors.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { txSigningMessage, type Tx, type TxPayload } from '../protocol/tx.js';
+import type { Tx, TxPayload } from '../protocol/tx.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { parseAmountArg } from './values.js';
 import { defaultStakeFee } from './stake.js';
@@ -129,13 +129,5 @@ export function buildSigned(
   fee: bigint,
   params: NetworkParams,
 ): Tx {
-  const unsigned: Omit<Tx, 'signature'> = {
-    version: 1,
-    sender: getPublicKey(seed),
-    nonce,
-    fee,
-    validUntil: 0n,
-    payload,
-  };
-  return { ...unsigned, signature: sign(txSigningMessage(unsigned, params), seed) };
+  return signTx(seed, payload, { nonce, fee, params });
 }

@@ -1,13 +1,13 @@
 // Signed Stake and Unstake transactions (PROTOCOL.md §4.7, §4.8), over the same
 // §2.6 message (protocol/tx.ts) that consensus verifies, like send.ts's transfers.
-import { getPublicKey, sign, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
+import { relayFee, signTx } from '../client/sign.js';
+import { getPublicKey } from '../crypto/ed25519.js';
 import { RuleError } from '../protocol/errors.js';
 import { fromHex } from '../util/bytes.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { findKey, type Wallet } from './keystore.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { MIN_RELAY_FEE_RATE } from '../protocol/policy.js';
-import { txEncodedLength, txSigningMessage, type Tx, type TxPayload } from '../protocol/tx.js';
+import type { Tx, TxPayload } from '../protocol/tx.js';
 
 /** §4.7's roles by the names the CLI takes. */
 export const STAKE_ROLES = { validator: 1, app: 2, infrastructure: 3 } as const;
@@ -68,32 +68,13 @@ export function stakePayload(spec: Pick<StakeSpec, 'kind' | 'role' | 'amount' | 
 }
 
 /** The fee a node relays for `payload`: its minimum rate (never below §4.14's) times the encoded size. */
-export function defaultStakeFee(payload: TxPayload, minFeeRate = MIN_RELAY_FEE_RATE): bigint {
-  const rate = minFeeRate > MIN_RELAY_FEE_RATE ? minFeeRate : MIN_RELAY_FEE_RATE;
-  const length = txEncodedLength({
-    version: 1,
-    sender: new Uint8Array(32),
-    nonce: 0n,
-    fee: 0n,
-    validUntil: 0n,
-    payload,
-    signature: new Uint8Array(SIGNATURE_LENGTH),
-  });
-  return rate * BigInt(length);
-}
+export const defaultStakeFee = relayFee;
 
 /** A signed Stake (type 6) or Unstake (type 7). */
 export function buildStake(spec: StakeSpec): Tx {
   const payload = stakePayload(spec);
-  const unsigned: Omit<Tx, 'signature'> = {
-    version: 1,
-    sender: getPublicKey(spec.seed),
-    nonce: spec.nonce,
-    fee: spec.fee ?? defaultStakeFee(payload, spec.minFeeRate),
-    validUntil: 0n,
-    payload,
-  };
-  return { ...unsigned, signature: sign(txSigningMessage(unsigned, spec.params), spec.seed) };
+  const fee = spec.fee ?? relayFee(payload, spec.minFeeRate);
+  return signTx(spec.seed, payload, { nonce: spec.nonce, fee, params: spec.params });
 }
 
 /** --role: validator, app or infrastructure. */

@@ -13,7 +13,8 @@ import {
 } from '../../src/mempool/mempool.js';
 import { accountId } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { txEncodedLength, txId, type Tx } from '../../src/protocol/tx.js';
+import { txId, type Tx } from '../../src/protocol/tx.js';
+import { txSize } from '../../src/client/sign.js';
 import { EMPTY_COUNTERS } from '../../src/state/entries.js';
 import { signedTx } from './txs.js';
 
@@ -153,15 +154,7 @@ export interface PaySpec {
 
 /** The encoded size of a transfer with a memo of `memoLength` bytes. */
 export function transferSize(memoLength = 0): number {
-  return txEncodedLength({
-    version: 1,
-    sender: new Uint8Array(32),
-    nonce: 0n,
-    fee: 0n,
-    validUntil: 0n,
-    payload: { type: 1, to: SINK, amount: 1n, memo: new Uint8Array(memoLength) },
-    signature: new Uint8Array(64),
-  });
+  return txSize({ type: 1, to: SINK, amount: 1n, memo: new Uint8Array(memoLength) });
 }
 
 /** A signed transfer from `from`; by default nonce 0, 1 unit, paying RELAY × 2 per byte. */

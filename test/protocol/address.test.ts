@@ -2,6 +2,7 @@ import { bech32, bech32m } from '@scure/base';
 import fc from 'fast-check';
 import { test } from 'tap';
 import { RESERVE_ACCOUNT, accountId, decodeAddress, encodeAddress } from '../../src/protocol/address.js';
+import { sha256 } from '../../src/crypto/hash.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -11,6 +12,11 @@ test('accounts and addresses reproduce PROTOCOL.md §2.4 and §2.5', async (t) =
   t.equal(hex(account), '21fe31dfa154a261626bf854046fd2271b7bed4b');
   t.equal(encodeAddress('alto', account), 'alto1y8lrrhap2j3xzcntlp2qgm7jyudhhm2t7xv58m');
   t.equal(hex(RESERVE_ACCOUNT), 'd63d71914e20bd51c577669e6d0db97d87756154');
+  t.equal(
+    hex(RESERVE_ACCOUNT),
+    hex(sha256(new TextEncoder().encode('ALTO/reserve')).slice(0, 20)),
+    'the written-out reserve is the hash',
+  );
   t.equal(encodeAddress('alto', RESERVE_ACCOUNT), 'alto16c7hry2wyz74r3thv60x6rde0krh2c25ca39yv');
   t.equal(hex(decodeAddress('alto', 'alto1y8lrrhap2j3xzcntlp2qgm7jyudhhm2t7xv58m')), hex(account));
   t.equal(
