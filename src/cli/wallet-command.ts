@@ -1,4 +1,4 @@
-// `altostream wallet <new|address|balance|send|tx|stake|unstake|propose|vote> [options]`: keys in
+// `altostream wallet <new|address|balance|send|tx|stake|unstake|propose|vote|register|song|donate|subscribe> [options]`: keys in
 // <datadir>/wallet.json, everything else over the node's HTTP API. Like the
 // top-level dispatcher, it maps a bad argument to exit 2 itself, so it can name
 // the subcommand; 1 is a failure (wallet file, node unreachable, tx rejected).
@@ -46,6 +46,7 @@ import {
   proposalPayload,
   votePayload,
 } from '../wallet/governance.js';
+import { donationPayload, identityPayload, songPayload, subscriptionPayload } from '../wallet/music.js';
 import {
   defaultApiUrl,
   formatAlto,
@@ -60,7 +61,7 @@ import {
   type NetworkParams,
 } from '../wallet/values.js';
 import type { CommandIo } from './io.js';
-import { fromHex } from '../util/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 
 export const WALLET_USAGE = `Usage: altostream wallet <subcommand> [options]
 
@@ -78,6 +79,13 @@ Subcommands:
   propose --signal TEXT         sign and submit a signal Proposal (§4.10); prints the txid
   propose --param NAME VALUE    sign and submit a parameter-change Proposal (§8.3); prints the txid
   vote <proposal-id> CHOICE     sign and submit a Vote (§4.11): yes, no or abstain; prints the txid
+  register --musician|--listener  sign and submit a RegisterIdentity (§4.3); roles are add-only
+  song --id HEX|--file PATH --title T --duration S [--split ADDR:BP ...]
+                                sign and submit a RegisterSong (§4.4); prints the txid
+  donate <musician-address> <amount>  sign and submit a Donate to a musician (§4.5)
+  donate --song HEX <amount>    sign and submit a Donate to a song: 90% through its split, 10% reserve
+  subscribe <musician-address> <amount> --periods N
+                                sign and submit a Subscribe for N reward periods (§4.6)
 
 Options:
   --network N     mainnet, testnet, regtest or devnet (= regtest); default: regtest
@@ -112,6 +120,25 @@ Options of propose and vote (and --fee, --json as for send):
   --text TEXT           a parameter change's text (default: empty)
   --voting-period N     key blocks votes are open for (default: MIN_VOTING_PERIOD)
 
+Options of register, song, donate and subscribe (and --fee, --json as for send):
+  --from KEY          the key that signs: the identity registered, the song's owner, the
+                      listener whose support a payment counts as (default: the key labelled
+                      'default', as for stake); never another key
+  --musician          register the musician role (0x01); with --listener both
+  --listener          register the listener role (0x02); listener age counts from it
+  --name N            the identity's display name, up to 64 bytes of UTF-8
+  --metadata HEX      32 bytes of metadata (64 hex digits): an identity's or a song's
+  --id HEX            the song id, 64 hex digits
+  --file PATH         the song id is H(file), the master audio file's SHA-256 (§4.4)
+  --title T           the song's title, up to 128 bytes of UTF-8 (required)
+  --duration S        the song's length in seconds, 1–7,200 (required)
+  --split ADDR:BP     a royalty holder and its basis points, repeated up to 16 times, summing
+                      to 10,000; immutable once registered (default: all to the signing key)
+  --song HEX          donate to this song id instead of a musician's address
+  --memo TEXT         a donation's memo, up to 256 bytes of UTF-8
+  --periods N         reward periods a subscription buys, 1–366 (required); the amount
+                      must be at least N × MIN_SUBSCRIPTION_PER_PERIOD (the node checks)
+
 Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage.`;
 
 /** How --wait polls GET /txs/:id; a parameter so tests need not wait a minute. */
@@ -121,6 +148,14 @@ export interface WaitTiming {
 }
 
 export const DEFAULT_WAIT: WaitTiming = { pollMs: 200, timeoutMs: 60_000 };
+
+/** Options that each take one string, declared by name. */
+function stringOptions<const N extends string>(...names: N[]): Record<N, { readonly type: 'string' }> {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as Record<
+    N,
+    { readonly type: 'string' }
+  >;
+}
 
 const OPTIONS = {
   network: { type: 'string' },
@@ -140,6 +175,10 @@ const OPTIONS = {
   param: { type: 'string' },
   text: { type: 'string' },
   'voting-period': { type: 'string' },
+  musician: { type: 'boolean' },
+  listener: { type: 'boolean' },
+  split: { type: 'string', multiple: true },
+  ...stringOptions('name', 'metadata', 'id', 'file', 'title', 'duration', 'song', 'periods'),
 } as const;
 
 type Values = ReturnType<typeof parseOptions>['values'];
@@ -187,6 +226,26 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     run: propose,
   },
   vote: { options: ['from', 'fee', 'json'], positionals: ['<proposal-id>', '<yes|no|abstain>'], run: vote },
+  register: {
+    options: ['musician', 'listener', 'name', 'metadata', 'from', 'fee', 'json'],
+    positionals: [],
+    run: register,
+  },
+  song: {
+    options: ['id', 'file', 'title', 'duration', 'split', 'metadata', 'from', 'fee', 'json'],
+    positionals: [],
+    run: song,
+  },
+  donate: {
+    options: ['song', 'memo', 'from', 'fee', 'json'],
+    positionals: ['[musician-address]?', '<amount-ALTO>'],
+    run: donate,
+  },
+  subscribe: {
+    options: ['periods', 'from', 'fee', 'json'],
+    positionals: ['<musician-address>', '<amount-ALTO>'],
+    run: subscribe,
+  },
 };
 
 function parseOptions(args: readonly string[]) {
@@ -535,8 +594,11 @@ async function stake(
   return 0;
 }
 
-/** The governance tx `payload` signed by the staker's key and submitted; `deposit` is what it moves besides the fee. */
-async function submitGovernance(
+/**
+ * `payload` signed by the --from or 'default' key and submitted (governance and music txs);
+ * `deposit` is what it moves besides the fee: a proposal's deposit, a payment's amount.
+ */
+async function submitFromKey(
   ctx: Context,
   payload: Parameters<typeof buildSigned>[1],
   deposit: bigint,
@@ -602,7 +664,7 @@ async function propose(ctx: Context, positionals: readonly string[]): Promise<nu
     });
   }
   const deposit = params.governance.proposalDeposit;
-  return submitGovernance(ctx, payload, deposit, fixedFee, { kind: 'propose', deposit });
+  return submitFromKey(ctx, payload, deposit, fixedFee, { kind: 'propose', deposit });
 }
 
 async function vote(ctx: Context, positionals: readonly string[]): Promise<number> {
@@ -612,7 +674,73 @@ async function vote(ctx: Context, positionals: readonly string[]): Promise<numbe
   const fixedFee =
     values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
   const payload = votePayload(fromHex(proposalId), choice);
-  return submitGovernance(ctx, payload, 0n, fixedFee, { kind: 'vote', proposal: proposalId, choice });
+  return submitFromKey(ctx, payload, 0n, fixedFee, { kind: 'vote', proposal: proposalId, choice });
+}
+
+/** --fee in ALTO, if given. */
+function fixedFeeOf(values: Values): bigint | undefined {
+  return values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
+}
+
+async function register(ctx: Context): Promise<number> {
+  const { values } = ctx;
+  const payload = identityPayload(values);
+  const fixedFee = fixedFeeOf(values);
+  const roles = [values.musician === true ? 'musician' : '', values.listener === true ? 'listener' : '']
+    .filter((r) => r !== '')
+    .join('+');
+  return submitFromKey(ctx, payload, 0n, fixedFee, { kind: 'register', roles });
+}
+
+async function song(ctx: Context): Promise<number> {
+  const { values, params } = ctx;
+  const fixedFee = fixedFeeOf(values);
+  // The default split names the signing key, so the key is found before the payload is built.
+  const wallet = await loadWallet(ctx.path, params);
+  const owner = stakerKey(ctx, wallet, 'signs');
+  const payload = songPayload(values, owner.address, params);
+  const songId = payload.type === 3 ? toHex(payload.songId) : '';
+  return submitFromKey(ctx, payload, 0n, fixedFee, { kind: 'song', song: songId });
+}
+
+async function donate(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const { values, params } = ctx;
+  const song = values.song;
+  if (positionals.length !== (song === undefined ? 2 : 1)) {
+    throw new InvalidArgumentError(
+      'bad-arguments',
+      song === undefined
+        ? `'donate' takes <musician-address> <amount-ALTO> (or --song HEX <amount-ALTO>), got '${positionals.join(' ')}'`
+        : `'donate --song HEX' takes <amount-ALTO> only, got '${positionals.join(' ')}'`,
+    );
+  }
+  const amount = parseAmountArg('<amount-ALTO>', positionals[positionals.length - 1]!);
+  const memo = values.memo === undefined ? new Uint8Array() : parseMemoArg('--memo', values.memo);
+  const fixedFee = fixedFeeOf(values);
+  // Checked as typed (an address in mixed case is bad-address), shown lowercased.
+  const payload = donationPayload(
+    song === undefined ? { musician: positionals[0]! } : { song },
+    amount,
+    memo,
+    params,
+  );
+  const target =
+    song === undefined ? { musician: positionals[0]!.toLowerCase() } : { song: song.toLowerCase() };
+  return submitFromKey(ctx, payload, amount, fixedFee, { kind: 'donate', ...target, amount });
+}
+
+async function subscribe(ctx: Context, positionals: readonly string[]): Promise<number> {
+  const { values, params } = ctx;
+  const amount = parseAmountArg('<amount-ALTO>', positionals[1] ?? '');
+  const payload = subscriptionPayload(positionals[0] ?? '', amount, values.periods, params);
+  const fixedFee = fixedFeeOf(values);
+  const periods = payload.type === 5 ? payload.periods : 0;
+  return submitFromKey(ctx, payload, amount, fixedFee, {
+    kind: 'subscribe',
+    musician: positionals[0]!.toLowerCase(),
+    amount,
+    periods,
+  });
 }
 
 type WaitOutcome = { kind: 'confirmed'; status: TxStatus } | { kind: 'timeout' } | { kind: 'dropped' };

@@ -1,16 +1,23 @@
 // `altostream wallet stake|unstake` against a stub node: the tx each submits
 // decodes to the Stake/Unstake payload asked for, signed so that consensus
 // accepts it; bad flags exit 2 with a message before any request.
-import { test, type Test } from 'tap';
-import { checkTxSanity } from '../../src/consensus/tx-rules.js';
+import { test } from 'tap';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { parseAlto } from '../../src/protocol/amount.js';
 import { REGTEST } from '../../src/protocol/params.js';
-import { decodeTx, txEncodedLength, txId, type Tx } from '../../src/protocol/tx.js';
+import { txId } from '../../src/protocol/tx.js';
 import { createKey, type WalletKey } from '../../src/wallet/keystore.js';
-import { StubNode } from '../helpers/stub-node.js';
 import type { TestOwner } from '../helpers/test-owner.js';
-import { FAUCET, MIN_FEE_RATE, STAKER, stubWallet, type StubWallet } from '../helpers/stub-wallet.js';
+import {
+  checkSigned,
+  expectPosted,
+  FAUCET,
+  postedTx,
+  STAKER,
+  expectRefused,
+  stubWallet,
+  type StubWallet,
+} from '../helpers/stub-wallet.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const SERVICE = createKey('service', REGTEST);
@@ -19,36 +26,17 @@ function setup(t: TestOwner, keys: readonly WalletKey[] = [STAKER, SERVICE]): Pr
   return stubWallet(t, keys);
 }
 
-function posted(stub: StubNode, index: number): Tx {
-  return decodeTx(Buffer.from(stub.posted[index] ?? '', 'hex'));
-}
-
-/** The tx passes consensus's stateless checks (signature over the §2.6 message included) and pays the default fee. */
-function checkSigned(t: Test, tx: Tx): void {
-  t.doesNotThrow(() => {
-    checkTxSanity(tx, REGTEST);
-  }, 'consensus accepts the signature');
-  t.same(tx.sender, getPublicKey(FAUCET.seed));
-  t.equal(tx.nonce, 7n, 'nextNonce');
-  t.equal(tx.fee, MIN_FEE_RATE * BigInt(txEncodedLength(tx)), "the node's min fee rate × size");
-}
+const posted = postedTx;
 
 test('stake --role validator|infrastructure and unstake post signed Stake/Unstake payloads and print the txid', async (t) => {
-  const { stub, wallet } = await setup(t);
+  const setUp = await setup(t);
   const cases: [string[], Record<string, unknown>][] = [
     [['stake', '12.5', '--role', 'validator'], { type: 6, role: 1, amount: parseAlto('12.5') }],
     [['stake', '3', '--role', 'infrastructure'], { type: 6, role: 3, amount: parseAlto('3') }],
     [['unstake', '2', '--role', 'validator'], { type: 7, role: 1, amount: parseAlto('2') }],
     [['unstake', '1', '--role', 'app'], { type: 7, role: 2, amount: parseAlto('1') }],
   ];
-  for (const [i, [args, payload]] of cases.entries()) {
-    const result = await wallet(...args);
-    t.equal(result.code, 0, `${args.join(' ')}: ${result.err}`);
-    const tx = posted(stub, i);
-    checkSigned(t, tx);
-    t.same(tx.payload, payload, args.join(' '));
-    t.same(result.out, [hex(txId(tx))], 'prints the txid');
-  }
+  await expectPosted(t, setUp, cases);
 });
 
 test('stake --role app names the app; --service-key takes hex or a wallet key label', async (t) => {
@@ -93,7 +81,7 @@ test('stake --role app names the app; --service-key takes hex or a wallet key la
 });
 
 test('bad stake and unstake flags exit 2 with a message, before any request', async (t) => {
-  const { stub, wallet } = await setup(t);
+  const setUp = await setup(t);
   const cases: [string[], RegExp][] = [
     [['stake', '1'], /--role is required: validator, app or infrastructure/],
     [['stake', '1', '--role', 'miner'], /--role takes validator, app or infrastructure, got 'miner'/],
@@ -117,13 +105,7 @@ test('bad stake and unstake flags exit 2 with a message, before any request', as
     [['unstake', '1', '--role', 'app', '--app-name', 'x'], /'unstake' takes no --app-name/],
     [['unstake', '1', '--role', 'validator', '--memo', 'm'], /'unstake' takes no --memo/],
   ];
-  for (const [args, message] of cases) {
-    const result = await wallet(...args);
-    t.equal(result.code, 2, args.join(' '));
-    t.match(result.err, message, args.join(' '));
-  }
-  t.same(stub.requests, [], 'no request was made');
-  t.same(stub.posted, []);
+  await expectRefused(t, setUp, cases);
 });
 
 test('a stake the node refuses exits 1 with its code', async (t) => {
