@@ -101,8 +101,17 @@ test('a browser signs an attestation and a Donate that Node verifies and decodes
   t.teardown(() => browser.close());
   const page = await browser.newPage();
   const { port } = server.address() as AddressInfo;
+  // An error thrown while the bundle's modules load (before the page's try) ends the wait at once.
+  const failed = new Promise<never>((_resolve, reject) => {
+    page.on('pageerror', (error) => {
+      reject(new Error(`the page threw: ${error.message}`));
+    });
+  });
   await page.goto(`http://127.0.0.1:${port}/`);
-  await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
+  await Promise.race([
+    page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 }),
+    failed,
+  ]);
   const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as PageResult;
   t.equal(result.error, undefined, 'the page ran without an error');
   t.equal(result.node, 'undefined', 'no process object: a real browser, not Node');
