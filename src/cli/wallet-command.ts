@@ -79,10 +79,12 @@ Subcommands:
   propose --signal TEXT         sign and submit a signal Proposal (§4.10); prints the txid
   propose --param NAME VALUE    sign and submit a parameter-change Proposal (§8.3); prints the txid
   vote <proposal-id> CHOICE     sign and submit a Vote (§4.11): yes, no or abstain; prints the txid
-  register --musician|--listener  sign and submit a RegisterIdentity (§4.3); roles are add-only
+  register --musician|--listener
+                                sign and submit a RegisterIdentity (§4.3); roles are add-only
   song --id HEX|--file PATH --title T --duration S [--split ADDR:BP ...]
                                 sign and submit a RegisterSong (§4.4); prints the txid
-  donate <musician-address> <amount>  sign and submit a Donate to a musician (§4.5)
+  donate <musician-address> <amount>
+                                sign and submit a Donate to a musician (§4.5); prints the txid
   donate --song HEX <amount>    sign and submit a Donate to a song: 90% through its split, 10% reserve
   subscribe <musician-address> <amount> --periods N
                                 sign and submit a Subscribe for N reward periods (§4.6)
