@@ -6,6 +6,7 @@
 // transaction as the state, and removed when that block is disconnected — so
 // after a reorg the record is the one of the branch now best. A period settled
 // before this index existed has no record.
+import type { PoolOutcome } from '../consensus/song-value.js';
 import type { Counters } from '../consensus/state-view.js';
 import { Reader, Writer } from '../protocol/codec.js';
 import type { Table, WritableTable } from '../storage/db.js';
@@ -13,16 +14,7 @@ import { equalBytes, fromHex } from '../util/bytes.js';
 import type { PeriodSettlement, SettlementCredit } from './settlement.js';
 
 /** What one pool did (§7.3): the sum it matches (S), what it distributed (D), paid, and never minted. */
-export interface PoolRecord {
-  readonly pool: bigint;
-  readonly sum: bigint;
-  readonly distributed: bigint;
-  readonly paid: bigint;
-  /** pool − D. */
-  readonly undistributed: bigint;
-  /** D − paid: the floors' dust. */
-  readonly dust: bigint;
-}
+export type PoolRecord = PoolOutcome;
 
 export interface ValueRecord {
   /** A song id [32], an app or a listener account [20]. */
