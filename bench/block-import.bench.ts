@@ -96,6 +96,7 @@ function importOnce(key: KeyBlock, blocks: readonly Microblock[]): Timings {
           bans: timed(tables.bans),
           proposalEnds: timed(tables.proposalEnds),
           settlements: timed(tables.settlements),
+          music: timed(tables.music),
         });
         inCallbackMs += performance.now() - t0;
         return r;

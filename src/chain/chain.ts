@@ -33,6 +33,15 @@ import { txId, type Tx } from '../protocol/tx.js';
 import { applyGenesis, applyTx } from '../state/apply.js';
 import { stateDigest } from '../state/digest.js';
 import {
+  incomeOf,
+  musicFrom,
+  songIncomeOf,
+  songsOf,
+  type MusicIncome,
+  type SongIncome,
+} from '../state/music-index.js';
+import {
+  rewardKindTotals,
   rewardPage,
   rewardTotals,
   rewardsFrom,
@@ -268,6 +277,33 @@ export class Chain extends EventEmitter<ChainEvents> {
       totals: rewardTotals(rewards, account, tipHeight),
       tipHeight,
       completeFrom: rewardsFrom(meta),
+    };
+  }
+
+  /** An account's credited and pending rewards of one kind (§3.10) as of the tip, from the reward history. */
+  rewardsOfKind(account: Uint8Array, kind: number): { readonly credited: bigint; readonly pending: bigint } {
+    return rewardKindTotals(this.storage.read.rewards, account, kind, this.tip.keyHeight);
+  }
+
+  /**
+   * The music index (state/music-index.ts) on the best chain: what Donate and Subscribe paid an
+   * account, what a song received, an owner's songs, and the key height the income is complete from.
+   */
+  music(): {
+    readonly income: (account: Uint8Array) => MusicIncome;
+    readonly song: (songId: Uint8Array) => SongIncome;
+    readonly songsOf: (
+      owner: Uint8Array,
+      limit: number,
+    ) => { readonly songs: Uint8Array[]; readonly more: boolean };
+    readonly completeFrom: bigint;
+  } {
+    const { music, meta } = this.storage.read;
+    return {
+      income: (account) => incomeOf(music, account),
+      song: (songId) => songIncomeOf(music, songId),
+      songsOf: (owner, limit) => songsOf(music, owner, limit),
+      completeFrom: musicFrom(meta),
     };
   }
 

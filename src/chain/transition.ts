@@ -1,7 +1,8 @@
 // A block's transition over the tables, inside the chain's one LMDB
 // transaction (PROTOCOL.md §9.2): connect applies KeyConnect or a microblock's
 // rules 5–7 and transactions, writing state, undo, the transaction index and
-// the reward history, the proposal-end index and a settlement's record; disconnect replays the undo
+// the reward history, the proposal-end index, a settlement's record and the
+// music index; disconnect replays the undo
 // record.
 import { ACTIVATION_ENDORSED, isBootstrapEpoch } from '../consensus/activation.js';
 import { checkMicroblockActivation, checkMicroblockTxBinding } from '../consensus/microblock-rules.js';
@@ -11,9 +12,15 @@ import { txId, type Tx } from '../protocol/tx.js';
 import { applyTx } from '../state/apply.js';
 import { keyConnect } from '../state/key-connect.js';
 import { indexConnect, indexDisconnect, proposalEndsIn } from '../state/proposal-ends.js';
+import { musicConnect, musicDisconnect, writtenBy } from '../state/music-index.js';
 import { recordConnect, recordDisconnect } from '../state/reward-history.js';
 import { isSettlementHeight, settledPeriod, type PeriodSettlement } from '../state/settlement.js';
-import { recordSettlement, removeSettlement, settlementRecord } from '../state/settlement-record.js';
+import {
+  recordSettlement,
+  removeSettlement,
+  settlementOf,
+  settlementRecord,
+} from '../state/settlement-record.js';
 import { applyUndo, decodeUndo, encodeUndo } from '../state/undo.js';
 import { OverlayState } from '../state/view.js';
 import type { Tables, WritableTable } from '../storage/db.js';
@@ -71,7 +78,10 @@ export function connectBlock(
   }
   recordConnect(tables, entry.keyHeight, view);
   indexConnect(tables.proposalEnds, view);
-  if (settlement !== undefined) recordSettlement(tables.settlements, settlementRecord(settlement, entry.id));
+  const record = settlement === undefined ? undefined : settlementRecord(settlement, entry.id);
+  if (record !== undefined) recordSettlement(tables.settlements, record);
+  const txs = body.kind === 'micro' ? body.block.txs : [];
+  musicConnect(tables, { keyHeight: entry.keyHeight, txs, settlement: record }, view);
   view.writeTo(tables.state);
   tables.undo.put(entry.id, encodeUndo(view.undoEntries()));
 }
@@ -102,8 +112,21 @@ export function disconnectBlock(
   const entries = decodeUndo(undo);
   recordDisconnect(tables, entry.keyHeight, tables.state, entries);
   indexDisconnect(tables.proposalEnds, tables.state, entries);
-  if (isSettlementHeight(entry.keyHeight, params))
-    removeSettlement(tables.settlements, settledPeriod(entry.keyHeight, params), entry.id);
+  const period = isSettlementHeight(entry.keyHeight, params)
+    ? settledPeriod(entry.keyHeight, params)
+    : undefined;
+  const stored = period === undefined ? undefined : settlementOf(tables.settlements, period);
+  musicDisconnect(
+    tables,
+    {
+      keyHeight: entry.keyHeight,
+      txs: body.kind === 'micro' ? body.block.txs : [],
+      settlement: writtenBy(stored, entry.id) ? stored : undefined,
+    },
+    new OverlayState(tables.state),
+    entries,
+  );
+  if (period !== undefined) removeSettlement(tables.settlements, period, entry.id);
   applyUndo(tables.state, entries);
   tables.undo.remove(entry.id);
   if (body.kind === 'micro') for (const tx of body.block.txs) tables.txindex.remove(txId(tx));

@@ -13,6 +13,7 @@ import type { OverlayState, UndoEntry } from './view.js';
 
 const TOTAL = 0x00;
 const RECORD = 0x01;
+const KIND_TOTAL = 0x02;
 const RECORD_LENGTH = 1 + 20 + 8 + 1;
 const FROM_KEY = new TextEncoder().encode(META_REWARDS_FROM);
 
@@ -121,12 +122,14 @@ function apply(
     const amount = recordAmount(tables.rewards.get(key)) + delta;
     const totalKey = totalKeyOf(change.account);
     const total = u128Of(tables.rewards.get(totalKey)) + delta;
-    if (amount < 0n || total < 0n)
+    const kindKey = kindTotalKey(change.account, change.kind);
+    const kindTotal = u128Of(tables.rewards.get(kindKey)) + delta;
+    if (amount < 0n || total < 0n || kindTotal < 0n)
       throw new Error('the reward history lost a credit it takes off: resync into a new data directory');
     if (amount === 0n) tables.rewards.remove(key);
     else tables.rewards.put(key, encodeRecordValue(change.maturity, amount));
-    if (total === 0n) tables.rewards.remove(totalKey);
-    else tables.rewards.put(totalKey, u128Bytes(total));
+    putTotal(tables.rewards, totalKey, total);
+    putTotal(tables.rewards, kindKey, kindTotal);
   }
 }
 
@@ -173,6 +176,39 @@ export function rewardTotals(
     pending += record.amount;
   }
   return { credited, pending };
+}
+
+/**
+ * An account's totals of one kind as of key height `tip`, like rewardTotals: everything credited of
+ * that kind, and what of it is still pending. Reads at most REWARD_MATURITY key heights of records.
+ */
+export function rewardKindTotals(
+  rewards: Table,
+  account: Uint8Array,
+  kind: number,
+  tip: bigint,
+): { readonly credited: bigint; readonly pending: bigint } {
+  const credited = u128Of(rewards.get(kindTotalKey(account, kind)));
+  let pending = 0n;
+  for (const { key, value } of rewards.rangeDescending(recordKey(account, 0n, 0), prefixEnd(account))) {
+    const record = decodeRecord(key, value);
+    if (record.maturity <= tip) break;
+    if (record.kind === kind) pending += record.amount;
+  }
+  return { credited, pending };
+}
+
+function putTotal(rewards: WritableTable, key: Uint8Array, total: bigint): void {
+  if (total === 0n) rewards.remove(key);
+  else rewards.put(key, u128Bytes(total));
+}
+
+function kindTotalKey(account: Uint8Array, kind: number): Uint8Array {
+  const key = new Uint8Array(22);
+  key[0] = KIND_TOTAL;
+  key.set(account, 1);
+  key[21] = kind;
+  return key;
 }
 
 function recordKey(account: Uint8Array, sourceHeight: bigint, kind: number): Uint8Array {

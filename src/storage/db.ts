@@ -7,6 +7,7 @@ import {
   DB_BLOCKS,
   DB_INDEX,
   DB_META,
+  DB_MUSIC,
   DB_PROPOSAL_ENDS,
   DB_SETTLEMENTS,
   DB_REWARDS,
@@ -16,12 +17,12 @@ import {
   META_VERSION,
   SCHEMA_VERSION,
 } from './layout.js';
-import { migrateToIndex, migrateToRewards } from './migrate.js';
+import { migrateToIndex, migrateToMusic, migrateToRewards } from './migrate.js';
 
 export type Bytes = Uint8Array;
 
 /**
- * LMDB's named-database slots (`maxDbs`): the nine sub-databases of layout.ts and room for a few
+ * LMDB's named-database slots (`maxDbs`): the eleven sub-databases of layout.ts and room for a few
  * more indexes. Read at open, not stored, so raising it needs no migration (decision 146).
  */
 export const MAX_SUB_DATABASES = 12;
@@ -52,6 +53,7 @@ export interface Tables<T> {
   readonly bans: T;
   readonly proposalEnds: T;
   readonly settlements: T;
+  readonly music: T;
 }
 
 function table(db: Database<Buffer, Buffer>): WritableTable {
@@ -103,6 +105,7 @@ export class Storage {
       bans: sub(DB_BANS),
       proposalEnds: sub(DB_PROPOSAL_ENDS),
       settlements: sub(DB_SETTLEMENTS),
+      music: sub(DB_MUSIC),
     };
   }
 
@@ -125,13 +128,16 @@ export class Storage {
       storage.commit((t) => {
         t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
       });
-    } else if (stored[0] === 1 || stored[0] === 2) {
+    } else if (stored[0] === 1 || stored[0] === 2 || stored[0] === 3) {
       // Schema 1 had no block index: build it once. Schemas 1 and 2 had no reward history: it is
-      // complete from the next key height on (decision 141). One transaction with the new version.
+      // complete from the next key height on (decision 141). Schemas 1–3 had no music index: its
+      // songs by owner are read from the state, its income is complete from the next key height on
+      // (decision 187). One transaction with the new version.
       const from = stored[0];
       storage.commit((t) => {
         if (from === 1) migrateToIndex(t);
-        migrateToRewards(t);
+        if (from <= 2) migrateToRewards(t);
+        migrateToMusic(t);
         t.meta.put(key, Uint8Array.of(SCHEMA_VERSION, 0, 0, 0));
       });
     } else if (stored[0] !== SCHEMA_VERSION) {

@@ -26,6 +26,9 @@
  *                                     removed with the connect and disconnect of the block creating
  *                                     (or cancelling) it, from the 0x0F changes of its undo record
  *                                     (state/reward-history.ts). Not consensus data, outside the digest
+ *   rewards 0x02 ‖ account [20] ‖ kind u8
+ *                                  -> credited u128 BE: Σ of the account's records of that kind (schema 4;
+ *                                     the 3 → 4 migration sums the records already there)
  *   meta    'rewards-from'         -> key height u64 BE from which the reward history is complete: the
  *                                     history covers credits whose source height is ≥ it. Absent: 0
  *                                     (a data directory made at schema 3); the schema 2 → 3 migration
@@ -45,6 +48,21 @@
  *                                     kind, amount, the song for kind 5). Written by the connect of the
  *                                     block that ran KeyConnect at the settlement height, removed by its
  *                                     disconnect. Not consensus data, outside the digest
+ *   music   0x00 ‖ account [20]    -> donations u128 BE ‖ subscriptions u128 BE: what Donate and Subscribe
+ *                                     paid the account (the musicians' side of §4.5's 90/10, its share of a
+ *                                     song's split), by source (schema 4; state/music-index.ts)
+ *   music   0x01 ‖ song_id [32]    -> donated u128 BE ‖ paid u128 BE ‖ donations u64 BE ‖ rewards u128 BE:
+ *                                     what Donates to the song paid in (before the 90/10) and paid its
+ *                                     holders (after it), how many there were, and Σ m_s of the
+ *                                     settlement records (§7.3)
+ *   music   0x02 ‖ owner [20] ‖ song_id [32]
+ *                                  -> empty: the songs of each owner, from the 0x03 keys a block creates
+ *                                     (the 3 → 4 migration reads every 0x03 entry, so it is complete)
+ *                                     All three are written and removed with the connect and disconnect
+ *                                     of the block that makes them; not consensus data, outside the digest
+ *   meta    'music-from'           -> key height u64 BE from which the music index's 0x00 and 0x01 are
+ *                                     complete. Absent: 0 (a data directory made at schema 4); the 3 → 4
+ *                                     migration sets it to the tip's key height + 1
  *   bans    peer id (UTF-8)        -> a banned peer (ban-table.ts): until u64 BE (Unix ms) ‖ address
  *                                     length u8 ‖ address (IP, UTF-8; 0 bytes: unknown) ‖ reason
  *                                     (UTF-8). Not consensus data: one commit per ban, expired
@@ -54,10 +72,10 @@
  * (§9.3) is one ordered scan of it.
  */
 /**
- * 3: the reward history sub-database (`rewards`); 2: the block index sub-database (1 had none: the
+ * 4: the music index (`music`) and the reward history's totals per kind; 3: the reward history sub-database (`rewards`); 2: the block index sub-database (1 had none: the
  * index was rebuilt from every block at start).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const DB_META = 'meta';
 export const DB_STATE = 'state';
@@ -66,6 +84,7 @@ export const DB_UNDO = 'undo';
 export const DB_TXINDEX = 'txindex';
 export const DB_INDEX = 'index';
 export const DB_REWARDS = 'rewards';
+export const DB_MUSIC = 'music';
 /** Needs no schema version: a node that predates it never reads it, a newer one finds it empty. */
 export const DB_BANS = 'bans';
 /**
@@ -84,3 +103,4 @@ export const META_VERSION = 'version';
 export const META_TIP = 'tip';
 export const META_INDEX_NEXT = 'index-next';
 export const META_REWARDS_FROM = 'rewards-from';
+export const META_MUSIC_FROM = 'music-from';

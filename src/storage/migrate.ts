@@ -1,4 +1,8 @@
-// Schema 2 → 3: the reward history (layout.ts, `rewards`) starts empty and is
+// Schema 3 → 4: the music index (layout.ts, `music`): its songs by owner are
+// read from the state's 0x03 entries, whose value starts with the owner (§9.1),
+// and its income (0x00, 0x01) is complete only from the key height after the
+// tip's; the reward history gains its totals per kind, summed from the records
+// already there. Schema 2 → 3: the reward history (layout.ts, `rewards`) starts empty and is
 // complete only from the key height after the tip's: the credits of blocks
 // connected before cannot be told apart from the state, whose matured entries
 // are gone. Schema 1 → 2: build the block index (layout.ts, `index`) from the stored
@@ -8,7 +12,7 @@
 import { sha256d } from '../crypto/hash.js';
 import type { Tables, WritableTable } from './db.js';
 import { appendIndexRecord } from './index-record.js';
-import { META_REWARDS_FROM, META_TIP } from './layout.js';
+import { META_MUSIC_FROM, META_REWARDS_FROM, META_TIP } from './layout.js';
 
 const KEY_BLOCK_LENGTH = 184;
 const KEY_HEADER_LENGTH = 80;
@@ -58,4 +62,63 @@ export function migrateToRewards(tables: Tables<WritableTable>): void {
   const from = new Uint8Array(8);
   new DataView(from.buffer).setBigUint64(0, keyHeight + 1n);
   tables.meta.put(new TextEncoder().encode(META_REWARDS_FROM), from);
+}
+
+/** §9.1: a 0x03 key is the prefix ‖ song_id [32], its value starts with owner [20]. */
+const PREFIX_SONG = 0x03;
+const MUSIC_BY_OWNER = 0x02;
+/** The reward history's records (0x01 ‖ account ‖ source ‖ kind → maturity ‖ amount) and kind totals (0x02). */
+const REWARD_RECORD = 0x01;
+const REWARD_KIND_TOTAL = 0x02;
+
+/**
+ * Songs by owner from every 0x03 entry; income complete from the key height after the tip's; the
+ * reward history's totals per (account, kind) summed from its records.
+ */
+export function migrateToMusic(tables: Tables<WritableTable>): void {
+  for (const { key, value } of tables.state.range(
+    Uint8Array.of(PREFIX_SONG),
+    Uint8Array.of(PREFIX_SONG + 1),
+  )) {
+    const indexKey = new Uint8Array(1 + 20 + 32);
+    indexKey[0] = MUSIC_BY_OWNER;
+    indexKey.set(value.subarray(0, 20), 1);
+    indexKey.set(key.subarray(1, 33), 21);
+    tables.music.put(indexKey, new Uint8Array(0));
+  }
+  const totals = new Map<string, bigint>();
+  for (const { key, value } of tables.rewards.range(
+    Uint8Array.of(REWARD_RECORD),
+    Uint8Array.of(REWARD_RECORD + 1),
+  )) {
+    const at = hex(Uint8Array.of(REWARD_KIND_TOTAL, ...key.subarray(1, 21), key[29]!));
+    totals.set(at, (totals.get(at) ?? 0n) + u128be(value.subarray(8, 24)));
+  }
+  for (const [at, total] of totals) tables.rewards.put(Buffer.from(at, 'hex'), u128Bytes(total));
+  const keyHeight = tipKeyHeight(tables);
+  if (keyHeight === undefined) return;
+  const from = new Uint8Array(8);
+  new DataView(from.buffer).setBigUint64(0, keyHeight + 1n);
+  tables.meta.put(new TextEncoder().encode(META_MUSIC_FROM), from);
+}
+
+function tipKeyHeight(tables: Tables<WritableTable>): bigint | undefined {
+  const tip = tables.meta.get(new TextEncoder().encode(META_TIP));
+  const stored = tip === undefined ? undefined : tables.blocks.get(tip);
+  if (stored === undefined) return undefined;
+  const at = stored[0] === 0 ? KEY_HEIGHT_AT.key : KEY_HEIGHT_AT.micro;
+  return new DataView(stored.buffer, stored.byteOffset).getBigUint64(at, true);
+}
+
+function u128be(bytes: Uint8Array): bigint {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
+}
+
+function u128Bytes(value: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, value >> 64n);
+  view.setBigUint64(8, value & 0xffff_ffff_ffff_ffffn);
+  return out;
 }

@@ -30,6 +30,7 @@ export function failCommitsAt(storage: Storage, failAt: number): () => void {
         bans: guard(tables.bans),
         proposalEnds: guard(tables.proposalEnds),
         settlements: guard(tables.settlements),
+        music: guard(tables.music),
       });
     })) as typeof storage.commit;
   return () => {
