@@ -10,6 +10,11 @@ export class NotFoundError extends Error {
       | 'unknown-tx'
       | 'unknown-account'
       | 'unknown-proposal'
+      | 'unknown-musician'
+      | 'unknown-song'
+      | 'unknown-listener'
+      | 'period-not-settled'
+      | 'no-period-record'
       | 'not-found'
       | 'stratum-off'
       | 'not-a-pool',

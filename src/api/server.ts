@@ -43,6 +43,7 @@ import { txRoutes } from './routes/txs.js';
 import { stakeRoutes } from './routes/stake.js';
 import { rewardRoutes } from './routes/rewards.js';
 import { governanceRoutes } from './routes/governance.js';
+import { musicRoutes } from './routes/music.js';
 import { requestValidator } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -205,6 +206,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   stakeRoutes(app, mods);
   rewardRoutes(app, mods);
   governanceRoutes(app, mods);
+  musicRoutes(app, mods);
   miningRoutes(app, mods, requireToken);
   stratumRoutes(app, mods);
   const hub = new EventHub(
