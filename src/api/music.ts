@@ -3,8 +3,9 @@
 // if the period ended now. It runs settlement's own snapshot reader
 // (state/settlement-music.ts) and the real song-value module over the tip's
 // state, as KeyConnect of the next settlement height c would — eligibility
-// judged at c, the pools accumulated so far, the match rates in force — plus
-// one scan of 0x08 for every song's counted plays and seconds. That is a
+// judged at c, the pools accumulated so far, the match rates in force — and
+// sums every song's counted plays and seconds from the 0x08 entries that
+// snapshot read. That is a
 // settlement's cost (≤ 2 s at 10,000 listeners, decision 181), so it runs at
 // most once per tip: ProvisionalCache keeps the result of the tip it was
 // computed on and recomputes only when a request finds a new tip (decision 188).
@@ -67,15 +68,18 @@ export function provisionalSettlement(
     match: snapshot.match,
     engagementTarget: snapshot.engagementTarget,
   });
+  // The snapshot read every 0x08 entry already (what clearing would delete): no second scan.
   const plays = new Map<string, { plays: bigint; seconds: bigint }>();
-  for (const { key, value } of view.range(
-    Uint8Array.of(PREFIX_LISTENER_SONG),
-    Uint8Array.of(PREFIX_LISTENER_SONG + 1),
-  )) {
+  for (const { key, value } of snapshot.periodEntries) {
+    if (key[0] !== PREFIX_LISTENER_SONG) continue;
     const id = toHex(splitListenerSongKey(key).songId);
     const entry = decodeListenerSong(value);
-    const sum = plays.get(id) ?? { plays: 0n, seconds: 0n };
-    plays.set(id, { plays: sum.plays + BigInt(entry.plays), seconds: sum.seconds + entry.seconds });
+    const sum = plays.get(id);
+    if (sum === undefined) plays.set(id, { plays: BigInt(entry.plays), seconds: entry.seconds });
+    else {
+      sum.plays += BigInt(entry.plays);
+      sum.seconds += entry.seconds;
+    }
   }
   const songValues = new Map(result.songs.map((s) => [s.id, { value: s.value, matched: s.matched }]));
   const valueOf = (id: string): bigint => songValues.get(id)?.value ?? 0n;
