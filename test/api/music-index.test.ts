@@ -20,11 +20,11 @@ import {
   payments,
   plays,
   registered,
+  song,
 } from '../helpers/music-chain.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const MILLI = 10n ** 15n;
-const META = new Uint8Array(32).fill(7);
 const SONG_W = new Uint8Array(32).fill(0x8d);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const addr = (account: Uint8Array): string => encodeAddress(REGTEST.hrp, account);
@@ -48,7 +48,7 @@ async function musician(app: FastifyInstance, account: Uint8Array): Promise<Musi
   return (await app.inject({ method: 'GET', url: `/musicians/${addr(account)}` })).json<MusicianBody>();
 }
 
-async function song(app: FastifyInstance, id: Uint8Array): Promise<SongBody> {
+async function songBody(app: FastifyInstance, id: Uint8Array): Promise<SongBody> {
   return (await app.inject({ method: 'GET', url: `/songs/${hex(id)}` })).json<SongBody>();
 }
 
@@ -69,16 +69,7 @@ test('a reorg takes a block’s donations, subscriptions and new songs out of th
   t.same(kinds(registeredOnly), { income: 0, songs: 0, byOwner: 3 }, 'm2: X, Y, Z by their owners');
   payments(h, p);
   h.key('k3', 'm2b', 3);
-  h.micro('m3', 'k3', [
-    p.c.tx({
-      type: 3,
-      songId: SONG_W,
-      title: 'W',
-      metadata: META,
-      durationS: 200,
-      splits: [{ account: p.c.id, bp: 10_000 }],
-    }),
-  ]);
+  h.micro('m3', 'k3', [song(p.c, SONG_W, 'W', 200, [{ account: p.c.id, bp: 10_000 }])]);
   const app = await apiOnHarness(t, h);
   const paid = musicTable(h);
   t.same(kinds(paid), { income: 2, songs: 2, byOwner: 4 }, 'M and C paid, X and Z donated, W by C');
@@ -103,7 +94,7 @@ test('a reorg takes a block’s donations, subscriptions and new songs out of th
     [hex(SONG_Z)],
     'W left with m3',
   );
-  t.same((await song(app, SONG_X)).earnings, {
+  t.same((await songBody(app, SONG_X)).earnings, {
     donated: '0',
     donations: 0,
     paidToHolders: '0',
@@ -132,8 +123,8 @@ test('a reorg across a settlement takes its matched amounts off the songs, and p
   const beforeSettlement = musicTable(h);
   h.key('k11', 'k10', 11);
   const app = await apiOnHarness(t, h);
-  t.equal((await song(app, SONG_X)).earnings.rewards, (1350n * MILLI).toString(), 'm_X');
-  t.equal((await song(app, SONG_Y)).earnings.rewards, (2250n * MILLI).toString(), 'm_Y');
+  t.equal((await songBody(app, SONG_X)).earnings.rewards, (1350n * MILLI).toString(), 'm_X');
+  t.equal((await songBody(app, SONG_Y)).earnings.rewards, (2250n * MILLI).toString(), 'm_Y');
   const settled = musicTable(h);
   let parent = 'm2b';
   for (let n = 3; n <= 12; n++) {
@@ -142,8 +133,8 @@ test('a reorg across a settlement takes its matched amounts off the songs, and p
   }
   t.equal(h.tipName(), 'c12');
   t.same(musicTable(h), beforeSettlement, 'the song totals as they were before k11: no rewards');
-  t.equal((await song(app, SONG_X)).earnings.rewards, '0');
-  t.equal((await song(app, SONG_X)).earnings.donated, (60n * ALTO).toString(), 'm2b is on both branches');
+  t.equal((await songBody(app, SONG_X)).earnings.rewards, '0');
+  t.equal((await songBody(app, SONG_X)).earnings.donated, (60n * ALTO).toString(), 'm2b is on both branches');
   keys(h, 'k11', 12, 13);
   t.equal(h.tipName(), 'k13');
   t.same(musicTable(h), settled, 'k11 again: its matched amounts are back');
@@ -188,10 +179,10 @@ test('a data directory of schema 3 gains the songs by owner and the reward total
   t.equal(m.earnings.donations, '0', 'the payments before it are not counted');
   t.same(h.chain.rewardsOfKind(payout3, 1), minerShares, 'the totals per kind summed from the records');
   t.same(kinds(musicTable(h)), { income: 0, songs: 0, byOwner: 3 });
-  h.micro('m3', 'k3', [p.b.tx(donateMusician(p.m.id, 10n * ALTO))]);
+  h.micro('m3', 'k3', [donateMusician(p.b, p.m.id, 10n * ALTO)]);
   t.equal((await musician(app, p.m.id)).earnings.donations, '0', 'm3 is of epoch 3, below 4: not counted');
   h.key('k4', 'm3', 4);
-  h.micro('m4', 'k4', [p.b.tx(donateMusician(p.m.id, 10n * ALTO))]);
+  h.micro('m4', 'k4', [donateMusician(p.b, p.m.id, 10n * ALTO)]);
   t.equal((await musician(app, p.m.id)).earnings.donations, (9n * ALTO).toString(), 'm4 is counted');
   for (const [name, parent] of [
     ['c3', 'm2'],

@@ -1,19 +1,36 @@
 // A regtest chain through one reward period of the music economy, built by
-// transactions only (PROTOCOL.md §4.3–§4.6, §4.9): identities, songs, Donate to
-// a song and to a musician, Subscribe, an app's stake, and listener-signed
-// PlayReports, with §7.3's worked example as the period's listening.
+// transactions only, each signed with the client library (src/client/) as a
+// music app or a listener's page would sign it (PROTOCOL.md §4.3–§4.6, §4.9):
+// identities, songs, Donate to a song and to a musician, Subscribe, an app's
+// stake, and listener-signed PlayReports, with §7.3's worked example as the
+// period's listening.
 // REGTEST: REWARD_PERIOD 10, LISTENER_MIN_AGE 2, REWARD_MATURITY 2, PLAY_FEE 0,
 // MATCH 300/100/100 bp, ENGAGEMENT_TARGET 36,000 s.
 //
 //   g ── k1 ── m1 (funds) ── k2 ── m2 (identities, app stake, songs) ── m2b (payments)
 //        ── k3 ── m3 (plays) ── k4 … k10 ── (k11: settles period 0)
-import type { Tx, TxPayload } from '../../src/protocol/tx.js';
+import {
+  ROLE_LISTENER,
+  ROLE_MUSICIAN,
+  accountId,
+  getPublicKey,
+  signAttestation,
+  signDonate,
+  signPlayReport,
+  signRegisterIdentity,
+  signRegisterSong,
+  signStake,
+  signSubscribe,
+  type Attestation,
+  type Envelope,
+  type Tx,
+} from '../../src/client/index.js';
+import { REGTEST } from '../../src/protocol/params.js';
 import { ChainHarness, type Teardown } from './chain-harness.js';
-import { Party, report } from './plays.js';
 import { transfer } from './txs.js';
 
 export const ALTO = 10n ** 18n;
-const META = new Uint8Array(32).fill(7);
+const FEE = 1000n;
 /** M's, split M 70% / C 30%, 600 s. */
 export const SONG_X = new Uint8Array(32).fill(0x5a);
 /** M's alone, 1,800 s. */
@@ -21,56 +38,75 @@ export const SONG_Y = new Uint8Array(32).fill(0x6b);
 /** C's alone, 300 s; no plays. */
 export const SONG_Z = new Uint8Array(32).fill(0x7c);
 
+/** A party with a seed: signs transactions at its next nonce and plays at its next serial. */
+export class Member {
+  readonly seed: Uint8Array;
+  readonly key: Uint8Array;
+  readonly id: Uint8Array;
+  private nonce = 0n;
+  private serial = 0n;
+
+  constructor(byte: number) {
+    this.seed = new Uint8Array(32).fill(byte);
+    this.key = getPublicKey(this.seed);
+    this.id = accountId(this.key);
+  }
+
+  /** The envelope of its next transaction. */
+  next(): Envelope {
+    return { nonce: this.nonce++, fee: FEE, params: REGTEST };
+  }
+
+  /** A play of `songId` through `app`, signed by this listener. */
+  play(songId: Uint8Array, app: Uint8Array, startS: bigint, seconds: number): Attestation {
+    return signAttestation(this.seed, { songId, startS, seconds, app, serial: this.serial++ }, REGTEST);
+  }
+}
+
 export interface MusicParties {
   /** Musician, owns X (with C) and Y. */
-  readonly m: Party;
+  readonly m: Member;
   /** Musician, holds 30% of X, owns Z. */
-  readonly c: Party;
+  readonly c: Member;
   /** Listeners: A and B pay and play (§7.3's example); L plays and pays nothing. */
-  readonly a: Party;
-  readonly b: Party;
-  readonly l: Party;
+  readonly a: Member;
+  readonly b: Member;
+  readonly l: Member;
   /** Pays Z without registering anything. */
-  readonly fan: Party;
+  readonly fan: Member;
   /** The staked app that reports the plays. */
-  readonly app: Party;
+  readonly app: Member;
 }
 
 export function musicParties(): MusicParties {
-  const [m, c, a, b, l, fan, app] = [0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37].map((x) => new Party(x)) as [
-    Party,
-    Party,
-    Party,
-    Party,
-    Party,
-    Party,
-    Party,
+  const [m, c, a, b, l, fan, app] = [0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37].map((x) => new Member(x)) as [
+    Member,
+    Member,
+    Member,
+    Member,
+    Member,
+    Member,
+    Member,
   ];
   return { m, c, a, b, l, fan, app };
 }
 
-const identity = (roles: number, name: string): TxPayload => ({
-  type: 2,
-  roles,
-  displayName: name,
-  metadata: META,
-});
+/** `owner` registers a song of `durationS` seconds with `splits`. */
+export function song(
+  owner: Member,
+  songId: Uint8Array,
+  title: string,
+  durationS: number,
+  splits: readonly { readonly account: Uint8Array; readonly bp: number }[],
+): Tx {
+  return signRegisterSong(owner.seed, { songId, title, durationS, splits }, owner.next());
+}
 
-export const donateSong = (songId: Uint8Array, amount: bigint): TxPayload => ({
-  type: 4,
-  targetKind: 1,
-  target: songId,
-  amount,
-  memo: new Uint8Array(),
-});
+export const donateSong = (from: Member, songId: Uint8Array, amount: bigint): Tx =>
+  signDonate(from.seed, { songId, amount }, from.next());
 
-export const donateMusician = (musician: Uint8Array, amount: bigint): TxPayload => ({
-  type: 4,
-  targetKind: 0,
-  target: musician,
-  amount,
-  memo: new Uint8Array(),
-});
+export const donateMusician = (from: Member, musician: Uint8Array, amount: bigint): Tx =>
+  signDonate(from.seed, { musician, amount }, from.next());
 
 /** k1, m1 (funds) and k2, m2 (identities, the app's stake, the songs). */
 export function registered(teardown: Teardown, p: MusicParties): ChainHarness {
@@ -80,43 +116,28 @@ export function registered(teardown: Teardown, p: MusicParties): ChainHarness {
   h.micro(
     'm1',
     'k1',
-    parties.map((party, i) => transfer(party.id, 1000n * ALTO, { nonce: BigInt(i), fee: 1000n })),
+    parties.map((party, i) => transfer(party.id, 1000n * ALTO, { nonce: BigInt(i), fee: FEE })),
   );
   h.key('k2', 'm1', 2);
+  const identity = (who: Member, roles: number, displayName: string): Tx =>
+    signRegisterIdentity(who.seed, { roles, displayName, metadata: new Uint8Array(32).fill(7) }, who.next());
   const txs: Tx[] = [
-    p.m.tx(identity(1, 'M')),
-    p.c.tx(identity(1, 'C')),
-    p.a.tx(identity(2, 'A')),
-    p.b.tx(identity(2, 'B')),
-    p.l.tx(identity(2, 'L')),
-    p.app.tx({ type: 6, role: 2, amount: ALTO, app: { name: 'player', serviceKey: p.app.key } }),
-    p.m.tx({
-      type: 3,
-      songId: SONG_X,
-      title: 'X',
-      metadata: META,
-      durationS: 600,
-      splits: [
-        { account: p.m.id, bp: 7000 },
-        { account: p.c.id, bp: 3000 },
-      ],
-    }),
-    p.m.tx({
-      type: 3,
-      songId: SONG_Y,
-      title: 'Y',
-      metadata: META,
-      durationS: 1800,
-      splits: [{ account: p.m.id, bp: 10_000 }],
-    }),
-    p.c.tx({
-      type: 3,
-      songId: SONG_Z,
-      title: 'Z',
-      metadata: META,
-      durationS: 300,
-      splits: [{ account: p.c.id, bp: 10_000 }],
-    }),
+    identity(p.m, ROLE_MUSICIAN, 'M'),
+    identity(p.c, ROLE_MUSICIAN, 'C'),
+    identity(p.a, ROLE_LISTENER, 'A'),
+    identity(p.b, ROLE_LISTENER, 'B'),
+    identity(p.l, ROLE_LISTENER, 'L'),
+    signStake(
+      p.app.seed,
+      { role: 2, amount: ALTO, app: { name: 'player', serviceKey: p.app.key } },
+      p.app.next(),
+    ),
+    song(p.m, SONG_X, 'X', 600, [
+      { account: p.m.id, bp: 7000 },
+      { account: p.c.id, bp: 3000 },
+    ]),
+    song(p.m, SONG_Y, 'Y', 1800, [{ account: p.m.id, bp: 10_000 }]),
+    song(p.c, SONG_Z, 'Z', 300, [{ account: p.c.id, bp: 10_000 }]),
   ];
   must(h.micro('m2', 'k2', txs), 'm2');
   return h;
@@ -129,10 +150,10 @@ export function registered(teardown: Teardown, p: MusicParties): ChainHarness {
 export function payments(h: ChainHarness, p: MusicParties, parent = 'm2', name = 'm2b'): void {
   must(
     h.micro(name, parent, [
-      p.a.tx(donateSong(SONG_X, 60n * ALTO)),
-      p.a.tx({ type: 5, musician: p.m.id, amount: 40n * ALTO, periods: 1 }),
-      p.b.tx(donateMusician(p.m.id, 20n * ALTO)),
-      p.fan.tx(donateSong(SONG_Z, ALTO)),
+      donateSong(p.a, SONG_X, 60n * ALTO),
+      signSubscribe(p.a.seed, { musician: p.m.id, amount: 40n * ALTO, periods: 1 }, p.a.next()),
+      donateMusician(p.b, p.m.id, 20n * ALTO),
+      donateSong(p.fan, SONG_Z, ALTO),
     ]),
     name,
   );
@@ -145,17 +166,14 @@ export function payments(h: ChainHarness, p: MusicParties, parent = 'm2', name =
 export function plays(h: ChainHarness, p: MusicParties, parent = 'm2b'): void {
   h.key('k3', parent, 3);
   const t = (h.entry('k3').timeMs + 1000n) / 1000n;
+  const attestations = [
+    p.a.play(SONG_X, p.app.id, t - 3000n, 600),
+    p.a.play(SONG_Y, p.app.id, t - 2400n, 1800),
+    p.b.play(SONG_X, p.app.id, t - 1000n, 300),
+    p.l.play(SONG_X, p.app.id, t - 1000n, 100),
+  ];
   must(
-    h.micro('m3', 'k3', [
-      p.app.tx(
-        report(p.app.id, [
-          p.a.play(SONG_X, p.app.id, t - 3000n, 600),
-          p.a.play(SONG_Y, p.app.id, t - 2400n, 1800),
-          p.b.play(SONG_X, p.app.id, t - 1000n, 300),
-          p.l.play(SONG_X, p.app.id, t - 1000n, 100),
-        ]),
-      ),
-    ]),
+    h.micro('m3', 'k3', [signPlayReport(p.app.seed, { app: p.app.id, attestations }, p.app.next())]),
     'm3',
   );
 }
