@@ -24,6 +24,7 @@ import type {
   PeriodBody,
   SongBody,
 } from '../../src/api-schema/music.js';
+import { ROLE_LISTENER, signRegisterIdentity } from '../../src/client/index.js';
 import { encodeAddress } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import type { ChainHarness } from '../helpers/chain-harness.js';
@@ -215,7 +216,18 @@ test('GET /listeners/:address: eligibility and why not, seconds, support, provis
   const m = await get(app, 'listener', `/listeners/${addr(p.m.id)}`);
   t.same([m.status, (m.body as unknown as { code: string }).code], [404, 'unknown-listener']);
 
-  keys(h, 'm3', 4, 11);
+  keys(h, 'm3', 4, 10);
+  // The fan becomes a listener in epoch 10: reg_height 10 > c − LISTENER_MIN_AGE = 9 at c = 11.
+  h.micro('m10', 'k10', [
+    signRegisterIdentity(p.fan.seed, { roles: ROLE_LISTENER, displayName: 'F' }, p.fan.next()),
+  ]);
+  const young = await get(app, 'listener', `/listeners/${addr(p.fan.id)}`);
+  t.same(
+    [young.body.eligible, young.body.reason, young.body.regHeight, young.body.roles],
+    [false, 'too-young', 10, ['listener']],
+    'registered too late for this period',
+  );
+  h.key('k11', 'm10', 11);
   const b = await get(app, 'listener', `/listeners/${addr(p.b.id)}`);
   t.same(
     b.body.rewards,
