@@ -5,7 +5,7 @@
 import { getPublicKey, sign, verify } from '../crypto/ed25519.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { domainMessage } from '../protocol/signing-domain.js';
-import { encodeAttestation, type Attestation } from '../protocol/tx.js';
+import { decodeAttestation, encodeAttestation, type Attestation } from '../protocol/tx.js';
 import { accountOf, bytesOf, type AccountLike, type BytesLike } from './values.js';
 
 /** The bytes the signature covers (after the domain): the attestation without its sig. */
@@ -53,4 +53,4 @@ export function verifyAttestation(a: Attestation, params: NetworkParams): boolea
   return verify(a.sig, attestationMessage(a, params), a.listenerKey);
 }
 
-export { encodeAttestation };
+export { decodeAttestation, encodeAttestation };

@@ -8,7 +8,7 @@
 export { initWasm, provideWasm, type WasmSource } from '../crypto/wasm.js';
 export { getPublicKey, verify } from '../crypto/ed25519.js';
 export { sha256 } from '../crypto/hash.js';
-export { NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
+export { FAUCET_SEED_TEXT, NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 export { RuleError } from '../protocol/errors.js';
 export { decodeTx, encodeTx, txId, type Attestation, type Tx, type TxPayload } from '../protocol/tx.js';
 export * from './attestation.js';

@@ -165,6 +165,14 @@ export function encodeAttestation(a: Attestation): Uint8Array {
   return writeAttestation(new Writer(), a).finish();
 }
 
+/** Decodes one attestation that spans all of `bytes` (168 bytes, §4.9). */
+export function decodeAttestation(bytes: Uint8Array): Attestation {
+  const r = new Reader(bytes);
+  const a = readAttestation(r);
+  r.end('attestation');
+  return a;
+}
+
 function writeAttestation(w: Writer, a: Attestation): Writer {
   return w
     .fixed(a.songId, 32)
