@@ -16,22 +16,19 @@ import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   addressOfKey,
-  FAUCET_SEED_TEXT,
   formatAlto,
   fromHex,
   getPublicKey,
-  NETWORKS,
   parseAlto,
-  sha256,
   signStake,
   signTransfer,
   stakePayload,
   toHex,
   transferPayload,
   accountId,
-  type NetworkName,
   type NetworkParams,
 } from '../../src/client/index.js';
+import { fundFromFaucet, networkOf, parseFlags } from './cli.js';
 import { NodeApi, submitOrThrow } from './node-api.js';
 import { MAX_PLAYS_PER_REQUEST, PlayQueue, PlayRefusal } from './play-queue.js';
 import { DEFAULT_FLUSH_MS, MAX_REPORT_PLAYS, Reporter, type ReporterStatus } from './reporter.js';
@@ -255,41 +252,6 @@ const USAGE = `usage: app-server.ts [options]
   --batch-size N     plays per PlayReport, 1–1000 (default 1000)
   --flush-ms MS      a partial report goes out after this long (default 2000)`;
 
-interface Flags {
-  readonly [name: string]: string | true | undefined;
-}
-
-/** `--name value` and bare `--flag` pairs; anything else is a usage error. */
-export function parseFlags(argv: readonly string[], bare: readonly string[]): Flags {
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
-    const name = arg.slice(2);
-    if (bare.includes(name)) {
-      flags[name] = true;
-      continue;
-    }
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${arg} takes a value`);
-    flags[name] = value;
-  }
-  return flags;
-}
-
-export function networkOf(flags: Flags): NetworkParams {
-  const name = (flags.network ?? 'regtest') as string;
-  if (!(name in NETWORKS)) throw new Error(`--network is regtest, testnet or mainnet, got '${name}'`);
-  return NETWORKS[name as NetworkName];
-}
-
-/** The network's public faucet seed (§1.3): SHA-256 of its faucet text; mainnet has none. */
-export function faucetSeed(params: NetworkParams): Uint8Array {
-  const text = FAUCET_SEED_TEXT[params.name];
-  if (text === undefined) throw new Error(`${params.name} has no public faucet`);
-  return sha256(new TextEncoder().encode(text));
-}
-
 function loadKeys(path: string): { app: Uint8Array; service: Uint8Array } {
   if (!existsSync(path)) {
     const keys = { app: toHex(randomBytes(32)), service: toHex(randomBytes(32)) };
@@ -300,30 +262,16 @@ function loadKeys(path: string): { app: Uint8Array; service: Uint8Array } {
   return { app: fromHex(keys.app, 32), service: fromHex(keys.service, 32) };
 }
 
-/** Sends `amount` from the public faucet to `address` unless it already holds that much. */
-export async function fundFromFaucet(api: NodeApi, address: string, amount: bigint): Promise<void> {
-  const held = (await api.account(address))?.balance ?? 0n;
-  if (held >= amount) return;
-  const seed = faucetSeed(api.params);
-  const faucet = addressOfKey(getPublicKey(seed), api.params);
-  const fields = { to: address, amount: amount - held };
-  const fee = await api.feeFor(transferPayload(fields, api.params));
-  const nonce = await api.nextNonce(faucet);
-  const id = await submitOrThrow(
-    api,
-    signTransfer(seed, fields, { nonce, fee, params: api.params }),
-    'faucet transfer',
-  );
-  console.log(`faucet → ${address}: ${formatAlto(fields.amount)} ALTO (tx ${id.slice(0, 16)}…)`);
-  await api.waitConfirmed(id, STAKE_CONFIRM_MS);
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help')) {
     console.log(USAGE);
     return;
   }
-  const flags = parseFlags(argv, ['faucet']);
+  const flags = parseFlags(
+    argv,
+    ['api', 'network', 'keys', 'name', 'stake', 'port', 'host', 'batch-size', 'flush-ms'],
+    ['faucet'],
+  );
   const params = networkOf(flags);
   const api = (flags.api as string | undefined) ?? `http://127.0.0.1:${params.ports.api}`;
   const keys = loadKeys((flags.keys as string | undefined) ?? 'music-app-keys.json');

@@ -29,7 +29,7 @@ import {
   type NetworkParams,
   type Tx,
 } from '../../src/client/index.js';
-import { faucetSeed, networkOf, parseFlags } from './app-server.js';
+import { faucetSeed, networkOf, parseFlags } from './cli.js';
 import { NodeApi, sleep, submitOrThrow, POLL_MS } from './node-api.js';
 
 /** Fee money each listener gets beside what it pays: two transactions' fees many times over. */
@@ -240,7 +240,7 @@ export function randomPlans(
 ): ListenerPlan[] {
   const minSeconds = params.music.minPlaySeconds;
   return Array.from({ length: count }, (_, i) => {
-    const amount = 1n + (maxAmount * BigInt(randomInt(1, 1000))) / 1000n;
+    const amount = (maxAmount * BigInt(randomInt(1, 1000))) / 1000n;
     const song = songs[randomInt(0, songs.length - 1)]!;
     const musician = musicians[randomInt(0, musicians.length - 1)];
     const pay: Payment =
@@ -272,7 +272,11 @@ async function main(argv: readonly string[]): Promise<void> {
       !['--song', '--musician'].includes(argv[i] ?? '') &&
       !['--song', '--musician'].includes(argv[i - 1] ?? ''),
   );
-  const flags = parseFlags(single, []);
+  const flags = parseFlags(
+    single,
+    ['api', 'network', 'app', 'listeners', 'plays', 'amount', 'faucet-seed'],
+    [],
+  );
   const params = networkOf(flags);
   const songs = repeated(argv, '--song').map((text) => {
     const [id, duration] = text.split(':');
