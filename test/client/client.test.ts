@@ -91,6 +91,14 @@ test('an attestation verifies over "ALTO/<chainId>/play" ‖ its first 104 bytes
   t.equal(client.toHex(a.songId), SONG);
 });
 
+test('decodeAttestation: 168 bytes decode back to the attestation; short is bad-encoding, longer trailing-bytes', async (t) => {
+  const a = attestation(11n);
+  const bytes = client.encodeAttestation(a);
+  t.same(client.decodeAttestation(bytes), a);
+  t.throws(() => client.decodeAttestation(bytes.subarray(0, 167)), { code: 'bad-encoding' });
+  t.throws(() => client.decodeAttestation(new Uint8Array([...bytes, 0])), { code: 'trailing-bytes' });
+});
+
 test('payload rules are checked before signing, with the node codes', async (t) => {
   const cases: [string, () => unknown, string][] = [
     ['zero transfer', () => client.signTransfer(ALICE, { to: BOB, amount: 0n }, env), 'bad-amount'],
