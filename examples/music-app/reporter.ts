@@ -57,6 +57,9 @@ export interface ReporterStatus {
   readonly recent: ReportRecord[];
 }
 
+/** What the reporter asks of the node: a nonce, a fee, a submission. */
+export type ReporterApi = Pick<NodeApi, 'nextNonce' | 'feeFor' | 'submit'>;
+
 export interface ReporterOptions {
   readonly app: Uint8Array;
   readonly serviceSeed: Uint8Array;
@@ -79,7 +82,7 @@ export class Reporter {
 
   constructor(
     private readonly opts: ReporterOptions,
-    private readonly api: NodeApi,
+    private readonly api: ReporterApi,
     private readonly queue: PlayQueue,
   ) {
     this.serviceAddress = addressOfKey(getPublicKey(opts.serviceSeed), opts.params);
@@ -116,11 +119,26 @@ export class Reporter {
     }
   }
 
-  /** Submits one report of `plays`; false when it was put back to wait for the next flush. */
+  /** Submits one report of `plays`; false when they were put back to wait for the next flush. */
   private async send(initial: readonly Attestation[]): Promise<boolean> {
-    let plays = [...initial];
+    const plays = { left: [...initial] };
+    try {
+      return await this.trySend(plays);
+    } catch (err) {
+      // The node unreachable, or an answer we cannot read: nothing is lost, the plays wait.
+      this.nonce = undefined;
+      this.queue.putBack(plays.left);
+      this.opts.log(
+        `report of ${plays.left.length} plays not sent (${String(err)}); kept for the next flush`,
+      );
+      return false;
+    }
+  }
+
+  private async trySend(state: { left: Attestation[] }): Promise<boolean> {
     let resubmits = 0;
-    while (plays.length > 0) {
+    while (state.left.length > 0) {
+      const plays = state.left;
       this.nonce ??= await this.api.nextNonce(this.serviceAddress);
       const payload = playReportPayload({ app: this.opts.app, attestations: plays }, this.opts.params);
       const fee = await this.api.feeFor(payload);
@@ -150,7 +168,7 @@ export class Reporter {
         this.opts.log(
           `play ${index} of a report refused (${code}): dropped, the other ${plays.length - 1} go again`,
         );
-        plays = plays.filter((_, i) => i !== index);
+        state.left = plays.filter((_, i) => i !== index);
         continue;
       }
       bump(this.counts.refused.reports, code);
