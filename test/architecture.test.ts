@@ -220,6 +220,26 @@ test('every import under src/ follows the import table', async (t) => {
   if (violations.length === 0) t.pass(`${Object.keys(files).length} files follow the table`);
 });
 
+test('examples/ use the node only through the client library: no src/ import but src/client/index.ts', async (t) => {
+  const files = readSources('examples');
+  t.ok(Object.keys(files).length > 0, 'examples/ has .ts files to check');
+  let checked = 0;
+  for (const [file, text] of Object.entries(files)) {
+    const { specifiers, problems } = importsOf(file, text);
+    for (const p of problems) t.fail(format(p));
+    for (const specifier of specifiers.filter((s) => s.startsWith('.'))) {
+      const target = posix.normalize(posix.join(posix.dirname(file), specifier));
+      if (target.startsWith('src/') && target !== 'src/client/index.js') {
+        t.fail(
+          format({ file, specifier, rule: 'an example imports the client library, src/client/index.js' }),
+        );
+      }
+      checked++;
+    }
+  }
+  t.ok(checked > 0, `${checked} relative imports checked`);
+});
+
 test('the table itself: rows point only at known modules, and upward (no cycle)', async (t) => {
   for (const [from, row] of Object.entries(MAY_IMPORT)) {
     for (const to of row) t.ok(to in MAY_IMPORT, `${from} → ${to}: ${to} has a row`);
