@@ -343,7 +343,20 @@ export function readTx(r: Reader): Tx {
   return { version: 1, sender, nonce, fee, validUntil, payload, signature };
 }
 
-/** txid = H2(full encoding incl. signature) (§2.2). */
+/**
+ * Each transaction object's id, computed on first use: a block's connect asks for it three times
+ * (the signature cache, the Merkle root, the transaction index) and a 1,000-attestation report is
+ * 168 kB to re-encode each time. Keyed by the object, so it can never outlive what it hashes: a Tx is
+ * readonly, and a copy with any field changed is another object with its own entry.
+ */
+const ids = new WeakMap<Tx, Uint8Array>();
+
+/** txid = H2(full encoding incl. signature) (§2.2). A fresh copy: the caller may keep or change it. */
 export function txId(tx: Tx): Uint8Array {
-  return sha256d(encodeTx(tx));
+  let id = ids.get(tx);
+  if (id === undefined) {
+    id = sha256d(encodeTx(tx));
+    ids.set(tx, id);
+  }
+  return id.slice();
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { test } from 'tap';
+import { sha256d } from '../../src/crypto/hash.js';
 import { Writer } from '../../src/protocol/codec.js';
 import { RuleError } from '../../src/protocol/errors.js';
-import { TX_TYPES, decodeTx, encodeTx, type Tx } from '../../src/protocol/tx.js';
+import { TX_TYPES, decodeTx, encodeTx, txId, type Tx } from '../../src/protocol/tx.js';
 import { payloadOfType, txOf } from '../helpers/arbitraries.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -94,4 +95,42 @@ test('bad-role, bad-target-kind, bad-proposal-kind, bad-choice: flags with liste
   t.throws(() => decodeTx(withPayload(10, new Writer().fixed(new Uint8Array(32), 32).u8(4).finish())), {
     code: 'bad-choice',
   });
+});
+
+test('txid: a copy with a changed field never reuses the id computed for the original', async (t) => {
+  // txId remembers each object's id (a report is 168 kB to re-encode): the memo must follow the bytes.
+  t.doesNotThrow(() => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TX_TYPES).chain((type) => txOf(payloadOfType[type]!)),
+        (tx) => {
+          const id = hex(txId(tx));
+          const changed: Tx[] = [
+            { ...tx, fee: tx.fee ^ 1n },
+            { ...tx, nonce: tx.nonce ^ 1n },
+            { ...tx, signature: tx.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) },
+            { ...tx, payload: { ...tx.payload } }, // same bytes: same id
+          ];
+          const decoded = decodeTx(encodeTx(tx));
+          return (
+            id === hex(sha256d(encodeTx(tx))) &&
+            changed.every((copy) => hex(txId(copy)) === hex(sha256d(encodeTx(copy)))) &&
+            hex(txId(changed[3]!)) === id &&
+            hex(txId(decoded)) === id &&
+            hex(txId(tx)) === id
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+test('txid: the id handed out is a copy, so a caller changing it cannot change the next answer', async (t) => {
+  const tx = sample(8);
+  const first = txId(tx);
+  const expected = hex(first);
+  first.fill(0);
+  t.equal(hex(txId(tx)), expected);
+  t.equal(hex(txId(tx)), hex(sha256d(encodeTx(tx))));
 });
