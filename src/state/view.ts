@@ -85,7 +85,6 @@ import {
   encodeAccount,
   encodeCounters,
 } from './entries.js';
-import { toHex } from '../util/bytes.js';
 
 export interface UndoEntry {
   readonly key: Uint8Array;
@@ -118,6 +117,14 @@ function justAbove(key: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * A key as a Map id: one UTF-16 unit per byte, so ids compare as the keys' bytes do (range() relies on
+ * it). Half the length of hex and built without a Buffer: every read and write of a block makes one.
+ */
+function keyId(key: Uint8Array): string {
+  return String.fromCharCode.apply(null, key as unknown as number[]);
+}
+
 function compareInterval(a: IntervalWrite, startS: bigint, serial: bigint): number {
   if (a.startS !== startS) return a.startS < startS ? -1 : 1;
   return a.serial === serial ? 0 : a.serial < serial ? -1 : 1;
@@ -125,9 +132,16 @@ function compareInterval(a: IntervalWrite, startS: bigint, serial: bigint): numb
 
 export class OverlayState implements StateView {
   private readonly writes = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
+  /**
+   * Storage's value (null: absent) of each key this overlay has read or written: a counter is read
+   * by a rule, read again by the effect and then written, whose undo prior is that same value, so
+   * storage is asked once. The overlay lives for one block (or one read), and the table under it
+   * does not change meanwhile.
+   */
+  private readonly stored = new Map<string, Uint8Array | null>();
   private readonly undo: UndoEntry[] = [];
   /**
-   * The 0x0B writes of this overlay per listener (hex), sorted by (start_s, serial): a point
+   * The 0x0B writes of this overlay per listener (its keyId), sorted by (start_s, serial): a point
    * lookup of a listener's neighbouring intervals need not sort every write, as range() does.
    */
   private readonly intervalWrites = new Map<string, IntervalWrite[]>();
@@ -135,21 +149,31 @@ export class OverlayState implements StateView {
   constructor(private readonly base: Table) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const written = this.writes.get(toHex(key));
-    return written !== undefined ? written.value : this.base.get(key);
+    const id = keyId(key);
+    const written = this.writes.get(id);
+    return written !== undefined ? written.value : this.storedValue(id, key);
+  }
+
+  private storedValue(id: string, key: Uint8Array): Uint8Array | undefined {
+    let value = this.stored.get(id);
+    if (value === undefined) {
+      value = this.base.get(key) ?? null;
+      this.stored.set(id, value);
+    }
+    return value ?? undefined;
   }
 
   /** Sets (or with undefined, deletes) an entry in the overlay. */
   set(key: Uint8Array, value: Uint8Array | undefined): void {
-    const id = toHex(key);
-    if (!this.writes.has(id)) this.undo.push({ key, prior: this.base.get(key) });
+    const id = keyId(key);
+    if (!this.writes.has(id)) this.undo.push({ key, prior: this.storedValue(id, key) });
     this.writes.set(id, { key, value });
     if (key[0] === PREFIX_INTERVAL && key.length === INTERVAL_KEY_LENGTH) this.noteInterval(key, value);
   }
 
   private noteInterval(key: Uint8Array, value: Uint8Array | undefined): void {
     const { listener, startS, serial } = splitIntervalKey(key);
-    const id = toHex(listener);
+    const id = keyId(listener);
     let list = this.intervalWrites.get(id);
     if (list === undefined) this.intervalWrites.set(id, (list = []));
     const write = { startS, serial, end: value === undefined ? undefined : decodeU64(value, 'interval end') };
@@ -181,7 +205,7 @@ export class OverlayState implements StateView {
       entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
     ): CountedInterval | undefined => {
       for (const entry of entries) {
-        const written = this.writes.get(toHex(entry.key));
+        const written = this.writes.get(keyId(entry.key));
         const value = written === undefined ? entry.value : written.value;
         if (value === undefined) continue; // pruned in this block
         const { startS: start, serial } = splitIntervalKey(entry.key);
@@ -191,7 +215,7 @@ export class OverlayState implements StateView {
     };
     const baseBefore = fromBase(this.base.rangeDescending(first, split));
     const baseAfter = fromBase(this.base.range(split, last));
-    const list = this.intervalWrites.get(toHex(listener)) ?? [];
+    const list = this.intervalWrites.get(keyId(listener)) ?? [];
     let low = 0; // the first write starting after startS
     let high = list.length;
     while (low < high) {
@@ -214,15 +238,15 @@ export class OverlayState implements StateView {
 
   /** Entries with start ≤ key < end as this overlay sees them, ascending. */
   range(start: Uint8Array, end: Uint8Array): { key: Uint8Array; value: Uint8Array }[] {
-    const low = toHex(start);
-    const high = toHex(end);
+    const low = keyId(start);
+    const high = keyId(end);
     const written: [string, { key: Uint8Array; value: Uint8Array | undefined }][] = [];
     for (const [id, entry] of this.writes) if (id >= low && id < high) written.push([id, entry]);
     // Nothing written in the range: storage's entries are the answer, already in order (a settlement
     // reads whole prefixes of ~10^5 entries, §6.5).
     if (written.length === 0) return [...this.base.range(start, end)];
     const merged = new Map<string, { key: Uint8Array; value: Uint8Array | undefined }>();
-    for (const entry of this.base.range(start, end)) merged.set(toHex(entry.key), entry);
+    for (const entry of this.base.range(start, end)) merged.set(keyId(entry.key), entry);
     for (const [id, entry] of written) merged.set(id, entry);
     return [...merged.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -236,7 +260,7 @@ export class OverlayState implements StateView {
    */
   deleteRead(entries: readonly { readonly key: Uint8Array; readonly value: Uint8Array }[]): void {
     for (const { key, value } of entries) {
-      const id = toHex(key);
+      const id = keyId(key);
       if (!this.writes.has(id)) this.undo.push({ key, prior: value });
       this.writes.set(id, { key, value: undefined });
     }

@@ -60,7 +60,10 @@ function table(db: Database<Buffer, Buffer>): WritableTable {
   return {
     get: (key) => {
       const value = db.getBinary(Buffer.from(key.buffer, key.byteOffset, key.byteLength));
-      return value === undefined ? undefined : new Uint8Array(value);
+      // getBinary's Buffer is already this call's own copy: a plain view of it, not a second copy.
+      return value === undefined
+        ? undefined
+        : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     },
     range: (start, end) => {
       const options: { start?: Buffer; end?: Buffer } = {};
