@@ -125,6 +125,16 @@ function keyId(key: Uint8Array): string {
   return String.fromCharCode.apply(null, key as unknown as number[]);
 }
 
+/** 0x0B ‖ listener ‖ start_s ‖ FF…FF ‖ 00: above every interval of `listener` starting at or before `startS`, below the rest. */
+function intervalSplit(listener: Uint8Array, startS: bigint): Uint8Array {
+  const key = new Uint8Array(INTERVAL_KEY_LENGTH + 1);
+  key[0] = PREFIX_INTERVAL;
+  key.set(listener, 1);
+  new DataView(key.buffer).setBigUint64(21, startS);
+  key.fill(0xff, 29, INTERVAL_KEY_LENGTH);
+  return key;
+}
+
 function compareInterval(a: IntervalWrite, startS: bigint, serial: bigint): number {
   if (a.startS !== startS) return a.startS < startS ? -1 : 1;
   return a.serial === serial ? 0 : a.serial < serial ? -1 : 1;
@@ -198,23 +208,33 @@ export class OverlayState implements StateView {
     listener: Uint8Array,
     startS: bigint,
   ): { readonly before: CountedInterval | undefined; readonly after: CountedInterval | undefined } {
-    const split = justAbove(intervalKey(listener, startS, U64_MAX));
-    const first = intervalKey(listener, 0n, 0n);
+    const split = intervalSplit(listener, startS);
+    const floor = split.subarray(0, 21); // 0x0B ‖ listener: below every interval of the listener
     const last = justAbove(intervalKey(listener, U64_MAX, U64_MAX));
+    const interval = (key: Uint8Array, value: Uint8Array): CountedInterval => {
+      const { startS: start, serial } = splitIntervalKey(key);
+      return { startS: start, serial, end: decodeU64(value, 'interval end') };
+    };
+    // The nearest stored entry on each side, unless this block wrote it (pruned it): then a walk on
+    // to the nearest one it left.
     const fromBase = (
-      entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
+      nearest: { key: Uint8Array; value: Uint8Array } | undefined,
+      entries: () => Iterable<{ key: Uint8Array; value: Uint8Array }>,
     ): CountedInterval | undefined => {
-      for (const entry of entries) {
+      if (nearest === undefined) return undefined;
+      if (!this.writes.has(keyId(nearest.key))) return interval(nearest.key, nearest.value);
+      for (const entry of entries()) {
         const written = this.writes.get(keyId(entry.key));
         const value = written === undefined ? entry.value : written.value;
         if (value === undefined) continue; // pruned in this block
-        const { startS: start, serial } = splitIntervalKey(entry.key);
-        return { startS: start, serial, end: decodeU64(value, 'interval end') };
+        return interval(entry.key, value);
       }
       return undefined;
     };
-    const baseBefore = fromBase(this.base.rangeDescending(first, split));
-    const baseAfter = fromBase(this.base.range(split, last));
+    const baseBefore = fromBase(this.base.lastBetween(floor, split), () =>
+      this.base.rangeDescending(floor, split),
+    );
+    const baseAfter = fromBase(this.base.first(split, last), () => this.base.range(split, last));
     const list = this.intervalWrites.get(keyId(listener)) ?? [];
     let low = 0; // the first write starting after startS
     let high = list.length;

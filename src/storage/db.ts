@@ -34,6 +34,10 @@ export interface Table {
   range(start?: Bytes, end?: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
   /** Entries with start ≤ key < end, descending (newest first where keys end in a height). */
   rangeDescending(start: Bytes, end: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
+  /** The entry with the least key in start ≤ key < end, if any: one cursor step, no iterator kept. */
+  first(start: Bytes, end: Bytes): { key: Bytes; value: Bytes } | undefined;
+  /** The entry with the greatest key in floor < key < end (both bounds excluded), if any. */
+  lastBetween(floor: Bytes, end: Bytes): { key: Bytes; value: Bytes } | undefined;
 }
 
 /** Write access, valid only inside commit(). */
@@ -80,6 +84,21 @@ function table(db: Database<Buffer, Buffer>): WritableTable {
         .getRange({ start: Buffer.from(end), end: Buffer.from(start), reverse: true })
         .filter(({ key }) => Buffer.compare(key, Buffer.from(end)) !== 0)
         .map(({ key, value }) => ({ key: new Uint8Array(key), value: new Uint8Array(value) })),
+    first: (start, end) => {
+      for (const { key, value } of db.getRange({ start: start as Buffer, end: end as Buffer, limit: 1 })) {
+        return { key: new Uint8Array(key), value: new Uint8Array(value) };
+      }
+      return undefined;
+    },
+    lastBetween: (floor, end) => {
+      // Reverse: lmdb starts at `end` (inclusive, so skipped by hand) and stops before `floor`.
+      const range = { start: end as Buffer, end: floor as Buffer, reverse: true, limit: 2 };
+      for (const { key, value } of db.getRange(range)) {
+        if (Buffer.compare(key, end) === 0) continue;
+        return { key: new Uint8Array(key), value: new Uint8Array(value) };
+      }
+      return undefined;
+    },
     put: (key, value) => {
       void db.put(Buffer.from(key), Buffer.from(value));
     },

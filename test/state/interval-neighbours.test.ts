@@ -41,3 +41,40 @@ test('intervalNeighbours: stored and written intervals, pruned ones skipped, oth
   t.same(at(250n), [200n, 500n], 'a pruned stored interval after: the next stored one');
   t.same(view.intervalNeighbours(L, 210n).before, { startS: 200n, serial: 3n, end: 230n }, 'with its end');
 });
+
+test('intervalNeighbours: a stored interval at start_s 0, serial 0 is a neighbour like any other', async (t) => {
+  // The lowest possible key of a listener: a read that starts from it, exclusive, would miss it.
+  const storage = genesisStorage((fn) => {
+    t.teardown(fn);
+  });
+  const stored = new OverlayState(storage.read.state);
+  stored.setInterval(L, 0n, 0n, 40n);
+  stored.setInterval(PREV, 0n, 0n, 1_000n);
+  storage.commit((tables) => {
+    stored.writeTo(tables.state);
+  });
+  const view = new OverlayState(storage.read.state);
+  t.same(view.intervalNeighbours(L, 0n), { before: { startS: 0n, serial: 0n, end: 40n }, after: undefined });
+  t.same(view.intervalNeighbours(L, 30n).before, { startS: 0n, serial: 0n, end: 40n });
+  t.same(view.intervalNeighbours(NEXT, 30n), { before: undefined, after: undefined });
+});
+
+test('intervalNeighbours: stored intervals sharing a start are ordered by serial, pruned ones walked past', async (t) => {
+  const storage = genesisStorage((fn) => {
+    t.teardown(fn);
+  });
+  const stored = new OverlayState(storage.read.state);
+  for (const serial of [5n, 7n, 9n]) stored.setInterval(L, 100n, serial, 100n + serial);
+  storage.commit((tables) => {
+    stored.writeTo(tables.state);
+  });
+  const view = new OverlayState(storage.read.state);
+  t.same(view.intervalNeighbours(L, 100n).before, { startS: 100n, serial: 9n, end: 109n });
+  t.same(view.intervalNeighbours(L, 99n).after, { startS: 100n, serial: 5n, end: 105n });
+  view.setInterval(L, 100n, 9n, undefined);
+  view.setInterval(L, 100n, 5n, undefined);
+  t.same(view.intervalNeighbours(L, 100n).before, { startS: 100n, serial: 7n, end: 107n });
+  t.same(view.intervalNeighbours(L, 99n).after, { startS: 100n, serial: 7n, end: 107n });
+  view.setInterval(L, 100n, 7n, undefined);
+  t.same(view.intervalNeighbours(L, 100n), { before: undefined, after: undefined });
+});
