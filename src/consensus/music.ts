@@ -11,8 +11,11 @@ export function isMusician(view: Pick<StateView, 'identity'>, account: Uint8Arra
   return ((view.identity(account)?.roles ?? 0) & ROLE_MUSICIAN) !== 0;
 }
 
+/** Byte equality without copying either side: a PlayReport compares every listener with every split holder. */
 function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

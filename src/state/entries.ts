@@ -91,16 +91,44 @@ export function kindMints(kind: number): boolean {
   return !TRANSFER_KINDS.has(kind);
 }
 
+/**
+ * Writes `value` modulo 2^64 (as DataView's setBigUint64 does) as a u64 at `at` of `out`, big-endian
+ * for keys (byte order is numeric order, §9.1) or little-endian for values (§2.1), without a DataView:
+ * a block writes a few per play.
+ */
+export function putU64(out: Uint8Array, at: number, value: bigint, littleEndian: boolean): void {
+  const wrapped = BigInt.asUintN(64, value);
+  const hi = Number(wrapped >> 32n);
+  const lo = Number(wrapped & 0xffffffffn);
+  for (let i = 0; i < 4; i++) {
+    const shift = 24 - 8 * i;
+    out[at + (littleEndian ? 7 - i : i)] = (hi >>> shift) & 0xff;
+    out[at + (littleEndian ? 3 - i : 4 + i)] = (lo >>> shift) & 0xff;
+  }
+}
+
+/** The u64 at `at` of `bytes` (which holds 8 bytes there), big- or little-endian. */
+export function getU64(bytes: Uint8Array, at: number, littleEndian: boolean): bigint {
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 4; i++) {
+    hi = hi * 256 + bytes[at + (littleEndian ? 7 - i : i)]!;
+    lo = lo * 256 + bytes[at + (littleEndian ? 3 - i : 4 + i)]!;
+  }
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
 /** A big-endian u64, for keys: byte order is numeric order (§9.1). */
 export function u64be(value: bigint): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, value);
+  putU64(out, 0, value, false);
   return out;
 }
 
 /** The big-endian u64 at `at` of a key. */
 export function readU64be(key: Uint8Array, at: number): bigint {
-  return new DataView(key.buffer, key.byteOffset + at, 8).getBigUint64(0);
+  if (at + 8 > key.length) throw new RangeError(`no u64 at ${at} of a ${key.length}-byte key`);
+  return getU64(key, at, false);
 }
 
 /** prefix ‖ parts: an entry's key (§9.1). */

@@ -5,7 +5,7 @@
 // 0x0B, 0x0C) belong to PlayReport.
 import type { Identity, ListenerPeriod, Song, Subscription } from '../consensus/state-view.js';
 import { Reader, Writer } from '../protocol/codec.js';
-import { entryKey } from './entries.js';
+import { entryKey, getU64, putU64 } from './entries.js';
 
 export type { Identity, ListenerPeriod, Song, Subscription } from '../consensus/state-view.js';
 
@@ -101,11 +101,28 @@ export function listenerPeriodKey(listener: Uint8Array): Uint8Array {
   return entryKey(PREFIX_LISTENER_PERIOD, [listener]);
 }
 
+const U64_MAX = (1n << 64n) - 1n;
+const U128_MAX = (1n << 128n) - 1n;
+
+/** Written and read directly (a counted play rewrites it); out of range, or another length: the codec, which throws. */
 export function encodeListenerPeriod(period: ListenerPeriod): Uint8Array {
-  return new Writer().u64(period.seconds).u128(period.support).finish();
+  const { seconds, support } = period;
+  if (seconds < 0n || seconds > U64_MAX || support < 0n || support > U128_MAX)
+    return new Writer().u64(seconds).u128(support).finish();
+  const out = new Uint8Array(24);
+  putU64(out, 0, seconds, true);
+  putU64(out, 8, support, true); // modulo 2^64: the low half
+  putU64(out, 16, support >> 64n, true);
+  return out;
 }
 
 export function decodeListenerPeriod(bytes: Uint8Array): ListenerPeriod {
+  if (bytes.length === 24) {
+    return {
+      seconds: getU64(bytes, 0, true),
+      support: getU64(bytes, 8, true) | (getU64(bytes, 16, true) << 64n),
+    };
+  }
   const r = new Reader(bytes);
   const period = { seconds: r.u64('period seconds'), support: r.u128('support') };
   r.end('listener period');

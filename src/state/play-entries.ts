@@ -8,12 +8,17 @@
 // listener's intervals sort by start, and a range read over 0x0B ‖ listener
 // walks them in time order.
 import { Reader, Writer } from '../protocol/codec.js';
-import { entryKey, readU64be, u64be } from './entries.js';
+import { entryKey, getU64, putU64, readU64be } from './entries.js';
 
 export const PREFIX_LISTENER_SONG = 0x08;
 export const PREFIX_APP_LISTENER = 0x09;
 export const PREFIX_INTERVAL = 0x0b;
 export const PREFIX_SERIAL = 0x0c;
+
+const U64_MAX = (1n << 64n) - 1n;
+const U32_MAX = 0xffffffff;
+/** Room for a u64 in a key, filled in place. */
+const EIGHT_ZEROS = new Uint8Array(8);
 
 /** A 0x08 entry: a listener's counted seconds and plays of one song this period. */
 export interface ListenerSong {
@@ -26,11 +31,25 @@ export function listenerSongKey(listener: Uint8Array, songId: Uint8Array): Uint8
   return entryKey(PREFIX_LISTENER_SONG, [listener, songId]);
 }
 
+// The encoders and decoders below write and read their fixed layouts directly (a counted play
+// writes four entries); a value out of range, or bytes of another length, go through the codec,
+// which throws and names the fault.
+
 export function encodeListenerSong(entry: ListenerSong): Uint8Array {
-  return new Writer().u64(entry.seconds).u32(entry.plays).finish();
+  const { seconds, plays } = entry;
+  if (seconds < 0n || seconds > U64_MAX || !Number.isInteger(plays) || plays < 0 || plays > U32_MAX)
+    return new Writer().u64(seconds).u32(plays).finish();
+  const out = new Uint8Array(12);
+  putU64(out, 0, seconds, true);
+  for (let i = 0; i < 4; i++) out[8 + i] = (plays >>> (8 * i)) & 0xff;
+  return out;
 }
 
 export function decodeListenerSong(bytes: Uint8Array): ListenerSong {
+  if (bytes.length === 12) {
+    const plays = (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16) | (bytes[11]! << 24)) >>> 0;
+    return { seconds: getU64(bytes, 0, true), plays };
+  }
   const r = new Reader(bytes);
   const entry = { seconds: r.u64('period seconds'), plays: r.u32('plays') };
   r.end('listener song');
@@ -54,10 +73,14 @@ export function splitAppListenerKey(key: Uint8Array): { app: Uint8Array; listene
 
 /** A 0x09 value, and a 0x0B interval end or 0x0C start_s: one u64. */
 export function encodeU64(value: bigint): Uint8Array {
-  return new Writer().u64(value).finish();
+  if (value < 0n || value > U64_MAX) return new Writer().u64(value).finish();
+  const out = new Uint8Array(8);
+  putU64(out, 0, value, true);
+  return out;
 }
 
 export function decodeU64(bytes: Uint8Array, what: string): bigint {
+  if (bytes.length === 8) return getU64(bytes, 0, true);
   const r = new Reader(bytes);
   const value = r.u64(what);
   r.end(what);
@@ -66,7 +89,10 @@ export function decodeU64(bytes: Uint8Array, what: string): bigint {
 
 /** 0x0B ‖ listener ‖ start_s ‖ serial. */
 export function intervalKey(listener: Uint8Array, startS: bigint, serial: bigint): Uint8Array {
-  return entryKey(PREFIX_INTERVAL, [listener, u64be(startS), u64be(serial)]);
+  const key = entryKey(PREFIX_INTERVAL, [listener, EIGHT_ZEROS, EIGHT_ZEROS]);
+  putU64(key, 1 + listener.length, startS, false);
+  putU64(key, 9 + listener.length, serial, false);
+  return key;
 }
 
 /** The listener, start_s and serial of a 0x0B key. */
@@ -76,7 +102,9 @@ export function splitIntervalKey(key: Uint8Array): { listener: Uint8Array; start
 
 /** 0x0C ‖ listener ‖ serial. */
 export function serialKey(listener: Uint8Array, serial: bigint): Uint8Array {
-  return entryKey(PREFIX_SERIAL, [listener, u64be(serial)]);
+  const key = entryKey(PREFIX_SERIAL, [listener, EIGHT_ZEROS]);
+  putU64(key, 1 + listener.length, serial, false);
+  return key;
 }
 
 /** The listener and serial of a 0x0C key. */

@@ -99,11 +99,12 @@ function table(db: Database<Buffer, Buffer>): WritableTable {
       }
       return undefined;
     },
+    // Inside commit() a put is written before it returns, and lmdb takes any Uint8Array: no copies.
     put: (key, value) => {
-      void db.put(Buffer.from(key), Buffer.from(value));
+      void db.put(key as Buffer, value as Buffer);
     },
     remove: (key) => {
-      void db.remove(Buffer.from(key));
+      void db.remove(key as Buffer);
     },
   };
 }
