@@ -9,6 +9,7 @@
 // a thousand verifications each time. A block's copy of a report the mempool
 // admitted is marked verified from the transaction signature cache (a txid
 // hashes every attestation byte), so connecting it verifies nothing again.
+import { accountId } from '../protocol/address.js';
 import { encodeAttestation, type Attestation, type PayloadOf } from '../protocol/tx.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { domainMessage } from '../protocol/signing-domain.js';
@@ -42,6 +43,23 @@ export function firstBadAttestation(report: PlayReport, params: NetworkParams): 
   const firstBad = firstInvalidSignature(report.attestations.map((a) => attestationCheck(a, params)));
   verified.set(report, { chainId: params.chainId, firstBad });
   return firstBad;
+}
+
+/** Per decoded report: each attestation's listener account, in list order. */
+const listeners = new WeakMap<PlayReport, readonly Uint8Array[]>();
+
+/**
+ * The listener account of each attestation (§4.9: the account of `listener_key`), hashed once per
+ * decoded report: the fatal rules and the counted-play effects both need every one. The arrays are
+ * shared: callers must not change them.
+ */
+export function attestationListeners(report: PlayReport): readonly Uint8Array[] {
+  let accounts = listeners.get(report);
+  if (accounts === undefined) {
+    accounts = report.attestations.map((a) => accountId(a.listenerKey));
+    listeners.set(report, accounts);
+  }
+  return accounts;
 }
 
 /** Notes that every attestation signature of `report` holds: its txid is in the signature cache. */

@@ -386,6 +386,15 @@ export class OverlayState implements StateView {
     return bytes === undefined ? undefined : decodeIdentity(bytes);
   }
 
+  /**
+   * The role bits of `account`'s identity (0x02), 0 if it has none: its first byte, without decoding
+   * the name (a PlayReport asks it of every listener). A stored identity was encoded by
+   * `setIdentity`, so its roles are 1–3.
+   */
+  identityRoles(account: Uint8Array): number {
+    return this.get(identityKey(account))?.[0] ?? 0;
+  }
+
   setIdentity(account: Uint8Array, identity: Identity): void {
     this.set(identityKey(account), encodeIdentity(identity));
   }

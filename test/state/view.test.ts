@@ -83,3 +83,28 @@ test('range: stored and written entries merge in key byte order, bytes ≥ 0x80 
     ['fe7fff', 'fe80', 'fe8000'],
   );
 });
+
+test('identityRoles: the roles of the stored identity, or 0 without one', async (t) => {
+  const storage = genesisStorage((fn) => {
+    t.teardown(fn);
+  });
+  const account = (b: number): Uint8Array => new Uint8Array(20).fill(b);
+  const seed = new OverlayState(storage.read.state);
+  for (const roles of [1, 2, 3]) {
+    seed.setIdentity(account(roles), {
+      roles,
+      displayName: 'ü'.repeat(roles * 10),
+      metadata: new Uint8Array(32).fill(roles),
+      regHeight: 7n,
+    });
+  }
+  storage.commit((tables) => {
+    seed.writeTo(tables.state);
+  });
+  const view = new OverlayState(storage.read.state);
+  for (const b of [0, 1, 2, 3]) {
+    t.equal(view.identityRoles(account(b)), view.identity(account(b))?.roles ?? 0, `account ${b}`);
+  }
+  t.equal(view.identityRoles(account(2)), 2);
+  t.equal(view.identityRoles(account(0)), 0);
+});

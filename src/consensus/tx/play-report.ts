@@ -10,9 +10,9 @@
 import { accountId } from '../../protocol/address.js';
 import { RuleError } from '../../protocol/errors.js';
 import type { NetworkParams } from '../../protocol/params.js';
-import type { Attestation, PayloadOf } from '../../protocol/tx.js';
+import type { PayloadOf } from '../../protocol/tx.js';
 import { toHex } from '../../util/bytes.js';
-import { firstBadAttestation } from '../attestation.js';
+import { attestationListeners, firstBadAttestation } from '../attestation.js';
 import { sameAccount } from '../music.js';
 import { weightOfBond } from '../stake.js';
 import type { Song, StateView } from '../state-view.js';
@@ -77,7 +77,7 @@ function checkAttestations(
   context: TxContext,
   params: NetworkParams,
 ): void {
-  const failure = firstStateFailure(p.attestations, view, context, params);
+  const failure = firstStateFailure(p, view, context, params);
   const before =
     failure === undefined ? p.attestations.length : failure.index + (failure.afterSignature ? 1 : 0);
   if (before > 0) {
@@ -90,11 +90,13 @@ function checkAttestations(
 
 /** The first attestation failing a fatal rule other than its signature, with that rule's error. */
 function firstStateFailure(
-  attestations: readonly Attestation[],
+  p: PayloadOf<8>,
   view: StateView,
   context: TxContext,
   params: NetworkParams,
 ): Failure | undefined {
+  const { attestations } = p;
+  const listeners = attestationListeners(p);
   const t = context.timeS;
   const windowStart = t - BigInt(params.playReportWindowS);
   const playFloor = view.counters().playFloor;
@@ -131,7 +133,7 @@ function firstStateFailure(
     if (end > latestEnd) {
       return fail(index, new RuleError('play-in-future', { index, end, latestEnd }, IGNORE));
     }
-    const listener = accountId(a.listenerKey);
+    const listener = listeners[index]!;
     const id = `${toHex(listener)}:${a.serial}`;
     if (seen.has(id) || view.serialStart(listener, a.serial) !== undefined) {
       const details = { index, listener: toHex(listener), serial: a.serial };

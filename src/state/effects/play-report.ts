@@ -13,11 +13,12 @@ import {
   PARAM_MIN_PLAY_SECONDS,
   paramInForce,
 } from '../../consensus/governed-params.js';
+import { attestationListeners } from '../../consensus/attestation.js';
 import { ROLE_LISTENER, sameAccount } from '../../consensus/music.js';
-import type { Song } from '../../consensus/state-view.js';
-import { accountId } from '../../protocol/address.js';
+import type { ListenerPeriod, Song } from '../../consensus/state-view.js';
 import type { Attestation } from '../../protocol/tx.js';
 import { toHex } from '../../util/bytes.js';
+import type { ListenerSong } from '../play-entries.js';
 import type { OverlayState } from '../view.js';
 import type { TxEffect } from './tx-effect.js';
 
@@ -33,38 +34,49 @@ export const applyPlayReport: TxEffect<8> = (view, tx, _context, params) => {
     maxPlaysPerSong: paramInForce(view, PARAM_MAX_PLAYS_PER_SONG_PER_LISTENER, params),
     maxSecondsPerPeriod: paramInForce(view, PARAM_MAX_SECONDS_PER_LISTENER_PER_PERIOD, params),
   };
-  const { app } = tx.payload;
+  const { app, attestations } = tx.payload;
+  const listeners = attestationListeners(tx.payload); // hashed once, shared with the rules
   const songs = new Map<string, Song>(); // a report names few songs many times
-  for (const a of tx.payload.attestations) {
-    const listener = accountId(a.listenerKey);
+  attestations.forEach((a, index) => {
+    const listener = listeners[index]!;
     view.setSerial(listener, a.serial, a.startS);
     const songKey = toHex(a.songId);
     // The rules found the song (`unknown-song`); no transaction changes a song.
     const song = songs.get(songKey) ?? view.song(a.songId)!;
     songs.set(songKey, song);
-    if (counts(view, listener, song, a, limits)) count(view, app, listener, a);
-  }
+    const counters = counts(view, listener, song, a, limits);
+    if (counters !== undefined) count(view, app, listener, a, counters);
+  });
 };
 
-/** §4.9's counted-play rules, in the order it lists them. */
+/** The listener's counters a counted play adds to, as the rules read them. */
+interface PlayCounters {
+  readonly song: ListenerSong;
+  readonly period: ListenerPeriod;
+}
+
+/** §4.9's counted-play rules, in the order it lists them: the counters read, if the play counts. */
 function counts(
   view: OverlayState,
   listener: Uint8Array,
   song: Song,
   a: Attestation,
   limits: PlayLimits,
-): boolean {
-  if (((view.identity(listener)?.roles ?? 0) & ROLE_LISTENER) === 0) return false;
+): PlayCounters | undefined {
+  if ((view.identityRoles(listener) & ROLE_LISTENER) === 0) return undefined;
   const seconds = BigInt(a.seconds);
-  if (seconds < limits.minSeconds) return false;
-  if (holdsRights(listener, song)) return false;
+  if (seconds < limits.minSeconds) return undefined;
+  if (holdsRights(listener, song)) return undefined;
   const end = a.startS + seconds;
   const { before, after } = view.intervalNeighbours(listener, a.startS);
   // Counted intervals never overlap, so only these two can meet [start_s, end).
-  if (before !== undefined && before.end > a.startS) return false;
-  if (after !== undefined && after.startS < end) return false;
-  if (BigInt(view.listenerSong(listener, a.songId).plays) >= limits.maxPlaysPerSong) return false;
-  return view.listenerPeriod(listener).seconds + seconds <= limits.maxSecondsPerPeriod;
+  if (before !== undefined && before.end > a.startS) return undefined;
+  if (after !== undefined && after.startS < end) return undefined;
+  const listenerSong = view.listenerSong(listener, a.songId);
+  if (BigInt(listenerSong.plays) >= limits.maxPlaysPerSong) return undefined;
+  const period = view.listenerPeriod(listener);
+  if (period.seconds + seconds > limits.maxSecondsPerPeriod) return undefined;
+  return { song: listenerSong, period };
 }
 
 /** The listener is the song's owner or holds a share of its split. */
@@ -75,12 +87,16 @@ function holdsRights(listener: Uint8Array, song: Song): boolean {
 }
 
 /** A counted play: its interval, and its seconds (and one play) on 0x08, 0x09 and 0x0A. */
-function count(view: OverlayState, app: Uint8Array, listener: Uint8Array, a: Attestation): void {
+function count(
+  view: OverlayState,
+  app: Uint8Array,
+  listener: Uint8Array,
+  a: Attestation,
+  { song, period }: PlayCounters,
+): void {
   const seconds = BigInt(a.seconds);
   view.setInterval(listener, a.startS, a.serial, a.startS + seconds);
-  const song = view.listenerSong(listener, a.songId);
   view.setListenerSong(listener, a.songId, { seconds: song.seconds + seconds, plays: song.plays + 1 });
   view.setAppListenerSeconds(app, listener, view.appListenerSeconds(app, listener) + seconds);
-  const period = view.listenerPeriod(listener);
   view.setListenerPeriod(listener, { ...period, seconds: period.seconds + seconds });
 }
