@@ -99,6 +99,22 @@ export interface CountedInterval {
   readonly end: bigint;
 }
 
+/** A stored entry, as a table read returns it. */
+interface StoredEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/**
+ * A listener's stored intervals on either side of the start last asked about (undefined: none on
+ * that side). No stored interval lies between them, so they are the stored neighbours of every
+ * start from `before`'s (inclusive) to `after`'s (exclusive).
+ */
+interface StoredGap {
+  readonly before: (StoredEntry & { readonly startS: bigint }) | undefined;
+  readonly after: (StoredEntry & { readonly startS: bigint }) | undefined;
+}
+
 /** An interval write of this overlay; `end` undefined: deleted (pruned). */
 interface IntervalWrite {
   readonly startS: bigint;
@@ -135,6 +151,10 @@ function intervalSplit(listener: Uint8Array, startS: bigint): Uint8Array {
   return key;
 }
 
+function withStart(entry: StoredEntry | undefined): (StoredEntry & { readonly startS: bigint }) | undefined {
+  return entry === undefined ? undefined : { ...entry, startS: splitIntervalKey(entry.key).startS };
+}
+
 function compareInterval(a: IntervalWrite, startS: bigint, serial: bigint): number {
   if (a.startS !== startS) return a.startS < startS ? -1 : 1;
   return a.serial === serial ? 0 : a.serial < serial ? -1 : 1;
@@ -155,6 +175,12 @@ export class OverlayState implements StateView {
    * lookup of a listener's neighbouring intervals need not sort every write, as range() does.
    */
   private readonly intervalWrites = new Map<string, IntervalWrite[]>();
+  /**
+   * Per listener (keyId), the stored neighbours last read: a listener's plays in one block mostly
+   * fall in the same gap between its stored intervals (after the last one), so the table is read
+   * once per listener rather than twice per play. The table does not change under the overlay.
+   */
+  private readonly storedGaps = new Map<string, StoredGap>();
 
   constructor(private readonly base: Table) {}
 
@@ -208,9 +234,14 @@ export class OverlayState implements StateView {
     listener: Uint8Array,
     startS: bigint,
   ): { readonly before: CountedInterval | undefined; readonly after: CountedInterval | undefined } {
+    const listenerId = keyId(listener);
     const split = intervalSplit(listener, startS);
     const floor = split.subarray(0, 21); // 0x0B ‖ listener: below every interval of the listener
     const last = justAbove(intervalKey(listener, U64_MAX, U64_MAX));
+    const gap = this.storedGap(listenerId, startS, () => ({
+      before: withStart(this.base.lastBetween(floor, split)),
+      after: withStart(this.base.first(split, last)),
+    }));
     const interval = (key: Uint8Array, value: Uint8Array): CountedInterval => {
       const { startS: start, serial } = splitIntervalKey(key);
       return { startS: start, serial, end: decodeU64(value, 'interval end') };
@@ -218,8 +249,8 @@ export class OverlayState implements StateView {
     // The nearest stored entry on each side, unless this block wrote it (pruned it): then a walk on
     // to the nearest one it left.
     const fromBase = (
-      nearest: { key: Uint8Array; value: Uint8Array } | undefined,
-      entries: () => Iterable<{ key: Uint8Array; value: Uint8Array }>,
+      nearest: StoredEntry | undefined,
+      entries: () => Iterable<StoredEntry>,
     ): CountedInterval | undefined => {
       if (nearest === undefined) return undefined;
       if (!this.writes.has(keyId(nearest.key))) return interval(nearest.key, nearest.value);
@@ -231,11 +262,9 @@ export class OverlayState implements StateView {
       }
       return undefined;
     };
-    const baseBefore = fromBase(this.base.lastBetween(floor, split), () =>
-      this.base.rangeDescending(floor, split),
-    );
-    const baseAfter = fromBase(this.base.first(split, last), () => this.base.range(split, last));
-    const list = this.intervalWrites.get(keyId(listener)) ?? [];
+    const baseBefore = fromBase(gap.before, () => this.base.rangeDescending(floor, split));
+    const baseAfter = fromBase(gap.after, () => this.base.range(split, last));
+    const list = this.intervalWrites.get(listenerId) ?? [];
     let low = 0; // the first write starting after startS
     let high = list.length;
     while (low < high) {
@@ -254,6 +283,21 @@ export class OverlayState implements StateView {
     const earlier = (a: CountedInterval | undefined, b: CountedInterval | undefined) =>
       a === undefined ? b : b === undefined || compareInterval(b, a.startS, a.serial) > 0 ? a : b;
     return { before: later(baseBefore, ownBefore), after: earlier(baseAfter, ownAfter) };
+  }
+
+  /** The listener's stored neighbours of `startS`: the gap last read if it holds `startS`, else `read()`'s. */
+  private storedGap(listenerId: string, startS: bigint, read: () => StoredGap): StoredGap {
+    const known = this.storedGaps.get(listenerId);
+    if (
+      known !== undefined &&
+      (known.before === undefined || known.before.startS <= startS) &&
+      (known.after === undefined || startS < known.after.startS)
+    ) {
+      return known;
+    }
+    const gap = read();
+    this.storedGaps.set(listenerId, gap);
+    return gap;
   }
 
   /** Entries with start ≤ key < end as this overlay sees them, ascending. */
