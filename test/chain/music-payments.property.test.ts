@@ -14,13 +14,12 @@ import fc from 'fast-check';
 import { test } from 'tap';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { RESERVE_ACCOUNT, accountId } from '../../src/protocol/address.js';
-import type { Song } from '../../src/consensus/state-view.js';
 import type { Tx, TxPayload } from '../../src/protocol/tx.js';
 import { checkTxFields } from '../../src/consensus/tx-rules.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { toHex } from '../../src/util/bytes.js';
 import { ruleCode } from '../helpers/rule-code.js';
-import type { ChainHarness } from '../helpers/chain-harness.js';
+import { balances, expectedGains, unexpectedChange } from '../helpers/music-payments.js';
 import { supplyCheckedHarness } from '../helpers/supply.js';
 import { signedTx, transfer } from '../helpers/txs.js';
 
@@ -155,42 +154,6 @@ function payloadOf(a: Exclude<Action, { kind: 'key' }>): TxPayload {
   }
 }
 
-/** Every 0x01 balance, by hex account id. */
-function balances(h: ChainHarness): Map<string, bigint> {
-  const view = h.chain.state();
-  const out = new Map<string, bigint>();
-  for (const { key } of view.range(Uint8Array.of(0x01), Uint8Array.of(0x02))) {
-    out.set(toHex(key.subarray(1)), view.account(key.subarray(1))!.balance);
-  }
-  return out;
-}
-
-/** What §4.5 says each account gains from `amount` paid to a musician or a song, computed here on its own. */
-function expectedGains(
-  amount: bigint,
-  musician: Uint8Array | undefined,
-  song: Song | undefined,
-): Map<string, bigint> {
-  const gains = new Map<string, bigint>();
-  const add = (account: Uint8Array, value: bigint): void => {
-    if (value !== 0n) gains.set(toHex(account), (gains.get(toHex(account)) ?? 0n) + value);
-  };
-  const reserve = amount / 10n;
-  const side = amount - reserve;
-  add(RESERVE_ACCOUNT, reserve);
-  if (musician !== undefined) add(musician, side);
-  else {
-    let paid = 0n;
-    for (const s of song!.splits) {
-      const share = (side * BigInt(s.bp)) / 10_000n;
-      paid += share;
-      add(s.account, share);
-    }
-    add(song!.owner, side - paid);
-  }
-  return gains;
-}
-
 test('no platform cut: every Donate and Subscribe pays exactly 90% to the musician side and 10% to the reserve, and no one else', async (t) => {
   let payments = 0;
   let splitPayments = 0;
@@ -261,15 +224,8 @@ test('no platform cut: every Donate and Subscribe pays exactly 90% to the musici
           // A split holder may pay its own song (decision 170): it pays, and gets its share back.
           const payer = toHex(parties[who]!);
           expected.set(payer, (expected.get(payer) ?? 0n) - (a.amount + FEE));
-          for (const account of new Set([...before.keys(), ...after.keys()])) {
-            const change = (after.get(account) ?? 0n) - (before.get(account) ?? 0n);
-            const want = expected.get(account) ?? 0n;
-            if (change !== want) {
-              throw new Error(
-                `${name} (${a.kind} of ${a.amount}): ${account} changed by ${change}, not ${want}`,
-              );
-            }
-          }
+          const wrong = unexpectedChange(before, after, expected);
+          if (wrong !== undefined) throw new Error(`${name} (${a.kind} of ${a.amount}): ${wrong}`);
           // The musicians' side is exactly amount − floor(amount/10), the reserve exactly floor(amount/10).
           const reserveGain =
             (after.get(toHex(RESERVE_ACCOUNT)) ?? 0n) - (before.get(toHex(RESERVE_ACCOUNT)) ?? 0n);
