@@ -36,32 +36,28 @@ import {
   PARAM_MATCH_LISTENERS,
   PARAM_MATCH_MUSICIANS,
 } from '../../src/consensus/governed-params.js';
-import { PROPOSAL_NO_QUORUM, PROPOSAL_OPEN } from '../../src/consensus/state-view.js';
 import { checkTxFields } from '../../src/consensus/tx-rules.js';
 import { getPublicKey } from '../../src/crypto/ed25519.js';
 import { RESERVE_ACCOUNT, accountId } from '../../src/protocol/address.js';
 import { encodeMicroblockHeader } from '../../src/protocol/microblock.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { txId, type Tx, type TxPayload } from '../../src/protocol/tx.js';
-import {
-  KIND_APP,
-  KIND_LISTENER,
-  KIND_MUSICIAN,
-  KIND_VOTING_REWARD,
-  PREFIX_PENDING,
-  decodePending,
-  decodePendingKey,
-} from '../../src/state/entries.js';
 import type { OverlayState } from '../../src/state/view.js';
 import { toHex } from '../../src/util/bytes.js';
 import { buildMicroblock } from '../helpers/blocks.js';
 import type { ChainHarness } from '../helpers/chain-harness.js';
+import { beforeKeyConnect, checkKeyConnect } from '../helpers/key-connect-money.js';
 import { balances, expectedGains, unexpectedChange } from '../helpers/music-payments.js';
 import { ruleCode } from '../helpers/rule-code.js';
 import { supplyCheckedHarness } from '../helpers/supply.js';
 import { signedTx, transfer } from '../helpers/txs.js';
 
 const RUNS = Number(process.env.ALTOSTREAM_PROPERTY_RUNS ?? 16);
+/**
+ * How long the runs and the shrinking of a failure may take together: a default run takes ~20 s, and tap
+ * stops a file at 180 s (raise that with --timeout when raising the runs).
+ */
+const TIME_LIMIT_MS = Math.max(100_000, RUNS * 6_000);
 const ALTO = 10n ** 18n;
 const FEE = 1000n;
 const PARTIES = 6;
@@ -71,8 +67,6 @@ const SONGS = 3;
 const DURATION_S = 200;
 /** A key block at least every this many microblocks, so block times stay ordered. */
 const MICROS_PER_EPOCH = 12;
-const PERIOD = BigInt(REGTEST.rewardPeriod);
-const WINDOW = BigInt(REGTEST.governance.governanceWindow);
 
 const partySeeds = Array.from({ length: PARTIES }, (_, i) => new Uint8Array(32).fill(0x61 + i));
 /** Party i's app service key (§4.7): a funded account of its own, so it can sign PlayReports. */
@@ -315,36 +309,21 @@ function splitsOf(a: {
   return a.holders.slice(0, count).map((h, i) => ({ account: holders[h]!, bp: cuts[i + 1]! - cuts[i]! }));
 }
 
+/** RegisterSong of song `index`, DURATION_S long, with the split `split` asks for. */
+const song = (index: number, split: Parameters<typeof splitsOf>[0]): TxPayload => ({
+  type: 3,
+  songId: songIds[index]!,
+  title: 's',
+  metadata: new Uint8Array(32),
+  durationS: DURATION_S,
+  splits: splitsOf(split),
+});
+
 type TxAction = Exclude<Action, { kind: 'key' }>;
 type PaymentAction = Extract<Action, { kind: 'donate-musician' | 'donate-song' | 'subscribe' }>;
 
 const isPayment = (a: TxAction): a is PaymentAction =>
   a.kind === 'donate-musician' || a.kind === 'donate-song' || a.kind === 'subscribe';
-
-/** Sums a list of (account, kind, amount) per `account-hex kind`. */
-function perAccountKind(
-  credits: Iterable<{ account: Uint8Array; kind: number; amount: bigint }>,
-  kinds: readonly number[],
-): Map<string, bigint> {
-  const out = new Map<string, bigint>();
-  for (const c of credits) {
-    if (!kinds.includes(c.kind)) continue;
-    const key = `${toHex(c.account)} ${c.kind}`;
-    out.set(key, (out.get(key) ?? 0n) + c.amount);
-  }
-  return out;
-}
-
-/** Pending credits (0x0F) created by KeyConnect(`source`), as (account, kind, amount). */
-function pendingFrom(view: OverlayState, source: bigint) {
-  const out: { account: Uint8Array; kind: number; amount: bigint }[] = [];
-  for (const { key, value } of view.range(Uint8Array.of(PREFIX_PENDING), Uint8Array.of(PREFIX_PENDING + 1))) {
-    const k = decodePendingKey(key);
-    if (k.sourceHeight === source)
-      out.push({ account: k.account, kind: k.kind, amount: decodePending(value).amount });
-  }
-  return out;
-}
 
 /** The raw entries of the prefixes a payment must not touch: bonds, unbonding, proposals (escrow), pending. */
 function untouchable(view: OverlayState): string {
@@ -355,45 +334,6 @@ function untouchable(view: OverlayState): string {
         .map(({ key, value }) => `${toHex(key)}=${toHex(value)}`),
     )
     .join('\n');
-}
-
-/**
- * §8.4 computed here from the state after K.prev: with R the reserve's balance and B = Σ W, each party
- * with W > 0 and last_voted_end ≥ c − GOVERNANCE_WINDOW gets floor(R·W/B). W(a) = Σ_r bonded[a, r] over
- * the bonds at least the MIN_STAKE in force (§4.7). Only parties ever stake.
- */
-function votingRewards(view: OverlayState, c: bigint): Map<string, bigint> {
-  const reserve = view.account(RESERVE_ACCOUNT)?.balance ?? 0n;
-  const minStake = (r: 1 | 2 | 3): bigint =>
-    view.param(r) ??
-    [REGTEST.minStake.validator, REGTEST.minStake.app, REGTEST.minStake.infrastructure][r - 1]!;
-  const weights = parties.map((account) =>
-    ([1, 2, 3] as const).reduce((sum, r) => {
-      const bonded = view.bond(account, r)?.bonded ?? 0n;
-      return sum + (bonded >= minStake(r) ? bonded : 0n);
-    }, 0n),
-  );
-  const total = weights.reduce((sum, w) => sum + w, 0n);
-  const out = new Map<string, bigint>();
-  parties.forEach((account, i) => {
-    const w = weights[i]!;
-    const voted = view.lastVotedEnd(account);
-    if (w === 0n || voted === undefined || voted < c - WINDOW) return;
-    const reward = (reserve * w) / total;
-    if (reward > 0n) out.set(`${toHex(account)} ${KIND_VOTING_REWARD}`, reward);
-  });
-  return out;
-}
-
-const show = (map: ReadonlyMap<string, bigint>): string =>
-  [...map].map(([key, amount]) => `${key}: ${amount}`).join(', ');
-
-const sum = (values: Iterable<bigint>): bigint => [...values].reduce((s, v) => s + v, 0n);
-
-function sameMap(a: ReadonlyMap<string, bigint>, b: ReadonlyMap<string, bigint>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }
 
 interface Stats {
@@ -436,86 +376,17 @@ function runSequence(
 
   /** Mines the next key block and checks what its KeyConnect did to the reserve and the matched pools. */
   const key = (): void => {
-    const parent = h.entry(tip);
-    const c = parent.keyHeight + 1n;
-    const name = `k${c}`;
-    const before = h.chain.state();
-    const reserveBefore = before.account(RESERVE_ACCOUNT)?.balance ?? 0n;
-    const pools = before.counters();
-    const rate = (id: number, initial: number): bigint => before.param(id) ?? BigInt(initial);
-    const rates = {
-      musicians: rate(PARAM_MATCH_MUSICIANS, REGTEST.music.matchMusiciansBp),
-      listeners: rate(PARAM_MATCH_LISTENERS, REGTEST.music.matchListenersBp),
-      apps: rate(PARAM_MATCH_APPS, REGTEST.music.matchAppsBp),
-    };
-    const settles = c > 1n && (c - 1n) % PERIOD === 0n;
-    const rewards = settles ? votingRewards(before, c) : new Map<string, bigint>();
-    const open = proposals.filter((id) => before.proposal(id)?.status === PROPOSAL_OPEN);
-
-    if (h.key(name, tip, Number(c % 200n) + 2) !== 'connected') throw new Error(`${name} did not connect`);
+    const before = beforeKeyConnect(h, parties, proposals);
+    const name = `k${before.c}`;
+    if (h.key(name, tip, Number(before.c % 200n) + 2) !== 'connected')
+      throw new Error(`${name} did not connect`);
     tip = name;
     micros = 0;
-
-    const after = h.chain.state();
-    // §8.2: a tally without quorum moves the deposit to the reserve; one with quorum refunds it.
-    let forfeited = 0n;
-    for (const id of open) {
-      const p = after.proposal(id)!;
-      if (p.status === PROPOSAL_NO_QUORUM) forfeited += p.deposit;
-    }
-    if (forfeited > 0n) stats.forfeits++;
-    const reserveAfter = after.account(RESERVE_ACCOUNT)?.balance ?? 0n;
-    const paidToVoters = sum(rewards.values());
-    if (reserveAfter !== reserveBefore + forfeited - paidToVoters) {
-      throw new Error(
-        `${name}: the reserve went ${reserveBefore} → ${reserveAfter}, not + ${forfeited} forfeited − ${paidToVoters} voting rewards`,
-      );
-    }
-    const created = pendingFrom(after, c);
-    const musicKinds = [KIND_MUSICIAN, KIND_LISTENER, KIND_APP];
-    if (!settles) {
-      const stray = created.find((p) => musicKinds.includes(p.kind) || p.kind === KIND_VOTING_REWARD);
-      if (stray !== undefined) throw new Error(`${name}: a credit of kind ${stray.kind} outside settlement`);
-      return;
-    }
-    stats.settlements++;
-    const period = (c - 1n) / PERIOD - 1n;
-    const record = h.chain.settlement(period);
-    if (record === undefined || record.height !== c || toHex(record.blockId) !== toHex(h.entry(name).id)) {
-      throw new Error(`${name}: no settlement record of period ${period} written by this block`);
-    }
-    if (record.reserve !== reserveBefore)
-      throw new Error(`${name}: record R ${record.reserve} ≠ ${reserveBefore}`);
-    // §8.4: the voting rewards are exactly those computed here, as pending transfers.
-    const voting = perAccountKind(record.credits, [KIND_VOTING_REWARD]);
-    if (!sameMap(voting, rewards) || !sameMap(perAccountKind(created, [KIND_VOTING_REWARD]), rewards)) {
-      throw new Error(`${name}: voting rewards ${show(voting)} ≠ ${show(rewards)}`);
-    }
-    if (paidToVoters > 0n) stats.votingRewardSettlements++;
-    // §7.3: each matched pool is capped by the pool and by its rate, and accounts for every base unit.
-    const matched = [
-      ['musicians', KIND_MUSICIAN, record.musicians, pools.musicians, rates.musicians],
-      ['listeners', KIND_LISTENER, record.listeners, pools.listeners, rates.listeners],
-      ['apps', KIND_APP, record.apps, pools.apps, rates.apps],
-    ] as const;
-    for (const [pool, kind, outcome, counter, bp] of matched) {
-      const cap = (outcome.sum * bp) / 10_000n;
-      const credits = sum(record.credits.filter((x) => x.kind === kind).map((x) => x.amount));
-      const problems = [
-        outcome.pool !== counter && `pool ${outcome.pool} ≠ the counter ${counter}`,
-        record.pools[pool] !== counter && `record pools ${record.pools[pool]} ≠ ${counter}`,
-        outcome.distributed !== (cap < counter ? cap : counter) &&
-          `D ${outcome.distributed} ≠ min(${counter}, floor(${outcome.sum}·${bp}/10000))`,
-        outcome.paid + outcome.undistributed + outcome.dust !== outcome.pool &&
-          `paid ${outcome.paid} + undistributed ${outcome.undistributed} + dust ${outcome.dust} ≠ ${outcome.pool}`,
-        (outcome.undistributed < 0n || outcome.dust < 0n) && 'a negative remainder',
-        credits !== outcome.paid && `credits ${credits} ≠ paid ${outcome.paid}`,
-        !sameMap(perAccountKind(created, [kind]), perAccountKind(record.credits, [kind])) &&
-          'the pending credits differ from the record',
-      ].filter((p) => p !== false);
-      if (problems.length > 0) throw new Error(`${name} ${pool} pool: ${problems.join('; ')}`);
-    }
-    if (record.musicians.paid + record.listeners.paid + record.apps.paid > 0n) stats.musicSettlements++;
+    const money = checkKeyConnect(h, name, before);
+    if (money.settled) stats.settlements++;
+    if (money.matched > 0n) stats.musicSettlements++;
+    if (money.votingRewards > 0n) stats.votingRewardSettlements++;
+    if (money.forfeited > 0n) stats.forfeits++;
   };
 
   /** The signed tx an action asks for, undefined when it cannot be built on this chain (nothing to vote on). */
@@ -537,14 +408,7 @@ function runSequence(
       case 'identity':
         return sign(a.who, identity(a.who, a.roles));
       case 'song':
-        return sign(a.who, {
-          type: 3,
-          songId: songIds[a.song]!,
-          title: 's',
-          metadata: new Uint8Array(32),
-          durationS: DURATION_S,
-          splits: splitsOf(a),
-        });
+        return sign(a.who, song(a.song, a));
       case 'donate-musician':
         return sign(a.who, { type: 4, targetKind: 0, target: parties[a.to]!, amount: a.amount, memo });
       case 'donate-song':
@@ -638,14 +502,7 @@ function runSequence(
   micro([
     ...start.roles.map((r, i) => setupTx(i, identity(i, i === start.musician ? 3 : r))),
     setupTx(start.app, appStake(start.app, start.appStake)),
-    setupTx(start.musician, {
-      type: 3,
-      songId: songIds[0]!,
-      title: 's',
-      metadata: new Uint8Array(32),
-      durationS: DURATION_S,
-      splits: splitsOf(start.song),
-    }),
+    setupTx(start.musician, song(0, start.song)),
   ]);
 
   for (const a of actions) {
@@ -664,7 +521,7 @@ function runSequence(
     if (sane !== undefined) continue;
     if (h.chain.applicableTxs([tx], h.entry(tip).timeMs + 1000n).length === 0) continue;
     const view = h.chain.state();
-    const song = a.kind === 'donate-song' ? view.song(songIds[a.song]!) : undefined;
+    const paidSong = a.kind === 'donate-song' ? view.song(songIds[a.song]!) : undefined;
     const before = balances(h);
     const kept = untouchable(view);
     micro([tx]);
@@ -673,8 +530,8 @@ function runSequence(
     if (tx.payload.type === 9) proposals.push(txId(tx));
     if (!isPayment(a)) continue;
     stats.payments++;
-    if (song !== undefined && song.splits.length > 1) stats.splitPayments++;
-    const expected = expectedGains(a.amount, a.kind === 'donate-song' ? undefined : parties[a.to]!, song);
+    if (paidSong !== undefined && paidSong.splits.length > 1) stats.splitPayments++;
+    const expected = expectedGains(a.amount, a.kind === 'donate-song' ? undefined : parties[a.to]!, paidSong);
     // A split holder may pay its own song (decision 170): it pays, and gets its share back.
     const payer = toHex(parties[a.who]!);
     expected.set(payer, (expected.get(payer) ?? 0n) - (a.amount + FEE));
@@ -700,7 +557,9 @@ test('no platform cut over every transaction type: payments reach only the payer
     fc.property(setup, fc.array(action, { minLength: 50, maxLength: 110 }), (start, actions) => {
       runSequence(supplyCheckedHarness(t), start, actions, stats);
     }),
-    { numRuns: RUNS },
+    // Shrinking a failing sequence replays it block by block: it stops after the limit with the smallest
+    // counterexample so far, inside tap's per-file timeout. A run that slow without a failure fails too.
+    { numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS, { failOnInterrupt: true })] },
   );
   const types = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12];
   const counts = types.map((type) => `${type}: ${stats.connected.get(type) ?? 0}`).join(', ');
