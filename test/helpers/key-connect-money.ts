@@ -8,6 +8,7 @@ import {
   PARAM_MATCH_LISTENERS,
   PARAM_MATCH_MUSICIANS,
 } from '../../src/consensus/governed-params.js';
+import { ROLE_LISTENER } from '../../src/consensus/music.js';
 import { PROPOSAL_NO_QUORUM, PROPOSAL_OPEN, type Counters } from '../../src/consensus/state-view.js';
 import { RESERVE_ACCOUNT } from '../../src/protocol/address.js';
 import { REGTEST } from '../../src/protocol/params.js';
@@ -151,7 +152,8 @@ export function beforeKeyConnect(
  *    voting rewards are §8.4's, and for each matched pool (§7.3): pool = the counter before the block,
  *    D = min(pool, floor(S·rate/10000)) with the rate in force, paid + undistributed + dust = pool with
  *    neither remainder negative (no credit beyond D), and the pending credits of the pool's kind sum per
- *    account to the record's, whose total is paid.
+ *    account to the record's, whose total is paid; a kind-5 credit goes to its song's owner or a split
+ *    holder, a kind-6 credit to a listener.
  * Throws with the block's name on the first breach.
  */
 export function checkKeyConnect(h: ChainHarness, name: string, before: BeforeKeyConnect): KeyConnectMoney {
@@ -215,6 +217,19 @@ export function checkKeyConnect(h: ChainHarness, name: string, before: BeforeKey
         'the pending credits differ from the record',
     ].filter((p) => p !== false);
     if (problems.length > 0) throw new Error(`${name} ${pool} pool: ${problems.join('; ')}`);
+  }
+  // Matched credits reach only the rights holders of their song (kind 5) and listeners (kind 6).
+  for (const credit of record.credits) {
+    const song = credit.song === undefined ? undefined : after.song(credit.song);
+    const holder =
+      song !== undefined &&
+      [song.owner, ...song.splits.map((s) => s.account)].some((a) => toHex(a) === toHex(credit.account));
+    const listener = ((after.identity(credit.account)?.roles ?? 0) & ROLE_LISTENER) !== 0;
+    if ((credit.kind === KIND_MUSICIAN && !holder) || (credit.kind === KIND_LISTENER && !listener)) {
+      throw new Error(
+        `${name}: a kind ${credit.kind} credit to ${toHex(credit.account)}, not a holder or listener`,
+      );
+    }
   }
   return {
     settled: true,
