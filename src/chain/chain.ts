@@ -280,9 +280,19 @@ export class Chain extends EventEmitter<ChainEvents> {
     };
   }
 
-  /** An account's credited and pending rewards of one kind (§3.10) as of the tip, from the reward history. */
-  rewardsOfKind(account: Uint8Array, kind: number): { readonly credited: bigint; readonly pending: bigint } {
-    return rewardKindTotals(this.storage.read.rewards, account, kind, this.tip.keyHeight);
+  /**
+   * An account's credited and pending rewards of one kind (§3.10) as of the tip, from the reward
+   * history, and the key height from which the history is complete.
+   */
+  rewardsOfKind(
+    account: Uint8Array,
+    kind: number,
+  ): { readonly credited: bigint; readonly pending: bigint; readonly completeFrom: bigint } {
+    const { rewards, meta } = this.storage.read;
+    return {
+      ...rewardKindTotals(rewards, account, kind, this.tip.keyHeight),
+      completeFrom: rewardsFrom(meta),
+    };
   }
 
   /**

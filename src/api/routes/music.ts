@@ -89,7 +89,7 @@ export function musicRoutes(app: FastifyInstance, mods: ApiModules): void {
       const music = chain.music();
       const { songs, more } = music.songsOf(account, MAX_MUSICIAN_SONGS);
       const income = music.income(account);
-      const rewards = chain.rewardHistory(account, 1);
+      const rewards = chain.rewardsOfKind(account, KIND_MUSICIAN);
       return {
         address: address(account),
         height: Number(chain.tip.keyHeight),
@@ -106,7 +106,7 @@ export function musicRoutes(app: FastifyInstance, mods: ApiModules): void {
         earnings: {
           donations: income.donations.toString(),
           subscriptions: income.subscriptions.toString(),
-          songRewards: kindTotals(chain.rewardsOfKind(account, KIND_MUSICIAN)),
+          songRewards: kindTotals(rewards),
         },
         incomeCompleteFrom: Number(music.completeFrom),
         rewardsCompleteFrom: Number(rewards.completeFrom),
@@ -191,7 +191,7 @@ export function musicRoutes(app: FastifyInstance, mods: ApiModules): void {
       const now = provisional.get();
       const reason = ineligibility(identity, period, now.settlesAt, BigInt(params.listenerMinAge));
       const weight = now.weights.get(toHex(account));
-      const rewards = chain.rewardHistory(account, 1);
+      const rewards = chain.rewardsOfKind(account, KIND_LISTENER);
       return {
         address: address(account),
         height: Number(now.tipHeight),
@@ -207,7 +207,7 @@ export function musicRoutes(app: FastifyInstance, mods: ApiModules): void {
         },
         eligible: reason === undefined,
         reason: reason ?? null,
-        rewards: kindTotals(chain.rewardsOfKind(account, KIND_LISTENER)),
+        rewards: kindTotals(rewards),
         rewardsCompleteFrom: Number(rewards.completeFrom),
       };
     },
