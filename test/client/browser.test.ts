@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { test } from 'tap';
 import * as client from '../../src/client/index.js';
@@ -88,6 +89,11 @@ function serve(): Promise<Server> {
 }
 
 test('a browser signs an attestation and a Donate that Node verifies and decodes to its own', async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`,
+    );
+  }
   const server = await serve();
   t.teardown(
     () =>
