@@ -4,11 +4,10 @@
 // that the signatures verify and that the bytes decode to exactly the
 // transaction the Node library builds from the same inputs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { test } from 'tap';
 import * as client from '../../src/client/index.js';
