@@ -76,6 +76,8 @@ export class MusicApp {
   private readonly log: (line: string) => void;
   private staked = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The transfer that refills the service key, while it is pending. */
+  private refill: string | undefined;
 
   constructor(private readonly opts: MusicAppOptions) {
     const { params } = opts;
@@ -91,7 +93,14 @@ export class MusicApp {
     const now = opts.now ?? Date.now;
     this.queue = new PlayQueue(accountId(appKey), params, () => BigInt(Math.floor(now() / 1000)));
     this.reporter = new Reporter(
-      { app: accountId(appKey), serviceSeed: opts.serviceSeed, params, batchSize, log: this.log },
+      {
+        app: accountId(appKey),
+        serviceSeed: opts.serviceSeed,
+        params,
+        batchSize,
+        log: this.log,
+        onShortOfFunds: () => this.refillServiceKey(),
+      },
       this.api,
       this.queue,
     );
@@ -166,6 +175,30 @@ export class MusicApp {
     for (const id of ids) await this.api.waitConfirmed(id, STAKE_CONFIRM_MS);
     this.staked = true;
     this.log(`app ${this.address} staked, service key ${this.serviceAddress}`);
+  }
+
+  /**
+   * Moves `SERVICE_KEY_FLOAT` from the app account to the service key when that holds less than half
+   * of it, one transfer at a time: the reporter asks when the node refuses a report for its fee.
+   */
+  private async refillServiceKey(): Promise<void> {
+    if (this.refill !== undefined && (await this.api.txStatus(this.refill)) === 'pending') return;
+    this.refill = undefined;
+    const { params } = this.opts;
+    const service = await this.api.account(this.serviceAddress);
+    if ((service?.balance ?? 0n) >= SERVICE_KEY_FLOAT / 2n) return;
+    const fields = { to: this.serviceAddress, amount: SERVICE_KEY_FLOAT };
+    const fee = await this.api.feeFor(transferPayload(fields, params));
+    const nonce = await this.api.nextNonce(this.address);
+    const result = await this.api.submit(signTransfer(this.opts.appSeed, fields, { nonce, fee, params }));
+    if (!result.ok) {
+      this.log(`the service key is short of fee money and the app could not refill it: ${result.code}`);
+      return;
+    }
+    this.refill = result.id;
+    this.log(
+      `service key refilled with ${formatAlto(SERVICE_KEY_FLOAT)} ALTO (tx ${result.id.slice(0, 16)}…)`,
+    );
   }
 
   /** Stakes if needed, then serves on `port` (0: a free one) and starts the flush timer; returns the URL. */

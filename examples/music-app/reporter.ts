@@ -5,7 +5,8 @@
 // signs again. A refusal naming one attestation (`unknown-song`,
 // `duplicate-play`, …: §4.9's fatal rules void the whole report) drops that
 // play and sends the rest; any other refusal puts the plays back for the next
-// flush. Counters for GET /status.
+// flush, and `insufficient-funds` asks the app for fee money first. Counters
+// for GET /status.
 import {
   addressOfKey,
   getPublicKey,
@@ -66,6 +67,8 @@ export interface ReporterOptions {
   readonly params: NetworkParams;
   readonly batchSize: number;
   readonly log: (line: string) => void;
+  /** Called when the node refuses a report for `insufficient-funds`: the service key needs fee money. */
+  readonly onShortOfFunds?: () => Promise<void>;
 }
 
 export class Reporter {
@@ -179,6 +182,7 @@ export class Reporter {
         this.opts.log(`report refused (${code}): signing it again with nonce ${this.nonce}`);
         continue;
       }
+      if (code === 'insufficient-funds') await this.opts.onShortOfFunds?.();
       this.nonce = undefined; // read again next time: the refusal may have been about it
       this.queue.putBack(plays);
       this.opts.log(`report of ${plays.length} plays refused (${code}: ${message}); kept for the next flush`);

@@ -108,14 +108,18 @@ function reporterWith(answers: (Submitted | Error)[], nonces?: bigint[]) {
   const queue = newQueue();
   queue.accept([play(1n), play(2n), play(3n)]);
   const node = stubNode(answers, nonces);
+  const refills: number[] = [];
+  const onShortOfFunds = async (): Promise<void> => {
+    refills.push(refills.length + 1);
+  };
   const reporter = new Reporter(
-    { app: APP, serviceSeed: SERVICE, params, batchSize: 1000, log: () => undefined },
+    { app: APP, serviceSeed: SERVICE, params, batchSize: 1000, log: () => undefined, onShortOfFunds },
     node.api,
     queue,
   );
   const serials = (tx: Tx): bigint[] =>
     tx.payload.type === 8 ? tx.payload.attestations.map((a) => a.serial) : [];
-  return { queue, reporter, got: node.got, serials };
+  return { queue, reporter, got: node.got, serials, refills };
 }
 
 const refused = (code: string, details = ''): Submitted => ({
@@ -156,9 +160,11 @@ test('another refusal, or no answer, keeps every play for the next flush', async
     ['unreachable', new Error('connect ECONNREFUSED')],
   ];
   for (const [name, answer] of answers) {
-    const { queue, reporter, got, serials } = reporterWith([answer]);
+    const { queue, reporter, got, serials, refills } = reporterWith([answer]);
     await reporter.flush(true);
     t.equal(queue.length, 3, `${name}: all queued again`);
+    const asked = name === 'insufficient-funds' ? 1 : 0;
+    t.equal(refills.length, asked, `${name}: the app asked for fee money ${asked} time(s)`);
     await reporter.flush(true);
     t.same(serials(got[1]!), [1n, 2n, 3n], 'and sent in their order by the next flush');
     t.equal(reporter.status().accepted.plays, 3);

@@ -10,7 +10,7 @@
 // listeners' match below its pool, so both sides of each min() are used.
 import { join } from 'node:path';
 import { test } from 'tap';
-import { MusicApp, type AppStatus } from '../../examples/music-app/app-server.js';
+import { MusicApp, SERVICE_KEY_FLOAT, type AppStatus } from '../../examples/music-app/app-server.js';
 import { NodeApi, submitOrThrow } from '../../examples/music-app/node-api.js';
 import { simulateListeners, type ListenerPlan, type Payment } from '../../examples/music-app/listener-sim.js';
 import {
@@ -228,17 +228,25 @@ test('20 listeners pay and play through the example app; the settlement pays mus
   t.equal(app.status().staked, true, 'the app staked (role 2, its name and service key) before serving');
 
   // Two waves of ten listeners. Between them the service key's next nonce is spent behind the app's
-  // back, so the first report of the second wave meets `bad-nonce` and is signed again.
+  // back, with all its fee money but 1,000 base units: the first report of the second wave meets
+  // `bad-nonce` and is signed again, then `insufficient-funds`, and waits until the app has moved
+  // fee money to its service key.
   const sim = (plans: ListenerPlan[]) =>
     simulateListeners({ api: node.url, params, appUrl, faucetSeed: faucet, listeners: plans });
   const first = await sim(PLANS.slice(0, 10));
   await app.flush();
-  const spent = signTransfer(SERVICE, { to: HOLDER, amount: 1n }, await envelope(SERVICE, 0));
-  await confirm([await submitOrThrow(api, spent, 'the service key spends its nonce')]);
+  await confirm(app.status().recent.map((r) => r.id));
+  const held = (await api.account(addressOf(SERVICE)))!.balance;
+  const drain = await envelope(SERVICE, 0);
+  const spent = signTransfer(SERVICE, { to: HOLDER, amount: held - drain.fee - 1000n }, drain);
+  await confirm([await submitOrThrow(api, spent, 'the service key spends its nonce and money')]);
   const second = await sim(PLANS.slice(10));
-  await app.flush();
-
   const posted = [...first, ...second].reduce((sum, r) => sum + r.plays, 0);
+  await until(30_000, 'every play accepted by the node', async () => {
+    await app.flush();
+    return app.status().accepted.plays === posted;
+  });
+
   const status = await getJson<AppStatus>(`${appUrl}/status`);
   t.equal(
     posted,
@@ -252,8 +260,14 @@ test('20 listeners pay and play through the example app; the settlement pays mus
   );
   t.equal(status.accepted.plays, posted, 'the node accepted every play in a report');
   t.same(status.refused.plays, {}, 'no play refused');
-  t.same(status.refused.reports, { 'bad-nonce': 1 }, 'one report met bad-nonce…');
+  t.equal(status.refused.reports['bad-nonce'], 1, 'one report met bad-nonce…');
   t.equal(status.resubmitted, 1, '…and was signed again with the fresh nonce');
+  t.ok((status.refused.reports['insufficient-funds'] ?? 0) >= 1, 'then insufficient-funds…');
+  t.same(Object.keys(status.refused.reports).sort(), ['bad-nonce', 'insufficient-funds'], 'and nothing else');
+  t.ok(
+    (await api.account(addressOf(SERVICE)))!.balance > SERVICE_KEY_FLOAT / 2n,
+    '…until the app refilled its service key',
+  );
   await confirm(status.recent.map((r) => r.id));
 
   // The app's own refusals, each a 400 naming the code and the attestation at fault; nothing queued.
