@@ -4,12 +4,14 @@
 // them and carries up to 1,000 in one PlayReport (signPlayReport).
 import { getPublicKey, sign, verify } from '../crypto/ed25519.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { domainMessage } from '../protocol/signing-domain.js';
-import { decodeAttestation, encodeAttestation, type Attestation } from '../protocol/tx.js';
+import {
+  ATTESTATION_SIGNED_LENGTH,
+  attestationSigningMessage,
+  decodeAttestation,
+  encodeAttestation,
+  type Attestation,
+} from '../protocol/tx.js';
 import { accountOf, bytesOf, type AccountLike, type BytesLike } from './values.js';
-
-/** The bytes the signature covers (after the domain): the attestation without its sig. */
-export const ATTESTATION_SIGNED_LENGTH = 104;
 
 export interface PlaySpec {
   readonly songId: BytesLike;
@@ -20,15 +22,6 @@ export interface PlaySpec {
   readonly app: AccountLike;
   /** The listener's own counter: (listener, serial) is used once (§4.9, `duplicate-play`). */
   readonly serial: bigint;
-}
-
-/** "ALTO/<chainId>/play" ‖ the first 104 bytes of `a` (its sig is ignored). */
-export function attestationMessage(a: Omit<Attestation, 'sig'>, params: NetworkParams): Uint8Array {
-  const unsigned = encodeAttestation({ ...a, sig: new Uint8Array(64) }).subarray(
-    0,
-    ATTESTATION_SIGNED_LENGTH,
-  );
-  return domainMessage(params.chainId, 'play', unsigned);
 }
 
 /** An attestation of `play` signed by the listener's 32-byte seed. */
@@ -45,12 +38,12 @@ export function signAttestation(
     app: accountOf('app', play.app, params),
     serial: play.serial,
   };
-  return { ...unsigned, sig: sign(attestationMessage(unsigned, params), listenerSeed) };
+  return { ...unsigned, sig: sign(attestationSigningMessage(unsigned, params), listenerSeed) };
 }
 
 /** Whether `a`'s sig is its listener's over §4.9's message (one signature; a node batches). */
 export function verifyAttestation(a: Attestation, params: NetworkParams): boolean {
-  return verify(a.sig, attestationMessage(a, params), a.listenerKey);
+  return verify(a.sig, attestationSigningMessage(a, params), a.listenerKey);
 }
 
-export { decodeAttestation, encodeAttestation };
+export { ATTESTATION_SIGNED_LENGTH, attestationSigningMessage, decodeAttestation, encodeAttestation };

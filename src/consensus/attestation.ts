@@ -10,21 +10,13 @@
 // admitted is marked verified from the transaction signature cache (a txid
 // hashes every attestation byte), so connecting it verifies nothing again.
 import { accountId } from '../protocol/address.js';
-import { encodeAttestation, type Attestation, type PayloadOf } from '../protocol/tx.js';
+import { attestationSigningMessage, type Attestation, type PayloadOf } from '../protocol/tx.js';
 import type { NetworkParams } from '../protocol/params.js';
-import { domainMessage } from '../protocol/signing-domain.js';
 import { firstInvalidSignature, type SignatureCheck } from './signature.js';
 
-/** The bytes of an attestation its listener signs: everything before `sig`. */
-export const ATTESTATION_SIGNED_LENGTH = 104;
+export { attestationSigningMessage };
 
 type PlayReport = PayloadOf<8>;
-
-/** "ALTO/<chainId>/play" ‖ the attestation's first 104 bytes (§4.9). */
-export function attestationSigningMessage(a: Omit<Attestation, 'sig'>, params: NetworkParams): Uint8Array {
-  const bytes = encodeAttestation({ ...a, sig: new Uint8Array(64) });
-  return domainMessage(params.chainId, 'play', bytes.subarray(0, ATTESTATION_SIGNED_LENGTH));
-}
 
 function attestationCheck(a: Attestation, params: NetworkParams): SignatureCheck {
   return { signature: a.sig, message: attestationSigningMessage(a, params), key: a.listenerKey };

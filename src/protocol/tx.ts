@@ -165,6 +165,15 @@ export function encodeAttestation(a: Attestation): Uint8Array {
   return writeAttestation(new Writer(), a).finish();
 }
 
+/** The bytes of an attestation its listener signs: everything before `sig` (§4.9). */
+export const ATTESTATION_SIGNED_LENGTH = 104;
+
+/** "ALTO/<chainId>/play" ‖ the attestation's first 104 bytes (§4.9); its sig is ignored. */
+export function attestationSigningMessage(a: Omit<Attestation, 'sig'>, params: NetworkParams): Uint8Array {
+  const bytes = encodeAttestation({ ...a, sig: new Uint8Array(64) });
+  return domainMessage(params.chainId, 'play', bytes.subarray(0, ATTESTATION_SIGNED_LENGTH));
+}
+
 /** Decodes one attestation that spans all of `bytes` (168 bytes, §4.9). */
 export function decodeAttestation(bytes: Uint8Array): Attestation {
   const r = new Reader(bytes);
