@@ -102,7 +102,7 @@ function firstStateFailure(
   const playFloor = view.counters().playFloor;
   const oldest = windowStart > playFloor ? windowStart : playFloor;
   const latestEnd = t + PLAY_FUTURE_LIMIT_S;
-  const seen = new Set<string>();
+  const seen = new Map<bigint, Uint8Array[]>(); // serial → listeners that used it in this report
   // [IGNORE] each: songs, serials and the time differ between branches and nodes.
   const fail = (index: number, error: RuleError, afterSignature = false): Failure => ({
     index,
@@ -110,10 +110,14 @@ function firstStateFailure(
     afterSignature,
   });
   const songs = new Map<string, Song | undefined>(); // a report names few songs many times
+  let last: { readonly songId: Uint8Array; readonly song: Song | undefined } | undefined; // often the same
   for (const [index, a] of attestations.entries()) {
-    const songKey = toHex(a.songId);
-    if (!songs.has(songKey)) songs.set(songKey, view.song(a.songId));
-    const song = songs.get(songKey);
+    if (last === undefined || !sameAccount(last.songId, a.songId)) {
+      const songKey = toHex(a.songId);
+      if (!songs.has(songKey)) songs.set(songKey, view.song(a.songId));
+      last = { songId: a.songId, song: songs.get(songKey) };
+    }
+    const { song } = last;
     if (song === undefined) {
       return fail(index, new RuleError('unknown-song', { index, songId: toHex(a.songId) }, IGNORE));
     }
@@ -134,12 +138,13 @@ function firstStateFailure(
       return fail(index, new RuleError('play-in-future', { index, end, latestEnd }, IGNORE));
     }
     const listener = listeners[index]!;
-    const id = `${toHex(listener)}:${a.serial}`;
-    if (seen.has(id) || view.serialStart(listener, a.serial) !== undefined) {
+    const used = seen.get(a.serial);
+    if (used?.some((l) => sameAccount(l, listener)) || view.serialStart(listener, a.serial) !== undefined) {
       const details = { index, listener: toHex(listener), serial: a.serial };
       return fail(index, new RuleError('duplicate-play', details, IGNORE), true);
     }
-    seen.add(id);
+    if (used === undefined) seen.set(a.serial, [listener]);
+    else used.push(listener);
   }
   return undefined;
 }

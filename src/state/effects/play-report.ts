@@ -37,13 +37,18 @@ export const applyPlayReport: TxEffect<8> = (view, tx, _context, params) => {
   const { app, attestations } = tx.payload;
   const listeners = attestationListeners(tx.payload); // hashed once, shared with the rules
   const songs = new Map<string, Song>(); // a report names few songs many times
+  let last: { readonly songId: Uint8Array; readonly song: Song } | undefined; // often the same
   attestations.forEach((a, index) => {
     const listener = listeners[index]!;
     view.setSerial(listener, a.serial, a.startS);
-    const songKey = toHex(a.songId);
-    // The rules found the song (`unknown-song`); no transaction changes a song.
-    const song = songs.get(songKey) ?? view.song(a.songId)!;
-    songs.set(songKey, song);
+    if (last === undefined || !sameAccount(last.songId, a.songId)) {
+      const songKey = toHex(a.songId);
+      // The rules found the song (`unknown-song`); no transaction changes a song.
+      const found = songs.get(songKey) ?? view.song(a.songId)!;
+      songs.set(songKey, found);
+      last = { songId: a.songId, song: found };
+    }
+    const { song } = last;
     const counters = counts(view, listener, song, a, limits);
     if (counters !== undefined) count(view, app, listener, a, counters);
   });
