@@ -32,7 +32,10 @@ export interface Table {
   get(key: Bytes): Bytes | undefined;
   /** Entries with start ≤ key < end, ascending. */
   range(start?: Bytes, end?: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
-  /** Entries with start ≤ key < end, descending (newest first where keys end in a height). */
+  /**
+   * Entries with start < key < end, descending (newest first where keys end in a height): `start`
+   * itself is left out, as lmdb's reverse read leaves out its lower bound.
+   */
   rangeDescending(start: Bytes, end: Bytes): Iterable<{ key: Bytes; value: Bytes }>;
   /** The entry with the least key in start ≤ key < end, if any: one cursor step, no iterator kept. */
   first(start: Bytes, end: Bytes): { key: Bytes; value: Bytes } | undefined;
