@@ -10,10 +10,10 @@
 // most once per tip: ProvisionalCache keeps the result of the tip it was
 // computed on and recomputes only when a request finds a new tip (decision 188).
 import type { Chain } from '../chain/chain.js';
-import { settleSongValue, type Ineligibility, type SongValueResult } from '../consensus/song-value.js';
+import { type Ineligibility, type SongValueResult } from '../consensus/song-value.js';
 import type { NetworkParams } from '../protocol/params.js';
 import { PREFIX_LISTENER_SONG, decodeListenerSong, splitListenerSongKey } from '../state/play-entries.js';
-import { readMusicSnapshot } from '../state/settlement-music.js';
+import { readMusicSnapshot, songValueOf } from '../state/settlement-music.js';
 import type { OverlayState } from '../state/view.js';
 import { toHex } from '../util/bytes.js';
 import { nextSettlementHeight } from './governance.js';
@@ -61,13 +61,7 @@ export function provisionalSettlement(
 ): Provisional {
   const { period, settlesAt } = openPeriod(tip.keyHeight, params);
   const snapshot = readMusicSnapshot(view, view.counters(), settlesAt, params);
-  const result = settleSongValue({
-    listeners: snapshot.eligible,
-    songs: snapshot.songs,
-    pools: snapshot.pools,
-    match: snapshot.match,
-    engagementTarget: snapshot.engagementTarget,
-  });
+  const result = songValueOf(snapshot);
   // The snapshot read every 0x08 entry already (what clearing would delete): no second scan.
   const plays = new Map<string, { plays: bigint; seconds: bigint }>();
   for (const { key, value } of snapshot.periodEntries) {

@@ -11,7 +11,7 @@ import type { Song } from '../consensus/state-view.js';
 import type { Tx } from '../protocol/tx.js';
 import type { Table, WritableTable } from '../storage/db.js';
 import { META_MUSIC_FROM } from '../storage/layout.js';
-import { equalBytes } from '../util/bytes.js';
+import { equalBytes, readU128be, u128beBytes } from '../util/bytes.js';
 import { PREFIX_SONG } from './music-entries.js';
 import type { SettlementRecord } from './settlement-record.js';
 import type { OverlayState, UndoEntry } from './view.js';
@@ -52,7 +52,9 @@ export function musicFrom(meta: Table): bigint {
 
 export function incomeOf(music: Table, account: Uint8Array): MusicIncome {
   const stored = music.get(incomeKey(account));
-  return stored === undefined ? NO_INCOME : { donations: u128(stored, 0), subscriptions: u128(stored, 16) };
+  return stored === undefined
+    ? NO_INCOME
+    : { donations: readU128be(stored, 0), subscriptions: readU128be(stored, 16) };
 }
 
 export function songIncomeOf(music: Table, songId: Uint8Array): SongIncome {
@@ -60,10 +62,10 @@ export function songIncomeOf(music: Table, songId: Uint8Array): SongIncome {
   if (stored === undefined) return NO_SONG_INCOME;
   const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
   return {
-    donated: u128(stored, 0),
-    paid: u128(stored, 16),
+    donated: readU128be(stored, 0),
+    paid: readU128be(stored, 16),
     donations: view.getBigUint64(32),
-    rewards: u128(stored, 40),
+    rewards: readU128be(stored, 40),
   };
 }
 
@@ -196,7 +198,7 @@ function addIncome(
   if (next.donations < 0n || next.subscriptions < 0n)
     throw new Error('the music index lost income it takes off: resync into a new data directory');
   if (next.donations === 0n && next.subscriptions === 0n) music.remove(key);
-  else music.put(key, concat(u128Bytes(next.donations), u128Bytes(next.subscriptions)));
+  else music.put(key, concat(u128beBytes(next.donations), u128beBytes(next.subscriptions)));
 }
 
 function addSong(music: WritableTable, songId: Uint8Array, delta: SongIncome): void {
@@ -216,7 +218,7 @@ function addSong(music: WritableTable, songId: Uint8Array, delta: SongIncome): v
   }
   const count = new Uint8Array(8);
   new DataView(count.buffer).setBigUint64(0, next.donations);
-  music.put(key, concat(u128Bytes(next.donated), u128Bytes(next.paid), count, u128Bytes(next.rewards)));
+  music.put(key, concat(u128beBytes(next.donated), u128beBytes(next.paid), count, u128beBytes(next.rewards)));
 }
 
 function incomeKey(account: Uint8Array): Uint8Array {
@@ -238,18 +240,5 @@ function concat(...parts: Uint8Array[]): Uint8Array {
     out.set(part, at);
     at += part.length;
   }
-  return out;
-}
-
-function u128(bytes: Uint8Array, at: number): bigint {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + at, 16);
-  return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
-}
-
-function u128Bytes(value: bigint): Uint8Array {
-  const out = new Uint8Array(16);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, value >> 64n);
-  view.setBigUint64(8, value & 0xffff_ffff_ffff_ffffn);
   return out;
 }

@@ -10,6 +10,7 @@ import type { Table, WritableTable } from '../storage/db.js';
 import { META_REWARDS_FROM } from '../storage/layout.js';
 import { PREFIX_PENDING, decodePending, decodePendingKey } from './entries.js';
 import type { OverlayState, UndoEntry } from './view.js';
+import { readU128be, u128beBytes } from '../util/bytes.js';
 
 const TOTAL = 0x00;
 const RECORD = 0x01;
@@ -200,7 +201,7 @@ export function rewardKindTotals(
 
 function putTotal(rewards: WritableTable, key: Uint8Array, total: bigint): void {
   if (total === 0n) rewards.remove(key);
-  else rewards.put(key, u128Bytes(total));
+  else rewards.put(key, u128beBytes(total));
 }
 
 function kindTotalKey(account: Uint8Array, kind: number): Uint8Array {
@@ -244,7 +245,7 @@ function totalKeyOf(account: Uint8Array): Uint8Array {
 function encodeRecordValue(maturity: bigint, amount: bigint): Uint8Array {
   const out = new Uint8Array(8 + 16);
   new DataView(out.buffer).setBigUint64(0, maturity);
-  out.set(u128Bytes(amount), 8);
+  out.set(u128beBytes(amount), 8);
   return out;
 }
 
@@ -264,16 +265,6 @@ function recordAmount(value: Uint8Array | undefined): bigint {
   return value === undefined ? 0n : u128Of(value.subarray(8));
 }
 
-function u128Bytes(value: bigint): Uint8Array {
-  const out = new Uint8Array(16);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, value >> 64n);
-  view.setBigUint64(8, value & 0xffff_ffff_ffff_ffffn);
-  return out;
-}
-
 function u128Of(value: Uint8Array | undefined): bigint {
-  if (value === undefined) return 0n;
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
+  return value === undefined ? 0n : readU128be(value);
 }

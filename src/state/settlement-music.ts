@@ -130,6 +130,17 @@ export function readMusicSnapshot(
   };
 }
 
+/** §7.3 over a snapshot: what steps 1–2 would pay (the API's provisional values use it too). */
+export function songValueOf(snapshot: MusicSnapshot): SongValueResult {
+  return settleSongValue({
+    listeners: snapshot.eligible,
+    songs: snapshot.songs,
+    pools: snapshot.pools,
+    match: snapshot.match,
+    engagementTarget: snapshot.engagementTarget,
+  });
+}
+
 /**
  * Steps 1–2: pays §7.3's credits as pending entries of `c` (summed per account and kind, §6.5) and
  * clears the period counters 0x08, 0x09, 0x0A. Returns the settlement for the period's record.
@@ -140,13 +151,7 @@ export function settleMusic(
   c: bigint,
   params: NetworkParams,
 ): SongValueResult {
-  const result = settleSongValue({
-    listeners: snapshot.eligible,
-    songs: snapshot.songs,
-    pools: snapshot.pools,
-    match: snapshot.match,
-    engagementTarget: snapshot.engagementTarget,
-  });
+  const result = songValueOf(snapshot);
   for (const credit of result.credits)
     addPending(view, params, fromHex(credit.account), c, credit.kind, credit.amount);
   view.deleteRead(snapshot.periodEntries);

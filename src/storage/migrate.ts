@@ -13,6 +13,7 @@ import { sha256d } from '../crypto/hash.js';
 import type { Tables, WritableTable } from './db.js';
 import { appendIndexRecord } from './index-record.js';
 import { META_MUSIC_FROM, META_REWARDS_FROM, META_TIP } from './layout.js';
+import { readU128be, u128beBytes } from '../util/bytes.js';
 
 const KEY_BLOCK_LENGTH = 184;
 const KEY_HEADER_LENGTH = 80;
@@ -92,9 +93,9 @@ export function migrateToMusic(tables: Tables<WritableTable>): void {
     Uint8Array.of(REWARD_RECORD + 1),
   )) {
     const at = hex(Uint8Array.of(REWARD_KIND_TOTAL, ...key.subarray(1, 21), key[29]!));
-    totals.set(at, (totals.get(at) ?? 0n) + u128be(value.subarray(8, 24)));
+    totals.set(at, (totals.get(at) ?? 0n) + readU128be(value, 8));
   }
-  for (const [at, total] of totals) tables.rewards.put(Buffer.from(at, 'hex'), u128Bytes(total));
+  for (const [at, total] of totals) tables.rewards.put(Buffer.from(at, 'hex'), u128beBytes(total));
   const keyHeight = tipKeyHeight(tables);
   if (keyHeight === undefined) return;
   const from = new Uint8Array(8);
@@ -108,17 +109,4 @@ function tipKeyHeight(tables: Tables<WritableTable>): bigint | undefined {
   if (stored === undefined) return undefined;
   const at = stored[0] === 0 ? KEY_HEIGHT_AT.key : KEY_HEIGHT_AT.micro;
   return new DataView(stored.buffer, stored.byteOffset).getBigUint64(at, true);
-}
-
-function u128be(bytes: Uint8Array): bigint {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
-}
-
-function u128Bytes(value: bigint): Uint8Array {
-  const out = new Uint8Array(16);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, value >> 64n);
-  view.setBigUint64(8, value & 0xffff_ffff_ffff_ffffn);
-  return out;
 }
