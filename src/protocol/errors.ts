@@ -25,7 +25,6 @@ export type RuleCode =
   | 'bad-nonce'
   | 'expired'
   | 'insufficient-funds'
-  | 'tx-type-inactive'
   | 'bad-role'
   | 'bad-target-kind'
   | 'bad-count'

@@ -1,9 +1,7 @@
 // What each transaction type adds to the common rules of PROTOCOL.md §4.1, as
 // one record per type (consensus/tx/index.ts gathers them): context-free
 // payload rules, rules against the state, and what the type debits from its
-// sender beyond the fee. A type whose effects have not landed yet refuses the
-// context stage with `tx-type-inactive`.
-import { RuleError } from '../../protocol/errors.js';
+// sender beyond the fee. Every type of §4.1 is active.
 import type { NetworkParams } from '../../protocol/params.js';
 import type { PayloadOf, Tx, TxType } from '../../protocol/tx.js';
 import type { StateView } from '../state-view.js';
@@ -37,11 +35,6 @@ export interface TxTypeRules<T extends TxType> {
   ): void;
   /** What the sender pays beyond the fee; §4.1's `insufficient-funds` counts it. */
   debit(payload: PayloadOf<T>, params: NetworkParams): bigint;
-}
-
-/** [IGNORE] A type whose state effects are not part of this node yet. */
-export function inactive(tx: Tx): never {
-  throw new RuleError('tx-type-inactive', { type: tx.payload.type }, { gossip: 'ignore' });
 }
 
 export const noDebit = (): bigint => 0n;

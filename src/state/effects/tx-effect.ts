@@ -12,6 +12,3 @@ export type TxEffect<T extends TxType> = (
   context: BlockTxContext,
   params: NetworkParams,
 ) => void;
-
-/** A type whose rules refuse it (`tx-type-inactive`) until its issue lands: nothing to apply. */
-export const noEffect = (): void => undefined;
