@@ -7,6 +7,7 @@ import {
   accountId,
   decodeAttestation,
   fromHex,
+  MAX_REPORT_ATTESTATIONS,
   RuleError,
   toHex,
   verifyAttestation,
@@ -15,7 +16,7 @@ import {
 } from '../../src/client/index.js';
 
 /** §4.9: a PlayReport carries at most 1,000 attestations, so one request does too. */
-export const MAX_PLAYS_PER_REQUEST = 1000;
+export const MAX_PLAYS_PER_REQUEST = MAX_REPORT_ATTESTATIONS;
 /** Plays waiting for a report, at most (decision 193): past it POST /plays is 503 `queue-full`. */
 export const MAX_QUEUED_PLAYS = 100_000;
 /**

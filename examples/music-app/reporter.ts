@@ -10,6 +10,7 @@
 import {
   addressOfKey,
   getPublicKey,
+  MAX_REPORT_ATTESTATIONS,
   playReportPayload,
   signPlayReport,
   toHex,
@@ -21,7 +22,7 @@ import type { NodeApi } from './node-api.js';
 import type { PlayQueue } from './play-queue.js';
 
 /** §4.9's limit: at most 1,000 attestations in one PlayReport. */
-export const MAX_REPORT_PLAYS = 1000;
+export const MAX_REPORT_PLAYS = MAX_REPORT_ATTESTATIONS;
 /** A partial report goes out after this long (decision 192). */
 export const DEFAULT_FLUSH_MS = 2000;
 /** Fresh nonces tried for one report before it waits for the next flush (decision 192). */

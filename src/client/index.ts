@@ -10,7 +10,15 @@ export { getPublicKey, verify } from '../crypto/ed25519.js';
 export { sha256 } from '../crypto/hash.js';
 export { FAUCET_SEED_TEXT, NETWORKS, type NetworkName, type NetworkParams } from '../protocol/params.js';
 export { RuleError } from '../protocol/errors.js';
-export { decodeTx, encodeTx, txId, type Attestation, type Tx, type TxPayload } from '../protocol/tx.js';
+export {
+  MAX_REPORT_ATTESTATIONS,
+  decodeTx,
+  encodeTx,
+  txId,
+  type Attestation,
+  type Tx,
+  type TxPayload,
+} from '../protocol/tx.js';
 export * from './attestation.js';
 export * from './sign.js';
 export * from './values.js';

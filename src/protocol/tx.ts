@@ -165,6 +165,9 @@ export function encodeAttestation(a: Attestation): Uint8Array {
   return writeAttestation(new Writer(), a).finish();
 }
 
+/** §4.9 and §12: at most this many attestations in one PlayReport. */
+export const MAX_REPORT_ATTESTATIONS = 1000;
+
 /** The bytes of an attestation its listener signs: everything before `sig` (§4.9). */
 export const ATTESTATION_SIGNED_LENGTH = 104;
 
@@ -258,7 +261,11 @@ function readPayload(type: number, r: Reader): TxPayload {
     case 7:
       return { type, role: readRole(r), amount: r.u128('amount') };
     case 8:
-      return { type, app: r.fixed(20, 'app'), attestations: r.list(1000, readAttestation, 'attestations') };
+      return {
+        type,
+        app: r.fixed(20, 'app'),
+        attestations: r.list(MAX_REPORT_ATTESTATIONS, readAttestation, 'attestations'),
+      };
     case 9: {
       const kind = r.u8('kind');
       if (kind !== 0 && kind !== 1) throw new RuleError('bad-proposal-kind', { kind });
