@@ -45,6 +45,14 @@ export interface NodeConfig {
   readonly apiPort: number;
   /** Most GET /events streams open at once (the API's default when left out). */
   readonly apiMaxStreams?: number;
+  /** Requests per client IP address per minute before 429 (the API's default when left out). */
+  readonly apiRateLimit?: number;
+  /** Whether loopback clients count against apiRateLimit too (exempt when left out). */
+  readonly apiRateLimitLoopback?: boolean;
+  /** Origins allowed by CORS; empty or left out: CORS off. */
+  readonly apiCors?: readonly string[];
+  /** Where Prometheus scrapes GET /metrics, on its own server; null or left out: off. */
+  readonly metrics?: { readonly host: string; readonly port: number } | null;
   readonly statusIntervalMs: number;
   readonly mempool: Partial<MempoolOptions>;
   /** null: no P2P (devnet). */
