@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../util/errors.js';
 import { checkBytes } from './bytes.js';
-import { siblingWorkerUrl } from './worker-url.js';
+import { startSiblingWorker } from './worker-url.js';
 import type { FromWorker, ToWorker, WorkerInit } from './miner-protocol.js';
 import {
   ALTO_YESPOWER,
@@ -204,7 +204,7 @@ function post(thread: Thread, message: ToWorker): void {
 
 function spawn(thread: number, params: YespowerParams): Promise<Worker> {
   const init: WorkerInit = { thread, N: params.N, r: params.r, pers: params.pers };
-  const worker = new Worker(siblingWorkerUrl(import.meta.url, 'miner-worker'), { workerData: init });
+  const worker = startSiblingWorker(import.meta.url, 'miner-worker', { workerData: init });
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       reject(error);

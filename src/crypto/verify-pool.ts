@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../util/errors.js';
 import { verifyBatch, type SignedMessage } from './ed25519.js';
 import type { VerifyRequest, VerifyResponse } from './verify-worker.js';
-import { siblingWorkerUrl } from './worker-url.js';
+import { startSiblingWorker } from './worker-url.js';
 
 /** Below this many items per thread, one thread does the whole batch. */
 export const MIN_ITEMS_PER_THREAD = 64;
@@ -39,8 +39,9 @@ export class VerifyPool {
         `threads must be an integer in [1, ${MAX_VERIFY_THREADS}], got ${threads}`,
       );
     }
-    const url = siblingWorkerUrl(import.meta.url, 'verify-worker');
-    return new VerifyPool(Array.from({ length: threads }, () => new Worker(url)));
+    return new VerifyPool(
+      Array.from({ length: threads }, () => startSiblingWorker(import.meta.url, 'verify-worker')),
+    );
   }
 
   get threadCount(): number {
