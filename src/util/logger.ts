@@ -1,6 +1,9 @@
 // The pino logger factory. There is no shared instance: node/ creates one
-// logger and hands each part `logger.child({ module: 'mempool' })`.
-import { pino, levels, type DestinationStream, type Logger } from 'pino';
+// logger and hands each part `logger.child({ module: 'mempool' })`. A module
+// may log at its own level (`modules`), and every line may also go to a file
+// of JSON lines (`file`) while the console keeps its own format
+// (docs/logging.md lists the modules and what each logs at which level).
+import { pino, levels, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { InvalidArgumentError } from './errors.js';
 
 export type { Logger } from 'pino';
@@ -22,19 +25,72 @@ export interface LoggerOptions {
   readonly pretty?: boolean;
   /** Where the lines go; standard output when left out. Tests pass a stream they read back. */
   readonly destination?: DestinationStream;
+  /**
+   * Levels of single modules, e.g. `{ chain: 'debug', p2p: 'warn' }`: a child logger whose
+   * `module` binding is listed logs at that level, and so do its own children.
+   */
+  readonly modules?: Readonly<Record<string, string>>;
+  /**
+   * Also append every line, as JSON, to this file (created if absent, with its directory). The
+   * console keeps logging in its own format. Written synchronously, like pino's standard output:
+   * the last lines before a crash or a forced exit are on disk, and there is nothing to flush.
+   */
+  readonly file?: string;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const level = opts.level ?? 'info';
+  const level = checkLevel(opts.level ?? 'info', 'log level');
+  const modules = new Map<string, string>();
+  for (const [module, moduleLevel] of Object.entries(opts.modules ?? {})) {
+    modules.set(module, checkLevel(moduleLevel, `the log level of module '${module}'`));
+  }
+  const options: PinoOptions = { level };
+  if (opts.name !== undefined) options.name = opts.name;
+  if (modules.size > 0) {
+    // Called for every child, and children inherit it: a grandchild carries its parent's
+    // `module` binding, so it gets the module's level as well.
+    options.onChild = (child) => {
+      const module: unknown = child.bindings().module;
+      const moduleLevel = typeof module === 'string' ? modules.get(module) : undefined;
+      if (moduleLevel !== undefined) child.level = moduleLevel;
+    };
+  }
+  const consoleStream =
+    opts.pretty === true
+      ? prettyDestination(opts.destination ?? process.stdout)
+      : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
+  if (opts.file === undefined) return pino(options, consoleStream);
+  // Each logger already dropped what is below its level: the streams take every line they get.
+  return pino(
+    options,
+    pino.multistream([
+      { level: 'trace', stream: consoleStream },
+      { level: 'trace', stream: openLogFile(opts.file) },
+    ]),
+  );
+}
+
+function checkLevel(level: string, what: string): string {
   if (!LOG_LEVELS.includes(level)) {
     throw new InvalidArgumentError(
       'bad-log-level',
-      `log level must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`,
+      `${what} must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`,
     );
   }
-  const options = opts.name === undefined ? { level } : { level, name: opts.name };
-  if (opts.pretty === true) return pino(options, prettyDestination(opts.destination ?? process.stdout));
-  return opts.destination === undefined ? pino(options) : pino(options, opts.destination);
+  return level;
+}
+
+/** The log file, opened for appending now, so a path that cannot be written fails at start. */
+function openLogFile(path: string): DestinationStream {
+  try {
+    return pino.destination({ dest: path, append: true, mkdir: true, sync: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new InvalidArgumentError(
+      'bad-log-file',
+      `cannot open the log file ${path} for appending (${code}): pass a path in a directory you can write`,
+    );
+  }
 }
 
 /** Turns each JSON line pino writes into `HH:MM:SS.mmm LEVEL name/module: msg {other fields}`. */
