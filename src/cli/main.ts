@@ -1,24 +1,28 @@
 #!/usr/bin/env node
+// The `altostream` executable: runs the command and sets the exit code (run.ts
+// maps errors to codes); SIGINT and SIGTERM stop it as signals.ts says.
 import { run } from './run.js';
+import { handleStopSignals } from './signals.js';
 
-const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    controller.abort();
-  });
-}
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+const stop = handleStopSignals(process, err);
 
 run(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  signal: controller.signal,
+  err,
+  signal: stop.signal,
 }).then(
   (code) => {
+    stop.settled();
+    // No process.exit: the process ends once nothing holds it, after every log line is written.
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `altostream: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    stop.settled();
+    err(
+      `altostream: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     process.exitCode = 1;
   },

@@ -25,6 +25,7 @@ import type { Logger } from '../util/logger.js';
 import { prepareDataDir } from './datadir.js';
 import { lockDataDir, lockValidatorKey } from './lock.js';
 import { formatStatusLine, type NodeSummary } from './status-line.js';
+import { STOP_DEADLINE_MS, stopInOrder } from './stop-steps.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { P2pNetwork, peerIdOfAddress } from '../p2p/network.js';
@@ -81,6 +82,7 @@ export interface P2pConfig {
 }
 
 export interface NodeModules {
+  /** The root logger: each part gets a child with its `module`, the node's own lines 'node'. */
   readonly logger: Logger;
   /** Unix milliseconds. */
   readonly now?: () => number;
@@ -154,6 +156,8 @@ export class AltostreamNode {
     const params = nodeParams(config);
     const now = mods.now ?? Date.now;
     const logger = mods.logger;
+    // The node's own lines (started, stopped, status, reorgs) carry a module like every other line.
+    const log = logger.child({ module: 'node' });
     checkBootstrap(config.p2p?.bootstrap ?? []);
     prepareDataDir(config.datadir);
     const releaseLock = lockDataDir(config.datadir);
@@ -340,7 +344,7 @@ export class AltostreamNode {
       const node = new AltostreamNode(
         config,
         params,
-        logger,
+        log,
         releaseLock,
         storage,
         chain,
@@ -357,7 +361,7 @@ export class AltostreamNode {
         releaseValidatorKey,
       );
       node.wire();
-      logger.info(
+      log.info(
         {
           network: params.name,
           datadir: config.datadir,
@@ -476,30 +480,64 @@ export class AltostreamNode {
     return this.stopping;
   }
 
+  /**
+   * Each part in turn; nothing may stay behind that holds the event loop (timers, sockets, worker
+   * threads), so the process exits by itself once this resolves. Past STOP_DEADLINE_MS the log
+   * names the part still stopping.
+   */
   private async shutdown(): Promise<void> {
+    const started = Date.now();
+    this.logger.info({ deadlineS: STOP_DEADLINE_MS / 1000 }, 'stopping');
     if (this.statusTimer !== null) clearInterval(this.statusTimer);
     if (this.expiryTimer !== null) clearInterval(this.expiryTimer);
-    this.leader.stop();
-    // What the leader signed and stored goes out before the network stops.
-    await this.leader.settled();
-    await this.miner?.stop();
-    this.validator?.stop();
-    this.activator.stop();
-    await this.stratum?.close();
-    this.mining.stop();
-    await this.network?.stop();
-    await this.api.close();
-    // Nothing writes any more: what is logged here is what the next start finds.
-    const tip = this.chain.tip;
-    const last = {
-      tip: tip.hex,
-      height: Number(tip.keyHeight),
-      digest: toHex(this.chain.digest()),
-    };
-    await this.storage.flushed();
-    await this.storage.close();
-    this.releaseValidatorKey?.();
-    this.releaseLock();
-    this.logger.info(last, 'node stopped');
+    let last: { tip: string; height: number; digest: string } | undefined;
+    await stopInOrder(
+      [
+        {
+          part: 'leader',
+          stop: async () => {
+            this.leader.stop();
+            // What the leader signed and stored goes out before the network stops.
+            await this.leader.settled();
+          },
+        },
+        { part: 'miner', stop: () => this.miner?.stop() },
+        {
+          part: 'validator',
+          stop: () => {
+            this.validator?.stop();
+            this.activator.stop();
+          },
+        },
+        { part: 'stratum', stop: () => this.stratum?.close() },
+        {
+          part: 'mining',
+          stop: () => {
+            this.mining.stop();
+          },
+        },
+        { part: 'p2p', stop: () => this.network?.stop() },
+        { part: 'api', stop: () => this.api.close() },
+        {
+          part: 'storage',
+          stop: async () => {
+            // Nothing writes any more: what is logged here is what the next start finds.
+            const tip = this.chain.tip;
+            last = { tip: tip.hex, height: Number(tip.keyHeight), digest: toHex(this.chain.digest()) };
+            await this.storage.flushed();
+            await this.storage.close();
+          },
+        },
+        {
+          part: 'node',
+          stop: () => {
+            this.releaseValidatorKey?.();
+            this.releaseLock();
+          },
+        },
+      ],
+      { deadlineMs: STOP_DEADLINE_MS, logger: this.logger },
+    );
+    this.logger.info({ ...last, tookMs: Date.now() - started }, 'node stopped');
   }
 }
