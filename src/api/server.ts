@@ -195,7 +195,11 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = errorResponse(error, BODY_LIMIT);
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'API request failed');
+    if (status >= 500)
+      request.log.error(
+        { err: error, url: request.url },
+        'API request failed: our bug, the client got 500; report it with this log',
+      );
     else request.log.debug({ code: body.code, url: request.url }, 'API request refused');
     void reply.status(status).send(body);
   });

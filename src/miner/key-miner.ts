@@ -69,7 +69,10 @@ export class KeyMiner {
       this.mineNow();
     });
     cpu.on('error', (error) => {
-      mods.logger.error({ err: error }, 'miner thread failed');
+      mods.logger.error(
+        { err: error },
+        'miner thread failed: restart the node; if it recurs, run `altostream bench` to self-test yespower here',
+      );
     });
     mods.mining.on('tip', this.onTip);
   }

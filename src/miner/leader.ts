@@ -164,7 +164,10 @@ export class Leader {
     const keyHex = tip.epochKey.hex;
     if (this.lastSigned !== null && this.lastSigned.keyHex === keyHex && this.lastSigned.seq >= seq) {
       // The tip went back within our own epoch: signing this seq again would be equivocation (§3.9).
-      this.mods.logger.error({ keyBlock: keyHex, seq }, 'refusing to sign a microblock sequence twice');
+      this.mods.logger.error(
+        { keyBlock: keyHex, seq },
+        'refusing to sign a microblock sequence twice (§3.9): our bug, we sign again from the next seq; report it with this log',
+      );
       return false;
     }
     const timeMs = BigInt(Math.max(this.mods.now(), this.parentTimeMs() + this.spacingMs()));
@@ -199,7 +202,10 @@ export class Leader {
       this.mods.submit(block);
     } catch (error) {
       // The dry run passed, so this is our bug; the seq is spent and the epoch stays as it is.
-      this.mods.logger.error({ err: error, seq, txs: txs.length }, 'our microblock was refused');
+      this.mods.logger.error(
+        { err: error, seq, txs: txs.length },
+        'our microblock was refused: our bug (its dry run passed), its transactions wait for the next one; report it with this log',
+      );
       return false;
     }
     this.lastPublishedAtMs = this.mods.now();
@@ -238,7 +244,7 @@ export class Leader {
     } catch (error) {
       this.mods.logger.error(
         { err: error, keyBlock: key.hex, endorsements: section.length },
-        'our activation microblock was refused',
+        'our activation microblock was refused: our bug; report it with this log',
       );
       return false;
     }
@@ -269,7 +275,10 @@ export class Leader {
       (error: unknown) => {
         // [§3.3] Never announce a header we cannot show is on disk: after a crash we might sign its
         // seq again, and a peer holding both headers would prove equivocation (§3.9).
-        this.mods.logger.error({ err: error, ...fields }, 'our microblock may not be on disk: not broadcast');
+        this.mods.logger.error(
+          { err: error, ...fields },
+          'our microblock may not be on disk: not broadcast; check the disk of the data dir (space, I/O errors)',
+        );
         return null;
       },
     );
@@ -279,7 +288,10 @@ export class Leader {
       try {
         this.mods.broadcast(block);
       } catch (error) {
-        this.mods.logger.error({ err: error, ...fields }, 'broadcasting our microblock failed');
+        this.mods.logger.error(
+          { err: error, ...fields },
+          'broadcasting our microblock failed: peers fetch it by sync; if it recurs, check the p2p lines before it',
+        );
         return;
       }
       this.mods.logger.debug({ ...fields, durableMs }, 'published a microblock');

@@ -417,7 +417,8 @@ export class AltostreamNode {
     chain.on('reorged', (reorg) => {
       mempool.revalidate();
       this.network?.announceTip();
-      this.logger.warn(
+      // A reorg is how proof of work settles a race, not a fault: info, as Bitcoin Core logs it.
+      this.logger.info(
         {
           from: reorg.from.hex,
           to: reorg.to.hex,

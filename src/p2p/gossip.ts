@@ -204,7 +204,10 @@ export class GossipRelay {
       }
     } catch (error) {
       if (!(error instanceof RuleError)) {
-        this.mods.logger.error({ err: error, kind }, 'gossip validation failed');
+        this.mods.logger.error(
+          { err: error, kind },
+          "gossip validation failed: our bug, not the peer's; the message was ignored; report it with this log",
+        );
         return [TopicValidatorResult.Ignore, undefined];
       }
       return [verdictFor(error), error.code];

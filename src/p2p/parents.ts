@@ -55,7 +55,10 @@ export class ParentFetcher {
     if (this.asking.has(toHex(missing))) return;
     const walk = this.walk(peer, missing)
       .catch((error: unknown) => {
-        this.mods.logger.error({ err: error, peer }, 'fetching an unknown parent failed');
+        this.mods.logger.error(
+          { err: error, peer },
+          'fetching an unknown parent failed: our bug; sync fetches the branch instead; report it with this log',
+        );
       })
       .finally(() => this.walks.delete(walk));
     this.walks.add(walk);

@@ -180,7 +180,10 @@ export class Syncer {
     );
     this.running = this.run()
       .catch((error: unknown) => {
-        this.mods.logger.error({ err: error }, 'sync failed');
+        this.mods.logger.error(
+          { err: error },
+          'sync failed: it starts again with the next peer status; if it recurs, report it with this log',
+        );
       })
       .finally(() => {
         this.mods.logger.info(

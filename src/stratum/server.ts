@@ -300,11 +300,17 @@ export class StratumServer {
     if (share.outcome === 'accepted') {
       connection.accepted++;
       this.pool?.record(share.address, difficultyOf(share.exponent));
-      this.mods.logger.info(
+      // One line per share would drown the log of a busy pool: the counts are at GET /stratum/workers.
+      this.mods.logger.debug(
         { worker: share.worker, difficulty: difficultyOf(share.exponent) },
         'stratum share accepted',
       );
     } else if (share.outcome !== 'stale') {
+      // The worker's fault (a wrong algorithm, a bad ntime): debug, like any client's bad request.
+      this.mods.logger.debug(
+        { worker: share.worker, ip: connection.ip, outcome: share.outcome },
+        'stratum share refused',
+      );
       connection.invalid++;
       if (connection.invalid >= BAN_INVALID_SHARES && connection.invalid > connection.accepted) {
         this.bans.set(connection.ip, this.mods.now() + BAN_MS);
