@@ -1,4 +1,4 @@
-// What SIGINT and SIGTERM do to a running command (decision 212). The first
+// What SIGINT and SIGTERM do to a running command (decision 213). The first
 // starts a graceful stop: the command's AbortSignal fires and the node stops
 // its parts in order. A second, during that stop, forces exit 1 at once. A
 // stop that has not finished by the deadline exits 1 too, after the node's
@@ -34,6 +34,7 @@ export function handleStopSignals(
   let settled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
+      err(`altostream: ${signal}: stopping gracefully (Ctrl-C or SIGTERM again forces the exit)`);
       controller.abort();
       // Ref'd while the command runs: a stop that hangs on a promise alone still ends here.
       deadline = setTimeout(() => {

@@ -4,7 +4,7 @@
 import type { Logger } from '../util/logger.js';
 
 /**
- * How long a graceful stop may take before it is overdue (decision 213). The CLI exits with 1
+ * How long a graceful stop may take before it is overdue (decision 214). The CLI exits with 1
  * then; Lodestar and systemd (TimeoutStopSec) give a stop a bounded time too.
  */
 export const STOP_DEADLINE_MS = 8_000;
