@@ -1,13 +1,15 @@
 // Validation of values that come from a user (CLI flags, config files):
 // each failure is an InvalidArgumentError whose message says what to pass instead.
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { MAX_AMOUNT, parseAlto } from '../protocol/amount.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
 import { DEFAULT_LABEL, ensureDevnetWallet, findKey, loadWallet, walletPath } from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { LOG_LEVELS } from '../util/logger.js';
 import { parseAddressArg } from '../wallet/values.js';
 import { DEFAULT_EVENT_HUB_OPTIONS } from '../api/event-hub.js';
 import { DEFAULT_MAX_PEERS_PER_IP as SLOTS_MAX_PEERS_PER_IP, parseAllowEntry } from '../p2p/slots.js';
@@ -49,6 +51,17 @@ export function defaultThreads(): number {
 /** Where a node keeps its LMDB environment, node key, wallet and API token: ~/.altostream/<network>. */
 export function defaultDataDir(network: NetworkName): string {
   return join(homedir(), '.altostream', network);
+}
+
+/** Parses --datadir: any path but the empty one (prepareDataDir checks the rest before writing). */
+export function parseDataDirFlag(raw: string): string {
+  if (raw === '') {
+    throw new InvalidArgumentError(
+      'bad-datadir',
+      '--datadir is empty: pass a directory, or leave the flag out for the default',
+    );
+  }
+  return raw;
 }
 
 /** Parses --network; devnet is regtest (PROTOCOL.md §1.2). */
@@ -203,4 +216,176 @@ export function parseBootstrapStakeFlag(raw: string | undefined, network: Networ
     );
   }
   return units;
+}
+
+/** The API's requests per client IP address per minute unless --api-rate-limit says otherwise (0: no limit). */
+export const DEFAULT_API_RATE_LIMIT = 1000;
+/** The highest --api-rate-limit: past this a limit no longer protects anything. */
+export const MAX_API_RATE_LIMIT = 1_000_000;
+/** --metrics' host when only a port is given: Prometheus scrapes from this machine unless told otherwise. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
+/** Parses a boolean from the environment or a config file: 1, 0, true or false. */
+export function parseBooleanValue(flag: string, raw: string): boolean {
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new InvalidArgumentError('bad-flag', `--${flag} takes 1, 0, true or false, got '${raw}'`);
+}
+
+/** A --bootstrap multiaddr, which must name its peer (/p2p/<id>): the handshake proves we reached it. */
+export function parseBootstrapFlag(raw: string): string {
+  const address = parseMultiaddrFlag('bootstrap', raw);
+  // As p2p/network.ts's peerIdOfAddress reads it; not imported, so the wallet's commands load no libp2p.
+  if (
+    !multiaddr(address)
+      .getComponents()
+      .some((c) => c.name === 'p2p')
+  ) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--bootstrap ${address} does not name the peer: append /p2p/<peer id>, as in the addresses the other node lists as "listen" in its "node started" line and its GET /status`,
+    );
+  }
+  return address;
+}
+
+/** A log level spec: a base level, then module=level pairs (`info,chain=debug,p2p=warn`). */
+export interface LogLevelSpec {
+  readonly level: string;
+  readonly modules: Readonly<Record<string, string>>;
+}
+
+/**
+ * Parses --log-level: `LEVEL[,MODULE=LEVEL]…`, levels from LOG_LEVELS. The base
+ * level may be left out (`chain=debug` is `info,chain=debug`); a module named
+ * twice is an error, not a silent last-one-wins.
+ */
+export function parseLogLevelSpec(raw: string, flag = 'log-level'): LogLevelSpec {
+  const fail = (why: string): InvalidArgumentError =>
+    new InvalidArgumentError(
+      'bad-flag',
+      `--${flag} takes a level (${LOG_LEVELS.join(', ')}), then module=level pairs, as in info,chain=debug,p2p=warn; ${why} in '${raw}'`,
+    );
+  let level: string | undefined;
+  const modules: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    const pair = /^([a-z][a-z0-9-]*)=(.*)$/.exec(part);
+    const [name, value] = pair === null ? [undefined, part] : [pair[1]!, pair[2]!];
+    if (!LOG_LEVELS.includes(value)) throw fail(`'${value}' is not a level`);
+    if (name === undefined) {
+      if (level !== undefined) throw fail('the base level is given twice');
+      if (Object.keys(modules).length > 0) throw fail('the base level comes first');
+      level = value;
+    } else {
+      if (Object.hasOwn(modules, name)) throw fail(`module '${name}' is given twice`);
+      modules[name] = value;
+    }
+  }
+  return { level: level ?? 'info', modules };
+}
+
+/**
+ * Parses --metrics: `[HOST:]PORT`, an IPv6 host in brackets (`[::1]:9100`), or
+ * `off`. The host is checked later with checkListenHost, as --api-host is.
+ */
+export function parseMetricsFlag(raw: string): { host: string; port: number } | null {
+  if (raw === 'off') return null;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]+):)?(\d+)$/.exec(raw);
+  if (match === null) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--metrics takes [HOST:]PORT, as in 9100, 0.0.0.0:9100 or [::1]:9100, or off; got '${raw}'`,
+    );
+  }
+  const host = match[1] ?? match[2] ?? DEFAULT_METRICS_HOST;
+  return { host, port: parseIntegerFlag('metrics', match[3]!, 0, 65535) };
+}
+
+/** Parses an --api-cors value: `*` or an origin, scheme://host[:port], http or https, nothing after. */
+export function parseCorsOrigin(raw: string): string {
+  if (raw === '*') return raw;
+  let origin: string | undefined;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === raw) origin = raw;
+  } catch {
+    origin = undefined;
+  }
+  if (origin === undefined) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--api-cors takes an origin such as https://app.example or http://localhost:3000 (scheme, host and port only, lower case, no path or trailing slash) or *, got '${raw}'`,
+    );
+  }
+  return origin;
+}
+
+/** Checks --api-cors as a whole: `*` allows every origin, so it stands alone. */
+export function checkCorsList(origins: readonly string[]): readonly string[] {
+  if (origins.includes('*') && origins.length > 1) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      '--api-cors * allows every origin: give it alone, or list the origins without it',
+    );
+  }
+  return origins;
+}
+
+/**
+ * Checks --log-file without creating it: its directory must exist and be
+ * writable, and the file, if present, must be a writable file. Returns the absolute path.
+ */
+export function checkLogFile(raw: string): string {
+  const path = resolve(raw);
+  const fail = (why: string): InvalidArgumentError =>
+    new InvalidArgumentError('bad-flag', `--log-file ${raw}: ${why}`);
+  if (raw === '') throw fail('is empty: pass a file path, or leave it out to log to standard output');
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch {
+    stats = undefined;
+  }
+  if (stats !== undefined) {
+    if (!stats.isFile()) throw fail('is not a file: pass a file path');
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      throw fail('cannot be written: pass a file you own');
+    }
+    return path;
+  }
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw fail(`${dir} is not a directory: pass a path in an existing one`);
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw error;
+    throw fail(`${dir} is missing or not writable: make it first, or pass a path in a directory you own`);
+  }
+  return path;
+}
+
+/** Parses a value that is one of a few words (`--log-format pretty`, `--stratum-mode pool`). */
+export function parseChoiceFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  const list = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+  throw new InvalidArgumentError('bad-flag', `--${flag} takes ${list}, got '${raw}'`);
+}
+
+/** Parses --pplns-factor: a positive number up to 1000 (multiples of the network difficulty). */
+export function parsePplnsFactorFlag(raw: string): number {
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(value > 0) || value > 1000) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--pplns-factor takes a positive number up to 1000, got '${raw}'`,
+    );
+  }
+  return value;
+}
+
+/** Parses --block-interval and --microblock-interval: seconds, fractions allowed, 0 for none. */
+export function parseIntervalMsFlag(flag: string, raw: string): number {
+  return raw === '0' ? 0 : Math.round(parseSecondsFlag(flag, raw) * 1000);
 }
