@@ -14,7 +14,10 @@ Options:
   --threads N       mining threads (default: ${defaultThreads()}, the available parallelism)
   --time-limit S    stop after S seconds and exit 0
   --json            print one JSON result object on stdout (progress goes to stderr)
-  -h, --help        show this help`;
+  -h, --help        show this help
+
+Exit codes: 0 ok (also at the time limit or Ctrl-C); 1 the self-test failed;
+2 bad usage (an unknown flag, a bad value).`;
 
 const INTERVAL_S = 5;
 

@@ -16,6 +16,7 @@ import {
   checkListenHost,
   defaultStratumPort,
   devnetPayout,
+  hasValidatorKey,
   validatorSeed,
   type StratumOptions,
 } from '../node/config.js';
@@ -25,6 +26,7 @@ import { InvalidArgumentError } from '../util/errors.js';
 import { WalletError } from '../wallet/errors.js';
 import { createLogger } from '../util/logger.js';
 import { joinNegativeValues } from './args.js';
+import { EXIT, LOCKED_CODES } from './exit-codes.js';
 import type { CommandIo } from './io.js';
 
 export const NODE_USAGE = `Usage: altostream node [options]
@@ -79,7 +81,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   });
   if (flags.help === true) {
     io.out(NODE_USAGE);
-    return 0;
+    return EXIT.ok;
   }
   // Every value is checked before anything is made on disk or the network.
   const settings = resolveSettings({
@@ -125,29 +127,42 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   };
   if (values['print-config']) {
     for (const line of settings.print()) io.out(line);
-    return 0;
+    return EXIT.ok;
+  }
+  const label = values['validator-key'];
+  if (values.validator) {
+    // Read only: a missing key is refused before the data dir or a devnet wallet is made.
+    let present: boolean;
+    try {
+      present = await hasValidatorKey(datadir, network, label);
+    } catch (error) {
+      if (!(error instanceof WalletError)) throw error;
+      io.err(`altostream node: ${error.message}`);
+      return EXIT.failure;
+    }
+    if (!present) {
+      io.err(
+        `altostream node: the wallet in ${datadir} has no key '${label}': create it with \`altostream wallet new --label ${label}\`, stake it with \`altostream wallet stake <amount> --role validator --from ${label}\`, or pass --validator-key`,
+      );
+      return EXIT.failure;
+    }
   }
   const logger = createLogger({ level: logging.level, name: 'altostream', pretty: logging.pretty });
+  // The first write: every check is above.
   prepareDataDir(datadir);
 
   let validator: NodeConfig['validator'] = null;
   let payout = values.payout;
   if (values.validator) {
-    const label = values['validator-key'];
     let seed: Uint8Array | undefined;
     try {
       seed = await validatorSeed(datadir, network, label);
     } catch (error) {
       if (!(error instanceof WalletError)) throw error;
       io.err(`altostream node: ${error.message}`);
-      return 1;
+      return EXIT.failure;
     }
-    if (seed === undefined) {
-      io.err(
-        `altostream node: the wallet in ${datadir} has no key '${label}': create it with \`altostream wallet new --label ${label}\`, stake it with \`altostream wallet stake <amount> --role validator --from ${label}\`, or pass --validator-key`,
-      );
-      return 1;
-    }
+    if (seed === undefined) throw new Error(`the validator key '${label}' went missing from ${datadir}`);
     validator = { seed };
   }
   if ((mine || poolPays) && payout === undefined) {
@@ -157,7 +172,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       // The wallet file is the operator's to fix: say which and how, without a stack trace.
       if (!(error instanceof WalletError)) throw error;
       io.err(`altostream node: ${error.message}`);
-      return 1;
+      return EXIT.failure;
     }
   }
   const regtestBootstrapStake = values['regtest-bootstrap-stake'];
@@ -188,18 +203,15 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   try {
     node = await AltostreamNode.start(config, { logger });
   } catch (error) {
-    if (
-      error instanceof InvalidArgumentError &&
-      (error.code === 'validator-locked' || error.code === 'datadir-locked')
-    ) {
-      // Exit 3: another node holds the data dir or signs with the key; not a usage error to retry as is.
+    if (error instanceof InvalidArgumentError && LOCKED_CODES.has(error.code)) {
+      // Another node holds the data dir or signs with the key: not a usage error to retry as is.
       io.err(`altostream node: ${error.message}`);
-      return 3;
+      return EXIT.locked;
     }
     const message = startFailure(error, config);
     if (message === undefined) throw error;
     io.err(`altostream node: ${message}`);
-    return 1;
+    return EXIT.failure;
   }
   if (!io.signal.aborted) {
     await new Promise<void>((resolve) => {
@@ -213,7 +225,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     });
   }
   await node.stop();
-  return 0;
+  return EXIT.ok;
 }
 
 function p2pConfig(settings: ResolvedSettings): P2pConfig | null {

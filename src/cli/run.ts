@@ -1,5 +1,6 @@
-// Dispatches `altostream <command> …` and maps errors to exit codes:
-// 0 success, 1 failure, 2 bad usage (unknown command or flag, bad value).
+// Dispatches `altostream <command> …` and maps errors to exit codes (EXIT):
+// 0 success, 1 failure, 2 bad usage or config (unknown command or flag, bad
+// value), 3 locked (another node holds the data dir or the validator key).
 // A bad value is one line, since its message names the flag and what to pass;
 // a command line of the wrong shape (unknown flag, missing value) gets the usage too.
 import { InvalidArgumentError } from '../util/errors.js';
@@ -7,6 +8,7 @@ import { BENCH_USAGE, benchCommand } from './bench-command.js';
 import { NODE_USAGE, nodeCommand } from './node-command.js';
 import { STATUS_USAGE, statusCommand } from './status-command.js';
 import { WALLET_USAGE, walletCommand } from './wallet-command.js';
+import { EXIT, LOCKED_CODES } from './exit-codes.js';
 import type { CommandIo } from './io.js';
 
 export const USAGE = `Usage: altostream <command> [options]
@@ -17,7 +19,11 @@ Commands:
   status    ask a running node for its tip, peers and mempool
   bench     self-test yespower and measure this machine's mining hash rate
 
-Run 'altostream <command> --help' for a command's options.`;
+Run 'altostream <command> --help' for a command's options.
+
+Exit codes (every command): 0 ok; 1 runtime failure (a node unreachable, a port in use,
+a wallet file to fix); 2 bad usage or config (an unknown flag, a bad value: the message
+names it and what to pass); 3 the data dir or the validator key is locked by another node.`;
 
 const COMMANDS: Record<
   string,
@@ -37,23 +43,23 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     io.err(`altostream: unknown command '${name}'\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof InvalidArgumentError) {
       io.err(`altostream ${name}: ${error.message}`);
-      return 2;
+      return LOCKED_CODES.has(error.code) ? EXIT.locked : EXIT.usage;
     }
     if (isParseArgsError(error)) {
       io.err(`altostream ${name}: ${error.message}\n\n${command.usage}`);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }

@@ -17,7 +17,10 @@ Options:
                 default API port (default: regtest)
   --api URL     the node's API (default: http://127.0.0.1:<the network's API port>)
   --json        print the node's answer as one JSON object
-  -h, --help    show this help`;
+  -h, --help    show this help
+
+Exit codes: 0 ok; 1 the node is unreachable or answered an error; 2 bad usage
+(an unknown flag, a bad value).`;
 
 export async function statusCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({

@@ -1,13 +1,20 @@
 // Validation of values that come from a user (CLI flags, config files):
 // each failure is an InvalidArgumentError whose message says what to pass instead.
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { MAX_AMOUNT, parseAlto } from '../protocol/amount.js';
 import { NETWORKS, type NetworkName } from '../protocol/params.js';
-import { DEFAULT_LABEL, ensureDevnetWallet, findKey, loadWallet, walletPath } from '../wallet/keystore.js';
+import {
+  DEFAULT_LABEL,
+  FAUCET_LABEL,
+  ensureDevnetWallet,
+  findKey,
+  loadWallet,
+  walletPath,
+} from '../wallet/keystore.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { LOG_LEVELS } from '../util/logger.js';
 import { parseAddressArg } from '../wallet/values.js';
@@ -107,6 +114,21 @@ export async function validatorSeed(
       ? await ensureDevnetWallet(datadir, params)
       : await loadWallet(walletPath(datadir), params);
   return findKey(wallet, label)?.seed;
+}
+
+/**
+ * Whether the wallet holds, or on the devnet will hold, the validator key `label`, found without
+ * writing: an existing wallet is read; a missing devnet wallet is made with the 'default' and
+ * 'faucet' keys only. The node refuses a missing key with this before it makes anything.
+ */
+export async function hasValidatorKey(
+  datadir: string,
+  network: NetworkName,
+  label: string,
+): Promise<boolean> {
+  const path = walletPath(datadir);
+  if (network === 'regtest' && !existsSync(path)) return label === DEFAULT_LABEL || label === FAUCET_LABEL;
+  return findKey(await loadWallet(path, NETWORKS[network]), label) !== undefined;
 }
 
 /** Parses a --listen or --bootstrap multiaddr; a clear error names the flag. */

@@ -323,7 +323,7 @@ function printSettings(
   const lines = [
     '# altostream node --print-config: the settings in force, each with where it came from.',
     `# config file: ${configPath}${found ? '' : ' (not found)'}`,
-    "# network and datadir pick the data dir, so they are commented out: the data dir's own",
+    '# Defaults are commented out. So are network and datadir, which pick the data dir: its own',
     `# ${CONFIG_FILE} cannot set them (use flags, ALTO_NETWORK/ALTO_DATADIR or a --config file).`,
   ];
   for (const key of SETTING_KEYS) {
@@ -331,7 +331,8 @@ function printSettings(
     if (setting.sources !== 'all') continue;
     const layered = chosen.get(key);
     const raw = layered?.raw ?? setting.default?.(ctx);
-    const prefix = key === 'network' || key === 'datadir' ? '# ' : '';
+    // A default is shown commented out: pasted back, the file sets only what was set.
+    const prefix = key === 'network' || key === 'datadir' || layered === undefined ? '# ' : '';
     if (raw === undefined) {
       lines.push(`# ${key} is unset: ${setting.unset ?? 'off'}`);
       continue;
