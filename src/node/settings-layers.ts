@@ -301,12 +301,12 @@ export function resolveSettings(inputs: LayerInputs): ResolvedSettings {
   };
 }
 
-function describe(source: SettingSource, key: string): string {
+function describe(source: SettingSource, key: string, value?: string | boolean): string {
   switch (source.kind) {
     case 'default':
       return 'default';
     case 'flag':
-      return `flag --${key}`;
+      return value === false ? `flag --no-${key}` : `flag --${key}`;
     case 'env':
       return `env ${source.name}`;
     case 'file':
@@ -345,7 +345,7 @@ function printSettings(
     items.forEach((item, i) => {
       const source = layered?.itemSources?.[i] ?? layered?.source ?? { kind: 'default' };
       const text = typeof item === 'boolean' ? (item ? '1' : '0') : item;
-      lines.push(`${prefix}${key} = ${text}  # ${describe(source, key)}`);
+      lines.push(`${prefix}${key} = ${text}  # ${describe(source, key, item)}`);
     });
   }
   return lines;
