@@ -112,11 +112,12 @@ test('precedence: a flag beats ALTO_*, which beats altostream.conf, which beats 
     ].join('\n'),
   );
   withEnv(t, { ALTO_API_PORT: '2222', ALTO_THREADS: '4' });
-  const result = await node('--datadir', datadir, '--api-port', '3333', '--print-config');
+  const result = await node('--datadir', datadir, '--api-port', '3333', '--no-mine', '--print-config');
   t.equal(result.code, 0, result.err.join('\n'));
   t.same(result.err, []);
   t.equal(line(result.out, 'api-port'), 'api-port = 3333  # flag --api-port');
   t.equal(line(result.out, 'threads'), 'threads = 4  # env ALTO_THREADS');
+  t.equal(line(result.out, 'mine'), 'mine = 0  # flag --no-mine');
   t.equal(line(result.out, 'max-peers'), `max-peers = 7  # ${conf}:3`);
   t.equal(line(result.out, 'api-max-streams'), '# api-max-streams = 100  # default');
   t.equal(line(result.out, 'log-level'), `log-level = warn,chain=debug  # ${conf}:6`);
