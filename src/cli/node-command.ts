@@ -45,10 +45,11 @@ lines; booleans 1 or 0), except config (flag and ALTO_CONFIG only), print-config
 and help. A flag beats the environment, which beats the file, which beats the
 default; network and datadir come from flags, ALTO_* or a --config file only.
 
-The API token for the mining routes is in <datadir>/api-token.
+The API token for the write and admin routes is in <datadir>/api-token.
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, or --print-config/--help printed; 1 failed
-while starting (the API port in use, the wallet file to fix); 2 bad usage or config:
+while starting (the API port in use, the wallet file to fix), or a stop forced by a
+second signal or not done within 8 s; 2 bad usage or config:
 a value this machine cannot run with, named with where it came from (flag, ALTO_*
 variable, file and line), found before anything is made; 3 the data dir is locked by
 another node, or another node on this machine already validates with the same key.`;
@@ -117,8 +118,6 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     await settings.check('stratum-host', () => checkListenHost(stratum.host, 'stratum-host'));
   const metrics = values.metrics;
   if (metrics !== null) await settings.check('metrics', () => checkListenHost(metrics.host, 'metrics'));
-  // What the logger is told; createLogger takes only the base level until it learns per-module
-  // levels and a file (`modules`, `file` below are ready for it).
   const logging = {
     level: values['log-level'].level,
     modules: values['log-level'].modules,
@@ -147,7 +146,13 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       return EXIT.failure;
     }
   }
-  const logger = createLogger({ level: logging.level, name: 'altostream', pretty: logging.pretty });
+  const logger = createLogger({
+    level: logging.level,
+    modules: logging.modules,
+    ...(logging.file === undefined ? {} : { file: logging.file }),
+    name: 'altostream',
+    pretty: logging.pretty,
+  });
   // The first write: every check is above.
   prepareDataDir(datadir);
 

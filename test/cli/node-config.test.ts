@@ -2,7 +2,7 @@
 // ALTO_* variables, which beat altostream.conf, which beats the defaults; a bad value from any
 // of them exits 2 naming the key by its source before anything is written; --print-config
 // prints the result and writes nothing; a data dir held by another node exits 3.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'tap';
 import { run } from '../../src/cli/run.js';
@@ -365,4 +365,35 @@ test('parseMetricsFlag, parseCorsOrigin and checkLogFile: the forms they take', 
   mkdirSync(join(dir, 'sub'));
   t.throws(() => checkLogFile(join(dir, 'sub')), { code: 'bad-flag', message: /is not a file/ });
   t.throws(() => checkLogFile(''), { code: 'bad-flag', message: /is empty/ });
+});
+
+test('log-file and per-module log-level reach the logger: the file holds JSON lines at each module its own level', async (t) => {
+  const dir = ownTempDir(t);
+  const file = join(dir, 'node.log');
+  const started = await node(
+    '--datadir',
+    join(dir, 'node'),
+    '--no-mine',
+    '--api-port',
+    '0',
+    '--log-format',
+    'json',
+    '--log-file',
+    file,
+    '--log-level',
+    'warn,node=info',
+  );
+  t.equal(started.code, 0);
+  const records = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((text) => JSON.parse(text) as { level: number; module?: string; msg: string });
+  const messages = records.map((r) => r.msg);
+  t.ok(messages.includes('node started'), 'the node module logs at info');
+  t.ok(messages.includes('node stopped'));
+  t.same(
+    records.filter((r) => r.level < 40 && r.module !== 'node').map((r) => `${r.module}: ${r.msg}`),
+    [],
+    'every other module logs at warn and above only',
+  );
 });
