@@ -30,6 +30,13 @@ export class UnauthorizedError extends Error {
   readonly code = 'unauthorized';
 }
 
+/** A client over its requests per minute (429, with Retry-After; api/exposure.ts). */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  readonly code = 'rate-limited';
+  readonly statusCode = 429;
+}
+
 /**
  * A request the node cannot serve as asked (400): one its schema refuses, or a
  * template with no payout to name. `field` names the part of the request at fault.

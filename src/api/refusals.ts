@@ -2,7 +2,7 @@
 // errors thrown by routes and by request validation, and the refusals made
 // before a route runs — no such path (404), not this method (405), a path that
 // is not valid percent-encoding (400), an oversized path segment (414), and what
-// Node's HTTP parser refuses (400, 408, 431). None quotes the URL or the body
+// Node's HTTP parser refuses (400, 408, 431), and a client over its rate limit (429). None quotes the URL or the body
 // back: a refusal is logged at debug and costs the node nothing, so a client
 // must not be able to make it carry (or reflect) what it sent.
 import { STATUS_CODES } from 'node:http';
@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { RuleError } from '../protocol/errors.js';
 import type { Logger } from '../util/logger.js';
-import { BadRequestError, NotFoundError, UnauthorizedError } from './errors.js';
+import { BadRequestError, NotFoundError, RateLimitedError, UnauthorizedError } from './errors.js';
 
 export interface ErrorBody {
   code: string;
@@ -57,6 +57,7 @@ export function errorResponse(error: FastifyError, bodyLimit: number): Refusal {
   if (error instanceof RuleError) return refusal(400, error.code, error.message);
   if (error instanceof NotFoundError) return refusal(404, error.code, error.message);
   if (error instanceof UnauthorizedError) return refusal(401, error.code, error.message);
+  if (error instanceof RateLimitedError) return refusal(429, error.code, error.message);
   if (error instanceof BadRequestError) {
     const { code, message, field } = error;
     return { status: 400, body: field === undefined ? { code, message } : { code, message, field } };

@@ -3,9 +3,14 @@
 // into the OpenAPI 3 document at /openapi.json. Requests are checked against
 // them in validation.ts; every refusal is `{ code, message, field? }`, shaped
 // in refusals.ts: a RuleError or a schema failure is the caller's (400), an
-// unknown id 404, an oversized body 413, a missing token 401; anything else is
-// our bug (500, logged at error).
+// unknown id 404, an oversized body 413, a missing token 401, a client over its
+// rate limit 429; anything else is our bug (500, logged at error). Read routes
+// are open; routes that change the node need the bearer token (POST /txs
+// excepted: a transaction carries its own signature). exposure.ts holds the
+// rate limit, CORS, the non-loopback warning and the input limits.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, {
   LogController,
@@ -33,6 +38,14 @@ import {
   refuseHeadOfStream,
   RouteMethods,
 } from './refusals.js';
+import {
+  corsOptions,
+  DEFAULT_API_RATE_LIMIT,
+  rateLimitOptions,
+  requireLimits,
+  warnIfExposed,
+  type ApiRateLimit,
+} from './exposure.js';
 import { DEFAULT_EVENT_HUB_OPTIONS, EventHub, type EventHubOptions } from './event-hub.js';
 import { chainRoutes } from './routes/chain.js';
 import { eventRoutes } from './routes/events.js';
@@ -46,7 +59,11 @@ import { governanceRoutes } from './routes/governance.js';
 import { musicRoutes } from './routes/music.js';
 import { requestValidator } from './validation.js';
 
-export const BODY_LIMIT = 1024 * 1024;
+/**
+ * The body limit of a route that names none. Every route with a body names its
+ * own (requireLimits), sized to what it takes; this is the floor for the rest.
+ */
+export const BODY_LIMIT = 1024;
 
 export interface ApiMining {
   /** A template paying `payout`, or the node's own payout when left out (undefined if it has none). */
@@ -146,6 +163,10 @@ export interface ApiModules {
   readonly eventStreams?: Partial<EventHubOptions>;
   /** The bearer token of the write routes other than POST /txs. */
   readonly token: string;
+  /** Requests per client address per minute (DEFAULT_API_RATE_LIMIT where left out). */
+  readonly rateLimit?: Partial<ApiRateLimit>;
+  /** Origins CORS allows (`*`: any); empty or left out: no CORS headers. */
+  readonly cors?: readonly string[];
   /** Unix milliseconds. */
   readonly now: () => number;
   readonly logger: Logger;
@@ -173,6 +194,12 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError(mods.logger),
   });
+  // Before any route and before the token check (a preHandler): every request counts, a guessed token too.
+  // Registered before the schema hooks: the CORS preflight route is the plugin's own.
+  const limits = rateLimitOptions({ ...DEFAULT_API_RATE_LIMIT, ...mods.rateLimit });
+  if (limits !== undefined) await app.register(rateLimit, limits);
+  const allowed = corsOptions(mods.cors ?? []);
+  if (allowed !== undefined) await app.register(cors, allowed);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -183,6 +210,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     },
   });
   app.addHook('onRoute', requireSchemas);
+  app.addHook('onRoute', requireLimits);
   const routes = new RouteMethods();
   app.addHook('onRoute', routes.add);
   app.addHook('onRequest', refuseHeadOfStream);
@@ -194,7 +222,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     done(null, (typeof body === 'string' ? body : body.toString('utf8')).trim());
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { status, body } = errorResponse(error, BODY_LIMIT);
+    const { status, body } = errorResponse(error, request.routeOptions.bodyLimit);
     if (status >= 500)
       request.log.error(
         { err: error, url: request.url },
@@ -239,6 +267,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
 export async function startApi(opts: ApiOptions, mods: ApiModules): Promise<FastifyInstance> {
   const app = await buildApi(mods);
   await app.listen({ host: opts.host, port: opts.port });
+  warnIfExposed(opts.host, { ...DEFAULT_API_RATE_LIMIT, ...mods.rateLimit }, mods.cors ?? [], mods.logger);
   return app;
 }
 

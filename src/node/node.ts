@@ -319,6 +319,11 @@ export class AltostreamNode {
           now,
           logger: logger.child({ module: 'api' }),
           eventStreams: config.apiMaxStreams === undefined ? {} : { maxStreams: config.apiMaxStreams },
+          rateLimit: {
+            ...(config.apiRateLimit === undefined ? {} : { max: config.apiRateLimit }),
+            ...(config.apiRateLimitLoopback === undefined ? {} : { loopback: config.apiRateLimitLoopback }),
+          },
+          cors: config.apiCors ?? [],
         },
       );
       cleanup.unshift(() => api.close());
