@@ -1,10 +1,12 @@
 // JSON Schema fragments shared by the routes of the HTTP API. Amounts and chain
 // work are decimal strings (they pass 2^53); heights and counts are numbers.
 
-export const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+export const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$', maxLength: 64 } as const;
 export const hexBytes = { type: 'string', pattern: '^([0-9a-fA-F]{2})*$' } as const;
 export const decimal = { type: 'string', pattern: '^[0-9]+$' } as const;
 export const height = { type: 'integer', minimum: 0 } as const;
+/** A height or count in a URL: up to 2^53 - 1, the most a JSON number carries exactly (api/params.ts). */
+export const urlInteger = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 export const errorBody = {
   type: 'object',

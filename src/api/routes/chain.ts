@@ -23,6 +23,7 @@ import {
   hex32,
   idParams,
   noQuery,
+  urlInteger,
 } from '../../api-schema/fragments.js';
 import { accountBody, statusBody, type AccountBody, type StatusBody } from '../../api-schema/responses.js';
 import type { ApiModules } from '../server.js';
@@ -147,7 +148,7 @@ export function chainRoutes(app: FastifyInstance, mods: ApiModules): void {
         params: {
           type: 'object',
           required: ['height'],
-          properties: { height },
+          properties: { height: urlInteger },
           additionalProperties: false,
         },
         querystring: noQuery,

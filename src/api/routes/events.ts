@@ -12,7 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Entry } from '../../chain/index-entry.js';
 import { NotFoundError } from '../errors.js';
-import { errorBody, errorResponses, height } from '../../api-schema/fragments.js';
+import { errorBody, errorResponses, urlInteger } from '../../api-schema/fragments.js';
 import type { EventHub } from '../event-hub.js';
 import { EVENT_TYPES } from '../event-stream.js';
 import type { ApiModules } from '../server.js';
@@ -45,11 +45,13 @@ export function eventRoutes(app: FastifyInstance, mods: ApiModules, hub: EventHu
         querystring: {
           type: 'object',
           properties: {
-            from: height,
+            from: urlInteger,
             /** Comma-separated event names to receive; all when left out. */
             types: {
               type: 'string',
               pattern: `^(${EVENT_TYPES.join('|')})(,(${EVENT_TYPES.join('|')}))*$`,
+              // Every type once, with commas: longer is a repeat.
+              maxLength: EVENT_TYPES.join(',').length,
             },
           },
           additionalProperties: false,

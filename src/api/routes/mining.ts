@@ -9,6 +9,8 @@ import type { ApiModules, RequireToken } from '../server.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 
 const secured = { security: [{ bearer: [] }] };
+/** A solved key block is 184 bytes: 368 hex digits and the JSON around them. */
+export const SUBMIT_BODY_LIMIT = 1024;
 const withUnauthorized = { ...errorResponses, 401: errorBody };
 
 export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToken: RequireToken): void {
@@ -85,6 +87,7 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
   app.post(
     '/mining/submit',
     {
+      bodyLimit: SUBMIT_BODY_LIMIT,
       preHandler: requireToken,
       schema: {
         summary: 'Submit a solved key block (184 bytes, hex)',
@@ -92,7 +95,7 @@ export function miningRoutes(app: FastifyInstance, mods: ApiModules, requireToke
         body: {
           type: 'object',
           required: ['hex'],
-          properties: { hex: { type: 'string', pattern: '^[0-9a-fA-F]{368}$' } },
+          properties: { hex: { type: 'string', pattern: '^[0-9a-fA-F]{368}$', maxLength: 368 } },
           additionalProperties: false,
         },
         response: {

@@ -11,7 +11,7 @@ import { ROLE_LISTENER, ROLE_MUSICIAN } from '../../consensus/music.js';
 import { ineligibility, KIND_LISTENER, KIND_MUSICIAN } from '../../consensus/song-value.js';
 import { decodeAddress, encodeAddress } from '../../protocol/address.js';
 import type { Identity } from '../../consensus/state-view.js';
-import { addressParams, errorResponses } from '../../api-schema/fragments.js';
+import { addressParams, errorResponses, urlInteger } from '../../api-schema/fragments.js';
 import {
   chartsBody,
   listenerBody,
@@ -222,7 +222,7 @@ export function musicRoutes(app: FastifyInstance, mods: ApiModules): void {
         params: {
           type: 'object',
           required: ['n'],
-          properties: { n: { type: 'integer', minimum: 0 } },
+          properties: { n: urlInteger },
           additionalProperties: false,
         },
         querystring: { type: 'object', properties: {}, additionalProperties: false },

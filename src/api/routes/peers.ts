@@ -6,10 +6,16 @@ import { BadRequestError } from '../errors.js';
 import { errorBody, errorResponses, noQuery } from '../../api-schema/fragments.js';
 import type { ApiModules, RequireToken } from '../server.js';
 
+/** The longest multiaddr POST /peers takes, in characters. */
+const MAX_PEER_ADDRESS = 512;
+/** That address with every character JSON-escaped (`\uXXXX`, 6 bytes), and the JSON around it. */
+export const PEER_BODY_LIMIT = 6 * MAX_PEER_ADDRESS + 1024;
+
 export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken: RequireToken): void {
   app.post(
     '/peers',
     {
+      bodyLimit: PEER_BODY_LIMIT,
       preHandler: requireToken,
       schema: {
         summary: 'Connect to a peer by multiaddr (with /p2p/<id>)',
@@ -17,7 +23,7 @@ export function peerRoutes(app: FastifyInstance, mods: ApiModules, requireToken:
         body: {
           type: 'object',
           required: ['address'],
-          properties: { address: { type: 'string', minLength: 1, maxLength: 512 } },
+          properties: { address: { type: 'string', minLength: 1, maxLength: MAX_PEER_ADDRESS } },
           additionalProperties: false,
         },
         response: {

@@ -1,7 +1,7 @@
 // Transactions: submit one, look one up, list the mempool.
 import type { FastifyInstance } from 'fastify';
 import { accountId, encodeAddress } from '../../protocol/address.js';
-import { decodeTx } from '../../protocol/tx.js';
+import { decodeTx, MAX_TX_BYTES } from '../../protocol/tx.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { decimal, errorResponses, hex32, hexBytes, idParams, noQuery } from '../../api-schema/fragments.js';
 import {
@@ -15,7 +15,13 @@ import type { ApiModules } from '../server.js';
 import { txView } from '../views.js';
 import { fromHex } from '../../util/bytes.js';
 
-const MAX_TX_HEX = 400_000;
+/** The largest transaction (§12's MAX_TX_SIZE) in hex. */
+const MAX_TX_HEX = 2 * MAX_TX_BYTES;
+/**
+ * POST /txs reads the largest transaction's hex and the JSON around it
+ * (`{"hex": "…"}`, with room for whitespace); a byte more is 413 before parsing.
+ */
+export const TX_BODY_LIMIT = MAX_TX_HEX + 1024;
 
 /** A GET /mempool cursor: the fee, size and id of a page's last transaction (mempool/pages.ts). */
 const CURSOR_PATTERN = '^(0|[1-9][0-9]{0,38})-[1-9][0-9]{0,6}-[0-9a-f]{64}$';
@@ -35,6 +41,7 @@ export function txRoutes(app: FastifyInstance, mods: ApiModules): void {
   app.post(
     '/txs',
     {
+      bodyLimit: TX_BODY_LIMIT,
       schema: {
         summary: 'Submit a signed transaction: JSON {"hex": …} or the hex itself as text/plain',
         body: {
