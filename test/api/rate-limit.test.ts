@@ -64,6 +64,14 @@ test('loopback clients are exempt by default and counted when included; 0 turns 
   t.equal(first.headers['x-ratelimit-limit'], String(DEFAULT_RATE_LIMIT), 'the default limit');
 });
 
+/** Client 2's p99 bound while client 1 floods (twice its p99 alone when the shared machine makes that larger). */
+const MAX_P99_MS = 100;
+
+function percentile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)] ?? Infinity;
+}
+
 interface Answer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
@@ -108,9 +116,10 @@ test('an event stream counts once, at connect', async (t) => {
 });
 
 test('load: client 1 over its quota gets 429s while client 2 keeps its GET /status p99 under 100 ms', async (t) => {
-  const max = 50;
+  // Over quota within a second; enough samples of client 2 that p99 is not its single worst request.
+  const max = 300;
   const { port } = await listeningApi(t, '127.0.0.1', { rateLimit: { max, loopback: true } });
-  const agent1 = new Agent({ keepAlive: true, maxSockets: 4 });
+  const agent1 = new Agent({ keepAlive: true, maxSockets: 2 });
   const agent2 = new Agent({ keepAlive: true, maxSockets: 1 });
   t.teardown(() => {
     agent1.destroy();
@@ -118,41 +127,66 @@ test('load: client 1 over its quota gets 429s while client 2 keeps its GET /stat
   });
   // Warm up client 2's connection and the route before measuring.
   t.equal((await get(port, '/status', agent2, '127.0.0.2')).status, 200);
+  // The baseline: the same requests from a third address with no flood. On a quiet machine its p99 is a few
+  // ms; on a shared one, stalls from other processes show in both, so the bound allows twice the baseline.
+  const agent3 = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.teardown(() => {
+    agent3.destroy();
+  });
+  const quiet: number[] = [];
+  for (let i = 0; i < max - 1; i++) quiet.push((await get(port, '/status', agent3, '127.0.0.4')).ms);
 
-  const FLOOD = 1500;
+  // Client 1 floods until client 2 is done (at most FLOOD requests and 20 s); client 2 starts at client 1's first 429.
+  const FLOOD = 10_000;
   const deadline = Date.now() + 20_000;
   let sent = 0;
+  let measured = false;
+  let overQuota: () => void = () => undefined;
+  const firstRefusal = new Promise<void>((resolve) => {
+    overQuota = resolve;
+  });
   const flood: Answer[] = [];
   const flooding = Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (sent < FLOOD && Date.now() < deadline) {
+    Array.from({ length: 2 }, async () => {
+      while (!measured && sent < FLOOD && Date.now() < deadline) {
         sent++;
-        flood.push(await get(port, '/status', agent1, '127.0.0.1'));
+        const answer = await get(port, '/status', agent1, '127.0.0.1');
+        flood.push(answer);
+        if (answer.status === 429) overQuota();
       }
+      overQuota(); // the cap or the deadline came first: the assertions below say so
     }),
   );
+  await firstRefusal;
+  const refusedBefore = flood.filter((a) => a.status === 429).length;
   const latencies: number[] = [];
   let served = 0;
-  // Client 2 stays within its quota (max - 1 after the warm-up), spread over the flood.
-  while (latencies.length < max - 2 && Date.now() < deadline) {
+  // Client 2 stays within its quota (max - 1 after the warm-up).
+  while (latencies.length < max - 1 && Date.now() < deadline) {
     const answer = await get(port, '/status', agent2, '127.0.0.2');
     latencies.push(answer.ms);
     if (answer.status === 200) served++;
-    if (sent >= FLOOD) break;
   }
+  measured = true;
   await flooding;
+  const refusedDuring = flood.filter((a) => a.status === 429).length - refusedBefore;
+  t.ok(
+    refusedDuring >= latencies.length,
+    `client 1 was refused ${refusedDuring} times while client 2 was measured`,
+  );
 
   const refused = flood.filter((a) => a.status === 429);
   t.equal(flood.length - refused.length, max, `client 1: ${max} served of ${flood.length}`);
   t.ok(refused.length > 0, `client 1: ${refused.length} refused`);
   for (const a of refused.slice(0, 5)) t.match(String(a.headers['retry-after']), /^[1-9][0-9]*$/);
   t.equal(served, latencies.length, `client 2: all ${served} served`);
-  latencies.sort((a, b) => a - b);
-  const p99 = latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)] ?? Infinity;
-  const p50 = latencies[Math.floor(latencies.length / 2)] ?? Infinity;
+  const p99 = percentile(latencies, 0.99);
+  const baseline = percentile(quiet, 0.99);
   t.comment(
-    `client 1: ${flood.length} requests, ${refused.length} 429; client 2: ${latencies.length} requests, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    `client 1: ${flood.length} requests, ${refused.length} 429; client 2: ${latencies.length} requests, ` +
+      `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; alone: p99 ${baseline.toFixed(1)} ms`,
   );
-  t.ok(latencies.length >= 20, `${latencies.length} samples of client 2`);
-  t.ok(p99 < 100, `client 2's p99 ${p99.toFixed(1)} ms < 100 ms`);
+  t.ok(latencies.length >= 200, `${latencies.length} samples of client 2`);
+  const bound = Math.max(MAX_P99_MS, 2 * baseline);
+  t.ok(p99 < bound, `client 2's p99 ${p99.toFixed(1)} ms < ${bound.toFixed(1)} ms`);
 });
