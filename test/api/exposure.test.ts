@@ -8,6 +8,7 @@ import { TX_BODY_LIMIT } from '../../src/api/routes/txs.js';
 import { buildApi } from '../../src/api/server.js';
 import { encodeTx } from '../../src/protocol/tx.js';
 import { captureLog, LEVEL } from '../helpers/log-capture.js';
+import { startTestNode } from '../helpers/node.js';
 import { transfer } from '../helpers/txs.js';
 import { builtApi, exposedModules, listeningApi, newCalls, TOKEN } from './exposed-api.js';
 
@@ -250,4 +251,22 @@ test('a route with an unbounded input or a body route without its own bodyLimit 
     [],
     'an enum and a bounded integer pass',
   );
+});
+
+test('the node passes apiRateLimit, apiRateLimitLoopback and apiCors to the API', async (t) => {
+  const origin = 'https://app.example';
+  const { url } = await startTestNode(
+    (fn) => {
+      t.teardown(fn);
+    },
+    { apiRateLimit: 2, apiRateLimitLoopback: true, apiCors: [origin] },
+  );
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    const response = await fetch(`${url}/status`, { headers: { origin } });
+    statuses.push(response.status);
+    if (i === 0) t.equal(response.headers.get('access-control-allow-origin'), origin, 'CORS for the origin');
+    await response.arrayBuffer();
+  }
+  t.same(statuses, [200, 200, 429], 'two a minute, loopback counted');
 });
