@@ -231,7 +231,9 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
     else request.log.debug({ code: body.code, url: request.url }, 'API request refused');
     void reply.status(status).send(body);
   });
-  app.setNotFoundHandler(notFound(routes));
+  // Unknown paths count against the same quota: probing for routes is throttled like using them.
+  if (limits === undefined) app.setNotFoundHandler(notFound(routes));
+  else app.setNotFoundHandler({ preHandler: app.rateLimit() }, notFound(routes));
   const requireToken = tokenCheck(mods.token);
   chainRoutes(app, mods);
   txRoutes(app, mods);

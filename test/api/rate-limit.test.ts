@@ -7,7 +7,7 @@ import { test } from 'tap';
 import { DEFAULT_RATE_LIMIT } from '../../src/api/exposure.js';
 import { builtApi, listeningApi } from './exposed-api.js';
 
-test('over its quota a client gets 429 rate-limited with Retry-After, its token guesses too; another client is still served', async (t) => {
+test('over its quota a client gets 429 rate-limited with Retry-After, its token guesses and unknown paths too; another client is still served', async (t) => {
   const max = 5;
   const app = await builtApi(t, { rateLimit: { max } });
   const from = (remoteAddress: string, url = '/status', headers: Record<string, string> = {}) =>
@@ -32,6 +32,12 @@ test('over its quota a client gets 429 rate-limited with Retry-After, its token 
   }
   const throttled = await from('192.0.2.3', '/mining/template', { authorization: 'Bearer guess' });
   t.equal(throttled.statusCode, 429, 'the next guess is throttled, not checked');
+
+  // Probing for routes counts too.
+  for (let i = 0; i < max; i++) t.equal((await from('192.0.2.4', `/admin${i}`)).statusCode, 404);
+  const probe = await from('192.0.2.4', '/admin');
+  t.equal(probe.statusCode, 429, 'unknown paths share the quota');
+  t.match(probe.json(), { code: 'rate-limited' });
 });
 
 test('loopback clients are exempt by default and counted when included; 0 turns the limit off', async (t) => {
