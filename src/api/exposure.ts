@@ -5,6 +5,7 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyRequest, RouteOptions } from 'fastify';
+import { InvalidArgumentError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { RateLimitedError } from './errors.js';
 
@@ -41,6 +42,12 @@ export function isLoopbackHost(host: string): boolean {
 
 /** @fastify/rate-limit's options; undefined when the limit is off (max 0). */
 export function rateLimitOptions(limit: ApiRateLimit): RateLimitPluginOptions | undefined {
+  if (!Number.isSafeInteger(limit.max) || limit.max < 0) {
+    throw new InvalidArgumentError(
+      'bad-flag',
+      `--api-rate-limit ${limit.max} is not a count: pass requests per minute per client, 0 for no limit`,
+    );
+  }
   if (limit.max === 0) return undefined;
   return {
     max: limit.max,

@@ -40,7 +40,7 @@ test('over its quota a client gets 429 rate-limited with Retry-After, its token 
   t.match(probe.json(), { code: 'rate-limited' });
 });
 
-test('loopback clients are exempt by default and counted when included; 0 turns the limit off', async (t) => {
+test('loopback clients are exempt by default and counted when included; 0 turns the limit off, a negative or fractional limit is refused', async (t) => {
   const max = 3;
   const exempt = await builtApi(t, { rateLimit: { max } });
   for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) {
@@ -65,6 +65,9 @@ test('loopback clients are exempt by default and counted when included; 0 turns 
     200,
     'no limit at 0',
   );
+  for (const max of [-1, 1.5, Number.NaN]) {
+    await t.rejects(builtApi(t, { rateLimit: { max } }), { code: 'bad-flag', message: /--api-rate-limit/ });
+  }
   const byDefault = await builtApi(t);
   const first = await byDefault.inject({ url: '/status', remoteAddress: '192.0.2.9' });
   t.equal(first.headers['x-ratelimit-limit'], String(DEFAULT_RATE_LIMIT), 'the default limit');
