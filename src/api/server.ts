@@ -57,6 +57,7 @@ import { stakeRoutes } from './routes/stake.js';
 import { rewardRoutes } from './routes/rewards.js';
 import { governanceRoutes } from './routes/governance.js';
 import { musicRoutes } from './routes/music.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { requestValidator } from './validation.js';
 
 /**
@@ -241,6 +242,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   rewardRoutes(app, mods);
   governanceRoutes(app, mods);
   musicRoutes(app, mods);
+  dashboardRoutes(app);
   miningRoutes(app, mods, requireToken);
   stratumRoutes(app, mods);
   const hub = new EventHub(
