@@ -4,6 +4,7 @@
 // blocks and activations, and runs the in-browser benchmark on request.
 import {
   getJson,
+  type Answer,
   type Charts,
   type Peers,
   type Status,
@@ -42,6 +43,14 @@ export const SLOW_POLL_MS = 15_000;
 export const RECENT_KEY_BLOCKS = 10;
 /** The hash-rate chart's window. */
 export const CHART_WINDOW_MS = 10 * 60_000;
+
+/** What GET /stratum/workers answers with Stratum off (api/routes/stratum.ts). */
+const STRATUM_OFF: Answer<StratumWorkers> = {
+  ok: false,
+  status: 404,
+  code: 'stratum-off',
+  message: 'the Stratum server is off: start the node with --stratum',
+};
 
 const minerSamples: Sample[] = [];
 const stratumSamples: Sample[] = [];
@@ -96,7 +105,8 @@ async function pollSlow(): Promise<void> {
     getJson<Validators>('/validators'),
     getJson<Charts>(`/charts?limit=${TOP_SONGS}`),
     getJson<Peers>('/peers'),
-    getJson<StratumWorkers>('/stratum/workers'),
+    // Asked only when /status says Stratum is on: a 404 would show as an error in the browser's console.
+    lastStatus?.stratum === null ? Promise.resolve(STRATUM_OFF) : getJson<StratumWorkers>('/stratum/workers'),
   ]);
   renderSupply(supply);
   renderValidators(validators);
@@ -234,9 +244,9 @@ function setupBench(): void {
 
 async function start(): Promise<void> {
   setupBench();
-  const refreshSlow = every(SLOW_POLL_MS, pollSlow);
-  await pollStatus();
+  await pollStatus(); // first: the slow panels skip what it says is off
   every(STATUS_POLL_MS, pollStatus);
+  const refreshSlow = every(SLOW_POLL_MS, pollSlow);
   // The feed opens on the last few key blocks, so it is not empty until the next one.
   const from = lastStatus === undefined ? undefined : Math.max(0, lastStatus.height - RECENT_KEY_BLOCKS + 1);
   openFeed(from, {

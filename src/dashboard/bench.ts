@@ -53,7 +53,10 @@ export function runBenchmark(
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     const rates = new Array<number>(opts.threads).fill(0);
-    const finished = new Array<{ hashes: number; elapsedMs: number } | undefined>(opts.threads);
+    // Filled, not sparse: every() skips the holes of a sparse array and would call it done at once.
+    const finished = new Array<{ hashes: number; elapsedMs: number } | undefined>(opts.threads).fill(
+      undefined,
+    );
     let vectors = 0;
     let settled = false;
     let fraction = 0;

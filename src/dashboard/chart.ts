@@ -18,12 +18,13 @@ export interface Series {
 export interface ChartBox {
   readonly width: number;
   readonly height: number;
-  /** Room on the left for the axis labels. */
+  /** Room for the axis labels: left of the plot, above and below it. */
   readonly left: number;
+  readonly top: number;
   readonly bottom: number;
 }
 
-export const CHART_BOX: ChartBox = { width: 640, height: 200, left: 72, bottom: 22 };
+export const CHART_BOX: ChartBox = { width: 960, height: 230, left: 80, top: 10, bottom: 22 };
 
 /** The smallest 1, 2 or 5 × 10^k at or above `value`: a round top for the axis. */
 export function niceCeiling(value: number): number {
@@ -49,9 +50,9 @@ export function chartPaths(
   const visible = series.map((s) => s.samples.filter((p) => p.atMs >= from && p.atMs <= nowMs));
   const top = niceCeiling(Math.max(0, ...visible.flat().map((p) => p.value)));
   const plotWidth = box.width - box.left;
-  const plotHeight = box.height - box.bottom;
+  const plotHeight = box.height - box.top - box.bottom;
   const x = (atMs: number): number => box.left + ((atMs - from) / windowMs) * plotWidth;
-  const y = (value: number): number => plotHeight - (Math.max(0, value) / top) * plotHeight;
+  const y = (value: number): number => box.top + plotHeight - (Math.max(0, value) / top) * plotHeight;
   const paths = visible.map((points) =>
     points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.atMs).toFixed(1)},${y(p.value).toFixed(1)}`).join(' '),
   );
@@ -77,11 +78,11 @@ export function drawChart(
   box: ChartBox = CHART_BOX,
 ): void {
   const { paths, top } = chartPaths(series, nowMs, windowMs, box);
-  const plotHeight = box.height - box.bottom;
+  const plotHeight = box.height - box.top - box.bottom;
   svg.setAttribute('viewBox', `0 0 ${box.width} ${box.height}`);
   svg.replaceChildren();
   for (const fraction of [0, 0.5, 1]) {
-    const y = plotHeight - fraction * plotHeight;
+    const y = box.top + plotHeight - fraction * plotHeight;
     svg.append(svgElement('line', { x1: box.left, x2: box.width, y1: y, y2: y, class: 'grid' }));
     svg.append(
       svgElement(

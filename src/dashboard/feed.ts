@@ -33,8 +33,9 @@ export interface FeedHandlers {
   readonly onKeyBlock: () => void;
 }
 
+/** The local time of arrival, 24-hour "21:37:52". */
 function clock(): string {
-  return new Date().toLocaleTimeString();
+  return new Date().toLocaleTimeString([], { hour12: false });
 }
 
 function blockItem(block: BlockEvent, note = ''): HTMLLIElement {

@@ -55,7 +55,8 @@ export function renderStatus(status: Status): void {
     : status.pacedForS !== null
       ? `The built-in miner is paced (--block-interval): it hashes again in ${Math.ceil(status.pacedForS)} s; the rate shown is while it hashes.`
       : 'The built-in miner is hashing.';
-  setText('miner-note', `${miner} ${groupDigits(String(status.hashes))} hashes since the node started.`);
+  const hashes = `${groupDigits(String(status.hashes))} hash${status.hashes === 1 ? '' : 'es'}`;
+  setText('miner-note', `${miner} ${hashes} since the node started.`);
   document.title = `${groupDigits(String(status.height))} · Altostream ${status.network}`;
 }
 

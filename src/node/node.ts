@@ -371,6 +371,8 @@ export class AltostreamNode {
           network: params.name,
           datadir: config.datadir,
           api: node.apiUrl,
+          // The operator's page: tip, blocks, hash rate, peers, supply, and a browser benchmark.
+          dashboard: `${node.apiUrl}/`,
           tip: Number(chain.tip.keyHeight),
           mining: config.mine
             ? { payout: encodeAddress(params.hrp, payout!), threads: config.threads }

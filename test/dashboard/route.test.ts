@@ -57,6 +57,7 @@ test('dashboard-assets: scripts, style and the release wasm under the build hash
     'app.js': /^text\/javascript; charset=utf-8$/,
     'bench-worker.js': /^text\/javascript; charset=utf-8$/,
     'style.css': /^text\/css; charset=utf-8$/,
+    'icon.svg': /^image\/svg\+xml$/,
     'altostream.wasm': /^application\/wasm$/,
   };
   for (const [file, type] of Object.entries(types)) {

@@ -49,6 +49,7 @@ const ASSET_SOURCES: Readonly<Record<string, AssetSource>> = {
     type: 'text/javascript; charset=utf-8',
   },
   'style.css': { file: new URL('style.css', DASHBOARD_DIR), type: 'text/css; charset=utf-8' },
+  'icon.svg': { file: new URL('icon.svg', DASHBOARD_DIR), type: 'image/svg+xml' },
   // The node's own release build (asconfig.json's "release" target), as the CPU miner runs it.
   'altostream.wasm': { file: new URL('altostream.wasm', BUILD_DIR), type: 'application/wasm' },
 };
