@@ -225,7 +225,7 @@ function setupBench(): void {
         const e = error instanceof BenchError ? error : new BenchError('bench-failed', String(error));
         const hint =
           e.code === 'wasm-load-failed'
-            ? ' This browser may lack WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4 or later).'
+            ? ' This browser may lack WebAssembly SIMD or CSP wasm-unsafe-eval (Chrome 97, Firefox 102, Safari 16.4 or later).'
             : '';
         say(
           `${e.code === 'self-test-failed' ? 'Self-test FAILED' : 'Benchmark failed'}: ${e.message}.${hint}`,
