@@ -98,3 +98,15 @@ test('not-found: an unknown asset, another build hash or a path outside the dash
   const other = await app.inject({ method: 'GET', url: `/dashboard/${'0'.repeat(16)}/app.js` });
   t.match(other.json(), { message: /reload the page/ }, 'another build hash says to reload');
 });
+
+test('dashboard-openapi: both routes are in /openapi.json with what they answer', async (t) => {
+  const app = await api(t);
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+    paths: Record<string, { get?: { responses?: Record<string, unknown> } }>;
+  }>();
+  t.ok(doc.paths['/']?.get?.responses?.['200'], 'GET / is documented');
+  t.ok(
+    doc.paths['/dashboard/{build}/{file}']?.get?.responses?.['404'],
+    'GET /dashboard/{build}/{file} is documented',
+  );
+});
