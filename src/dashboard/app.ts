@@ -134,6 +134,11 @@ function every(ms: number, poll: () => Promise<void>): () => void {
   return run;
 }
 
+const BUILD_NAMES = {
+  simd: 'SIMD build, as the node mines',
+  scalar: 'scalar build: this browser has no WebAssembly SIMD',
+} as const;
+
 function nodeRate(status: Status): string {
   if (!status.mining) return 'not mining';
   return formatHashRate(status.hashRate);
@@ -193,7 +198,10 @@ function setupBench(): void {
         threads: n,
         durationMs: s * 1000,
         workerUrl: new URL('bench-worker.js', base),
-        wasmUrl: new URL('altostream.wasm', base),
+        wasmUrls: {
+          simd: new URL('altostream.wasm', base),
+          scalar: new URL('altostream-scalar.wasm', base),
+        },
       },
       (p) => {
         if (p.phase === 'self-test') {
@@ -209,12 +217,13 @@ function setupBench(): void {
         bench = result;
         showRates(result.perThread);
         say(
-          `Self-test passed (${result.vectors} of ${result.vectors} yespower vectors). ${formatHashRate(result.total)} on ${n} thread${n === 1 ? '' : 's'} (${groupDigits(String(result.hashes))} hashes in ${s} s).`,
+          `Self-test passed (${result.vectors} of ${result.vectors} yespower vectors). ${formatHashRate(result.total)} on ${n} thread${n === 1 ? '' : 's'} (${groupDigits(String(result.hashes))} hashes in ${s} s, ${BUILD_NAMES[result.build]}).`,
           'passed',
         );
         setText('bench-rate', formatHashRate(result.total));
         byId('bench-card').dataset.result = JSON.stringify({
           selfTest: 'passed',
+          build: result.build,
           vectors: result.vectors,
           total: result.total,
           perThread: result.perThread,
@@ -225,7 +234,7 @@ function setupBench(): void {
         const e = error instanceof BenchError ? error : new BenchError('bench-failed', String(error));
         const hint =
           e.code === 'wasm-load-failed'
-            ? ' This browser may lack WebAssembly SIMD or CSP wasm-unsafe-eval (Chrome 97, Firefox 102, Safari 16.4 or later).'
+            ? ' This browser may lack CSP wasm-unsafe-eval for WebAssembly (Chrome 97, Firefox 102, Safari 16 or later).'
             : '';
         say(
           `${e.code === 'self-test-failed' ? 'Self-test FAILED' : 'Benchmark failed'}: ${e.message}.${hint}`,

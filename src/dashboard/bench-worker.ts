@@ -6,7 +6,7 @@
 import { ALTO_YESPOWER, HEADER_LENGTH, TARGET_LENGTH, scanNonces, yespower } from '../crypto/pow.js';
 import { initWasm } from '../crypto/wasm.js';
 import { YESPOWER_VECTORS } from '../crypto/yespower-vectors.js';
-import type { FromBenchWorker, StartBench } from './bench-protocol.js';
+import type { FromBenchWorker, StartBench, WasmBuild } from './bench-protocol.js';
 import { checkVectors, describeFailure } from './self-test.js';
 
 /** Milliseconds of hashing between progress reports. */
@@ -21,19 +21,38 @@ const pause = (): Promise<void> =>
     setTimeout(resolve, 0);
   });
 
-async function run(start: StartBench): Promise<void> {
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The SIMD build, as the node's miner runs it; a browser without WebAssembly SIMD (Safari before
+ * 16.4) refuses to compile it and gets the scalar build, as cpuminer-opt picks the build the CPU has.
+ */
+async function load(urls: StartBench['wasmUrls']): Promise<WasmBuild> {
   try {
-    await initWasm(fetch(start.wasmUrl));
+    await initWasm(fetch(urls.simd));
+    return 'simd';
+  } catch (simdError) {
+    try {
+      await initWasm(fetch(urls.scalar));
+      return 'scalar';
+    } catch (scalarError) {
+      throw new Error(`${urls.simd}: ${reason(simdError)}; ${urls.scalar}: ${reason(scalarError)}`, {
+        cause: scalarError,
+      });
+    }
+  }
+}
+
+async function run(start: StartBench): Promise<void> {
+  let build: WasmBuild;
+  try {
+    build = await load(start.wasmUrls);
   } catch (error) {
-    send({
-      type: 'error',
-      code: 'wasm-load-failed',
-      message: `could not load ${start.wasmUrl}: ${error instanceof Error ? error.message : String(error)}`,
-    });
+    send({ type: 'error', code: 'wasm-load-failed', message: `could not load yespower: ${reason(error)}` });
     return;
   }
   const check = checkVectors(yespower, YESPOWER_VECTORS);
-  send({ type: 'self-test', total: check.total, failures: check.failures.map(describeFailure) });
+  send({ type: 'self-test', build, total: check.total, failures: check.failures.map(describeFailure) });
   if (check.failures.length > 0) return;
 
   const header = new Uint8Array(HEADER_LENGTH);
@@ -78,7 +97,7 @@ self.addEventListener('message', (event: MessageEvent<Partial<StartBench>>) => {
     send({
       type: 'error',
       code: 'bench-failed',
-      message: error instanceof Error ? error.message : String(error),
+      message: reason(error),
     });
   });
 });

@@ -3,7 +3,7 @@
 // thread's rate and their sum, as cpuminer-opt reports per-thread and total.
 // Any worker's self-test failure or load error stops them all and rejects
 // with a BenchError that says what went wrong.
-import type { FromBenchWorker, StartBench } from './bench-protocol.js';
+import type { FromBenchWorker, StartBench, WasmBuild } from './bench-protocol.js';
 
 /** Seconds of hashing when the page's input is left alone. */
 export const DEFAULT_BENCH_SECONDS = 10;
@@ -17,7 +17,7 @@ export interface BenchOptions {
   readonly threads: number;
   readonly durationMs: number;
   readonly workerUrl: URL;
-  readonly wasmUrl: URL;
+  readonly wasmUrls: { readonly simd: URL; readonly scalar: URL };
 }
 
 export interface BenchProgress {
@@ -29,6 +29,7 @@ export interface BenchProgress {
 }
 
 export interface BenchResult {
+  readonly build: WasmBuild;
   readonly vectors: number;
   readonly perThread: readonly number[];
   readonly total: number;
@@ -58,6 +59,7 @@ export function runBenchmark(
       undefined,
     );
     let vectors = 0;
+    let build: WasmBuild = 'simd';
     let settled = false;
     let fraction = 0;
     const stop = (): void => {
@@ -77,6 +79,7 @@ export function runBenchmark(
           return;
         case 'self-test':
           vectors = message.total;
+          if (message.build === 'scalar') build = 'scalar'; // the slower one, if threads differ
           if (message.failures.length > 0) {
             fail(
               new BenchError(
@@ -99,6 +102,7 @@ export function runBenchmark(
         settled = true;
         stop();
         resolve({
+          build,
           vectors,
           perThread: rates,
           total: rates.reduce((a, b) => a + b, 0),
@@ -126,7 +130,7 @@ export function runBenchmark(
       });
       const start: StartBench = {
         type: 'start',
-        wasmUrl: opts.wasmUrl.href,
+        wasmUrls: { simd: opts.wasmUrls.simd.href, scalar: opts.wasmUrls.scalar.href },
         durationMs: opts.durationMs,
         thread,
       };

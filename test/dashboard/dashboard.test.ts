@@ -21,6 +21,7 @@ const PAYOUT = encodeAddress(REGTEST.hrp, new Uint8Array(20).fill(0x7d));
 
 interface BenchResult {
   readonly selfTest: string;
+  readonly build?: string;
   readonly vectors?: number;
   readonly total?: number;
   readonly perThread?: number[];
@@ -142,6 +143,7 @@ test('dashboard: shows the tip, follows a new block without a reload, and benchm
   t.equal(result.selfTest, 'passed', `self-test passed (${result.message ?? 'no message'})`);
   t.ok(result.vectors !== undefined && result.vectors > 0, `${result.vectors} vectors checked`);
   t.equal(result.perThread?.length, 1, 'one thread');
+  t.equal(result.build, 'simd', "the SIMD build, as the node's miner runs");
   t.ok(result.total !== undefined && result.total > 0, `${result.total?.toFixed(1)} H/s in the browser`);
   t.match(await text(page, '#bench-status'), /Self-test passed/);
   t.match(await text(page, '#bench-total'), /H\/s$/);

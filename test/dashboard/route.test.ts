@@ -59,6 +59,7 @@ test('dashboard-assets: scripts, style and the release wasm under the build hash
     'style.css': /^text\/css; charset=utf-8$/,
     'icon.svg': /^image\/svg\+xml$/,
     'altostream.wasm': /^application\/wasm$/,
+    'altostream-scalar.wasm': /^application\/wasm$/,
   };
   for (const [file, type] of Object.entries(types)) {
     const response = await app.inject({ method: 'GET', url: `/dashboard/${build}/${file}` });

@@ -52,6 +52,8 @@ const ASSET_SOURCES: Readonly<Record<string, AssetSource>> = {
   'icon.svg': { file: new URL('icon.svg', DASHBOARD_DIR), type: 'image/svg+xml' },
   // The node's own release build (asconfig.json's "release" target), as the CPU miner runs it.
   'altostream.wasm': { file: new URL('altostream.wasm', BUILD_DIR), type: 'application/wasm' },
+  // Its "scalar" twin, for a browser without WebAssembly SIMD.
+  'altostream-scalar.wasm': { file: new URL('altostream-scalar.wasm', BUILD_DIR), type: 'application/wasm' },
 };
 
 const PAGE_FILE = new URL('index.html', DASHBOARD_DIR);
