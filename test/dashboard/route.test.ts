@@ -48,6 +48,11 @@ test('dashboard-page: / is the HTML page with a strict CSP (no inline script) an
   });
   t.equal(again.statusCode, 304, 'unchanged: 304 on the ETag');
   t.equal(again.body, '');
+
+  const head = await app.inject({ method: 'HEAD', url: '/' });
+  t.equal(head.statusCode, 200, 'HEAD / answers like GET');
+  t.match(head.headers['content-type'], /^text\/html/);
+  t.equal(head.body, '', 'without a body');
 });
 
 test('dashboard-assets: scripts, style and the release wasm under the build hash, with their types and a year of cache', async (t) => {
