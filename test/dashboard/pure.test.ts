@@ -60,9 +60,9 @@ test('chart: samples inside the window map onto the box, older ones are left out
   t.equal(niceCeiling(501), 1000);
   t.equal(niceCeiling(0.03), 0.05);
 
-  const box: ChartBox = { width: 110, height: 120, left: 10, top: 10, bottom: 10 };
+  const box: ChartBox = { width: 110, height: 120, left: 10, right: 0, top: 10, bottom: 10 };
   const now = 1_000_000;
-  const { paths, top } = chartPaths(
+  const { paths, last, top } = chartPaths(
     [
       {
         className: 'miner',
@@ -82,6 +82,7 @@ test('chart: samples inside the window map onto the box, older ones are left out
   t.equal(top, 100);
   t.equal(paths[0], 'M10.0,110.0 L110.0,10.0', 'from the bottom-left corner to the top-right one');
   t.equal(paths[1], '', 'a series with no samples draws nothing');
+  t.same(last, [{ x: 110, y: 10 }, null], 'a dot on the newest sample of each series that has one');
 });
 
 test('self-test: every yespower vector passes on the wasm the benchmark runs', async (t) => {
