@@ -4,7 +4,7 @@
 // Needs `npm run build` (build/dashboard/) and `npm run build:wasm`.
 import { readFileSync } from 'node:fs';
 import { test, type Test } from 'tap';
-import { ASSET_CACHE, DASHBOARD_CSP, PAGE_CACHE } from '../../src/api/routes/dashboard.js';
+import { ASSET_CACHE, DASHBOARD_CSP, MAX_PATH_PART, PAGE_CACHE } from '../../src/api/routes/dashboard.js';
 import { ChainHarness } from '../helpers/chain-harness.js';
 import { apiOnHarness } from '../helpers/harness-api.js';
 
@@ -101,6 +101,16 @@ test('not-found: an unknown asset, another build hash or a path outside the dash
       'the URL is not quoted back',
     );
   }
+  const long = await app.inject({
+    method: 'GET',
+    url: `/dashboard/${build}/${'a'.repeat(MAX_PATH_PART + 1)}`,
+  });
+  t.equal(
+    long.statusCode,
+    400,
+    'a name past MAX_PATH_PART is refused by the schema (every input is bounded)',
+  );
+  t.match(long.json(), { field: /file/ });
   const other = await app.inject({ method: 'GET', url: `/dashboard/${'0'.repeat(16)}/app.js` });
   t.match(other.json(), { message: /reload the page/ }, 'another build hash says to reload');
 });

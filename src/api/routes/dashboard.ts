@@ -32,6 +32,8 @@ export const PAGE_CACHE = 'no-cache';
 export const ASSET_CACHE = 'public, max-age=31536000, immutable';
 /** Hex digits of the build hash in asset paths. */
 export const BUILD_ID_LENGTH = 16;
+/** Longest build hash or file name a request may name (the real ones are shorter): 400 past it. */
+export const MAX_PATH_PART = 64;
 
 const BUILD_DIR = new URL('../../../build/', import.meta.url); // src/api/routes/ and dist/api/routes/ alike
 const DASHBOARD_DIR = new URL('dashboard/', BUILD_DIR);
@@ -167,7 +169,10 @@ export function dashboardRoutes(app: FastifyInstance): void {
         params: {
           type: 'object',
           required: ['build', 'file'],
-          properties: { build: { type: 'string' }, file: { type: 'string' } },
+          properties: {
+            build: { type: 'string', maxLength: MAX_PATH_PART },
+            file: { type: 'string', maxLength: MAX_PATH_PART },
+          },
           additionalProperties: false,
         },
         querystring: noQuery,
