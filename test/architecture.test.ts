@@ -81,6 +81,8 @@ const PACKAGE_OWNERS: readonly { name: string; matches: (pkg: string) => boolean
     matches: (p) => p === 'libp2p' || p.startsWith('@libp2p/') || p.startsWith('@chainsafe/libp2p-'),
     owners: ['p2p', 'node'], // node/ only wires it
   },
+  // Modules report through no-op interfaces beside them (chain/metrics.ts); node/ alone knows Prometheus.
+  { name: 'prom-client', matches: (p) => p === 'prom-client', owners: ['node'] },
 ];
 
 const WASM_OWNER = 'crypto';

@@ -59,6 +59,7 @@ import { governanceRoutes } from './routes/governance.js';
 import { musicRoutes } from './routes/music.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { requestValidator } from './validation.js';
+import { recordRequests, NO_API_METRICS, type ApiMetrics } from './metrics.js';
 
 /**
  * The body limit of a route that names none. Every route with a body names its
@@ -171,6 +172,8 @@ export interface ApiModules {
   /** Unix milliseconds. */
   readonly now: () => number;
   readonly logger: Logger;
+  /** Each answered request's route, status class and latency (api/metrics.ts); nothing when left out. */
+  readonly metrics?: ApiMetrics;
 }
 
 export interface ApiOptions {
@@ -215,6 +218,7 @@ export async function buildApi(mods: ApiModules): Promise<FastifyInstance> {
   const routes = new RouteMethods();
   app.addHook('onRoute', routes.add);
   app.addHook('onRequest', refuseHeadOfStream);
+  recordRequests(app, mods.metrics ?? NO_API_METRICS);
   app.setValidatorCompiler(requestValidator());
   // A transaction saved to a file and sent as `curl --data-binary @tx.hex` ends in a newline, and
   // the schema's hex pattern runs before any handler: trim here, where the body is read.

@@ -74,6 +74,7 @@ import {
 import { planReorg, type Entry, type KeyEntry } from './index-entry.js';
 import { EquivocationLog, type Evidence, type Sighting } from './equivocations.js';
 import { Failures, type Failure } from './failures.js';
+import { NO_CHAIN_METRICS, type ChainMetrics } from './metrics.js';
 import { OrphanPool } from './orphans.js';
 import { SideBodyBudget, type SideBodyLimits } from './side-bodies.js';
 import { connectBlock, decodeTxLocation, disconnectBlock, type TransitionContext } from './transition.js';
@@ -134,6 +135,8 @@ export interface ChainOptions {
   readonly sideBodyLimits?: SideBodyLimits;
   /** How key blocks are activated (chain/activation-rules.ts); bootstrap only when left out. */
   readonly activation?: ActivationRules;
+  /** Blocks connected and reorgs, counted (chain/metrics.ts); nothing when left out. */
+  readonly metrics?: ChainMetrics;
 }
 
 export class Chain extends EventEmitter<ChainEvents> {
@@ -152,6 +155,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly now: () => number;
   private readonly transition: TransitionContext;
   private readonly logger: Logger | undefined;
+  private readonly metrics: ChainMetrics;
 
   private constructor(
     private readonly storage: Storage,
@@ -168,6 +172,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       alreadyVerified: signatures === undefined ? () => false : (tx) => signatures.has(txId(tx)),
     };
     this.logger = options.logger;
+    this.metrics = options.metrics ?? NO_CHAIN_METRICS;
     this.index = new BlockIndex(genesis);
     this.sideBodies = new SideBodyBudget(options.params.undoDepth, options.sideBodyLimits);
   }
@@ -645,7 +650,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.index.setTip(entry);
     plan.disconnect.forEach((e, i) => this.emit('disconnected', e, disconnected[i]!));
     plan.connect.forEach((e, i) => this.emit('connected', e, connected[i]!));
+    for (const e of plan.connect) {
+      if (e.kind === 'key') this.metrics.keyBlockConnected();
+      else this.metrics.microblockConnected();
+    }
     if (plan.disconnect.length > 0) {
+      this.metrics.reorg(plan.disconnect.length);
       this.emit('reorged', {
         from,
         to: entry,

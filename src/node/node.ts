@@ -26,6 +26,8 @@ import { prepareDataDir } from './datadir.js';
 import { lockDataDir, lockValidatorKey } from './lock.js';
 import { formatStatusLine, type NodeSummary } from './status-line.js';
 import { STOP_DEADLINE_MS, stopInOrder } from './stop-steps.js';
+import { NodeMetrics } from './metrics/node-metrics.js';
+import { MetricsServer, type MetricsAddress } from './metrics/server.js';
 import { API_TOKEN_FILE, NODE_KEY_FILE, P2P_KEY_FILE, loadOrCreateSecret } from './secrets.js';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { P2pNetwork, peerIdOfAddress } from '../p2p/network.js';
@@ -130,6 +132,8 @@ export class AltostreamNode {
   private expiryTimer: NodeJS.Timeout | null = null;
   private refreshQueued = false;
   private stopping: Promise<void> | null = null;
+  /** Serves GET /metrics; null when config.metrics is null or left out. */
+  private metricsServer: MetricsServer | null = null;
 
   private constructor(
     readonly config: NodeConfig,
@@ -168,6 +172,7 @@ export class AltostreamNode {
       const token = toHex(loadOrCreateSecret(config.datadir, API_TOKEN_FILE));
       const storage = Storage.open(join(config.datadir, CHAIN_DIR));
       cleanup.unshift(() => storage.close());
+      const metrics = config.metrics === undefined || config.metrics === null ? null : new NodeMetrics();
       // The mempool notes each signature it verifies; a block carrying those transactions skips them.
       const signatures = new SignatureCache();
       const chain = Chain.open(storage, {
@@ -175,6 +180,7 @@ export class AltostreamNode {
         now,
         signatures,
         logger: logger.child({ module: 'chain' }),
+        metrics: metrics?.chain,
       });
       const mempool = new Mempool(config.mempool, {
         chain,
@@ -324,9 +330,29 @@ export class AltostreamNode {
             ...(config.apiRateLimitLoopback === undefined ? {} : { loopback: config.apiRateLimitLoopback }),
           },
           cors: config.apiCors ?? [],
+          metrics: metrics?.api,
         },
       );
       cleanup.unshift(() => api.close());
+      let metricsServer: MetricsServer | null = null;
+      if (metrics !== null && config.metrics !== undefined && config.metrics !== null) {
+        metrics.watch({
+          chain,
+          mempool,
+          network,
+          miner: () => miner,
+          stratum,
+          pool: endorsements,
+          validator,
+          storageDir: join(config.datadir, CHAIN_DIR),
+        });
+        const started = await MetricsServer.start(config.metrics, {
+          registry: metrics.registry,
+          logger: logger.child({ module: 'metrics' }),
+        });
+        metricsServer = started;
+        cleanup.unshift(() => started.close());
+      }
       if (config.mine) {
         if (payout === undefined) throw new Error('mining needs a payout address');
         miner = await KeyMiner.start(
@@ -365,6 +391,7 @@ export class AltostreamNode {
         validator,
         releaseValidatorKey,
       );
+      node.metricsServer = metricsServer;
       node.wire();
       log.info(
         {
@@ -380,6 +407,7 @@ export class AltostreamNode {
           // What another node passes to --bootstrap to reach this one.
           p2p: network === null ? false : { peerId: network.peerId, listen: network.listenAddresses() },
           stratum: stratum === null ? false : { port: stratum.port, mode: config.stratum!.mode },
+          metrics: metricsServer?.url ?? false,
         },
         'node started',
       );
@@ -394,6 +422,12 @@ export class AltostreamNode {
     const address = this.api.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : this.config.apiPort;
     return `http://${this.config.apiHost}:${port}`;
+  }
+
+  /** Where GET /metrics is served (the bound port, when config.metrics.port was 0); null when off. */
+  metricsAddress(): MetricsAddress | null {
+    const server = this.metricsServer;
+    return server === null ? null : { host: server.host, port: server.port };
   }
 
   private wire(): void {
@@ -525,6 +559,7 @@ export class AltostreamNode {
           },
         },
         { part: 'p2p', stop: () => this.network?.stop() },
+        { part: 'metrics', stop: () => this.metricsServer?.close() },
         { part: 'api', stop: () => this.api.close() },
         {
           part: 'storage',
