@@ -8,6 +8,7 @@ import type { EndorsedSlot } from '../consensus/activity.js';
 import type { ActivationEntry } from '../protocol/microblock.js';
 import { toHex } from '../util/bytes.js';
 import { InvalidArgumentError } from '../util/errors.js';
+import { NO_ENDORSEMENT_METRICS, type EndorsementMetrics } from './metrics.js';
 
 /** Candidates held at once: §3.4 keeps ≤ 64 candidate key blocks, so endorsements for more have nowhere to go. */
 export const MAX_ENDORSED_CANDIDATES = 64;
@@ -32,7 +33,10 @@ export class EndorsementPool {
   /** Insertion-ordered, so the first key is the oldest candidate. */
   private readonly byKeyBlock = new Map<string, (ActivationEntry | undefined)[]>();
 
-  constructor(private readonly opts: EndorsementPoolOptions) {
+  constructor(
+    private readonly opts: EndorsementPoolOptions,
+    private readonly mods: { readonly metrics?: EndorsementMetrics } = {},
+  ) {
     this.maxCandidates = opts.maxCandidates ?? MAX_ENDORSED_CANDIDATES;
     if (!Number.isInteger(this.maxCandidates) || this.maxCandidates < 1) {
       throw new InvalidArgumentError('bad-limit', `maxCandidates must be a positive integer`);
@@ -62,6 +66,7 @@ export class EndorsementPool {
     }
     if (slots[index] !== undefined) return 'duplicate';
     slots[index] = { index, validatorKey, sig: held.sig };
+    (this.mods.metrics ?? NO_ENDORSEMENT_METRICS).endorsementAdded();
     return 'added';
   }
 

@@ -208,7 +208,10 @@ export class AltostreamNode {
       const leaderKey = getPublicKey(nodeSeed);
       // Checked endorsements of waiting candidates, from gossip (and later our own validator): the
       // leader builds M_{h,0}'s activation section from it (§5.4).
-      const endorsements = new EndorsementPool({ slots: params.poa.slots });
+      const endorsements = new EndorsementPool(
+        { slots: params.poa.slots },
+        { metrics: metrics?.endorsements },
+      );
       const activator = new Activator(
         {},
         { leader, endorsements, chain, params, logger: logger.child({ module: 'leader' }) },
@@ -279,6 +282,7 @@ export class AltostreamNode {
           params,
           now,
           logger: logger.child({ module: 'stratum' }),
+          metrics: metrics?.stratum,
         });
         const started = stratum;
         cleanup.unshift(() => started.close());

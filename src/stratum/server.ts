@@ -19,6 +19,7 @@ import { EXTRANONCE1_LENGTH, type Job } from './job.js';
 import { encodeLine, ERRORS, parseRequest, stratumError, type Outgoing } from './messages.js';
 import { PoolLedger, type PoolView } from './pool.js';
 import { StratumSession, type ShareEvent } from './session.js';
+import { NO_STRATUM_METRICS, type StratumMetrics } from './metrics.js';
 import { WorkerBook, type WorkerView } from './workers.js';
 
 export type StratumMode = 'solo' | 'pool';
@@ -76,6 +77,8 @@ export interface StratumModules {
   readonly logger: Logger;
   /** yespower of an 80-byte header (tests may count calls). */
   readonly hash?: (header: Uint8Array) => Uint8Array;
+  /** Shares by outcome, counted (stratum/metrics.ts); nothing when left out. */
+  readonly metrics?: StratumMetrics;
 }
 
 interface Connection {
@@ -297,6 +300,7 @@ export class StratumServer {
 
   private onShare(connection: Connection, share: ShareEvent): void {
     this.workerBook.record(share);
+    (this.mods.metrics ?? NO_STRATUM_METRICS).share(share.outcome);
     if (share.outcome === 'accepted') {
       connection.accepted++;
       this.pool?.record(share.address, difficultyOf(share.exponent));

@@ -13,6 +13,13 @@ import { startTestNode, testNodeConfig } from '../helpers/node.js';
 import { parsePrometheusText, sampleValue, type Family } from '../helpers/prometheus-text.js';
 import { ownTempDir } from '../helpers/test-owner.js';
 import { transfer } from '../helpers/txs.js';
+import { StratumClient } from '../helpers/stratum-client.js';
+import { addressOf } from '../helpers/stratum-node.js';
+import { DEFAULT_STRATUM_OPTIONS } from '../../src/stratum/server.js';
+import { checkEndorsement } from '../../src/consensus/activity.js';
+import { EndorsementPool } from '../../src/miner/endorsements.js';
+import { NodeMetrics } from '../../src/node/metrics/node-metrics.js';
+import { drawFixture, endorse } from '../helpers/endorsements.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const GENESIS = Buffer.from(REGTEST.genesis.id, 'hex');
@@ -144,13 +151,17 @@ test('metrics: with P2P, Stratum and validator off, their series are there at 0'
     'altostream_miner_hashes_total',
     'altostream_stratum_hashes_per_second',
     'altostream_stratum_workers',
-    'altostream_endorsements_held',
+    'altostream_endorsements_candidates',
+    'altostream_endorsements_seen_total',
     'altostream_validator_endorsements_signed_total',
     'altostream_validator_endorsements_included_total',
   ]) {
     t.equal(sampleValue(families, name), 0, name);
   }
   t.equal(sampleValue(families, 'altostream_sync_target_key_height'), 0);
+  for (const outcome of ['accepted', 'stale', 'duplicate', 'low-difficulty', 'invalid']) {
+    t.equal(sampleValue(families, 'altostream_stratum_shares_total', { outcome }), 0, outcome);
+  }
 });
 
 test('metrics: anything but GET /metrics is 404', async (t) => {
@@ -220,4 +231,38 @@ test('metrics-exposed: bound to a non-loopback address, the node warns at start'
     );
     await node.stop();
   }
+});
+
+test('metrics: a Stratum share moves the share counter, the worker count and the Stratum hash rate', async (t) => {
+  const stratum = { ...DEFAULT_STRATUM_OPTIONS, host: '127.0.0.1', port: 0, mode: 'solo' as const };
+  const { node } = await startTestNode(teardownOf(t), { metrics: METRICS, stratum });
+  const client = await StratumClient.connect(node.stratum!.port);
+  t.teardown(() => {
+    client.close();
+  });
+  await client.subscribe();
+  const user = `${addressOf('regtest', 0x5a)}.rig1`;
+  t.equal((await client.authorize(user, 'x')).result, true);
+  const job = await client.nextNotify();
+  // On regtest every share meets the block target too: the share is also a key block.
+  const share = client.findShare(job, { extranonce2: '00000000' });
+  if (share === null) throw new Error('no share found');
+  t.equal((await client.submit(user, share)).result, true);
+  const families = await scrape(node);
+  t.equal(sampleValue(families, 'altostream_stratum_shares_total', { outcome: 'accepted' }), 1);
+  t.equal(sampleValue(families, 'altostream_stratum_workers'), 1);
+  t.ok(sampleValue(families, 'altostream_stratum_hashes_per_second') > 0);
+  t.equal(sampleValue(families, 'altostream_stratum_shares_total', { outcome: 'invalid' }), 0);
+});
+
+test('metrics: endorsements_seen_total counts endorsements the pool takes in, not duplicates', async (t) => {
+  const registry = new NodeMetrics();
+  const { keyBlockId, owners, seedOf } = drawFixture('metrics');
+  const pool = new EndorsementPool({ slots: REGTEST.poa.slots }, { metrics: registry.endorsements });
+  const e = endorse(keyBlockId, 0, seedOf(owners[0]!));
+  const held = { keyBlockId, slot: checkEndorsement(e, keyBlockId, owners, REGTEST), sig: e.sig };
+  t.equal(pool.add(held), 'added');
+  t.equal(pool.add(held), 'duplicate');
+  const families = parsePrometheusText(await registry.registry.metrics());
+  t.equal(sampleValue(families, 'altostream_endorsements_seen_total'), 1);
 });

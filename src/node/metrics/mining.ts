@@ -1,6 +1,32 @@
 // Hash rates of the built-in miner and of the Stratum workers, read when scraped.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { StratumMetrics } from '../../stratum/metrics.js';
+import type { ShareOutcome } from '../../stratum/session.js';
 import { METRIC_PREFIX } from './registry.js';
+
+/** Every outcome, so each series exists (at 0) before its first share; a Record, so none is missed. */
+const SHARE_OUTCOMES = Object.keys({
+  accepted: true,
+  stale: true,
+  duplicate: true,
+  'low-difficulty': true,
+  invalid: true,
+} satisfies Record<ShareOutcome, true>) as ShareOutcome[];
+
+export function stratumMetrics(registry: Registry): StratumMetrics {
+  const shares = new Counter({
+    name: `${METRIC_PREFIX}stratum_shares_total`,
+    help: 'Shares Stratum workers submitted, by outcome: accepted, stale, duplicate, low-difficulty, invalid',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  for (const outcome of SHARE_OUTCOMES) shares.inc({ outcome }, 0);
+  return {
+    share: (outcome) => {
+      shares.inc({ outcome });
+    },
+  };
+}
 
 export interface MiningSources {
   /** The built-in miner; null while the node does not mine (it may start later). */

@@ -11,11 +11,13 @@ import type { P2pNetwork } from '../../p2p/network.js';
 import { apiMetrics } from './api.js';
 import { chainMetrics, watchChain } from './chain.js';
 import { watchMempool } from './mempool.js';
-import { watchMining, type MiningSources } from './mining.js';
+import { stratumMetrics, watchMining, type MiningSources } from './mining.js';
 import { watchNetwork } from './p2p.js';
 import { createRegistry } from './registry.js';
 import { LMDB_DATA_FILE, watchStorage } from './storage.js';
-import { watchEndorsements, type EndorsementSources } from './validator.js';
+import { endorsementMetrics, watchEndorsements, type EndorsementSources } from './validator.js';
+import type { EndorsementMetrics } from '../../miner/metrics.js';
+import type { StratumMetrics } from '../../stratum/metrics.js';
 
 export interface MetricSources extends MiningSources, EndorsementSources {
   readonly chain: Chain;
@@ -31,6 +33,10 @@ export class NodeMetrics {
   readonly chain: ChainMetrics = chainMetrics(this.registry);
   /** Handed to the API. */
   readonly api: ApiMetrics = apiMetrics(this.registry);
+  /** Handed to the Stratum server. */
+  readonly stratum: StratumMetrics = stratumMetrics(this.registry);
+  /** Handed to the endorsement pool. */
+  readonly endorsements: EndorsementMetrics = endorsementMetrics(this.registry);
 
   /** Registers the series read when scraped, once every module exists. */
   watch(sources: MetricSources): void {

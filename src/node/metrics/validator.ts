@@ -1,10 +1,24 @@
 // Endorsements (§5.3, §5.4), read when scraped: those the node holds for waiting
 // candidates, and what our own validator signed and saw included.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EndorsementMetrics } from '../../miner/metrics.js';
 import { METRIC_PREFIX } from './registry.js';
 
+export function endorsementMetrics(registry: Registry): EndorsementMetrics {
+  const seen = new Counter({
+    name: `${METRIC_PREFIX}endorsements_seen_total`,
+    help: 'Checked endorsements the node took into its pool, from gossip and from its own validator (duplicates not counted)',
+    registers: [registry],
+  });
+  return {
+    endorsementAdded: () => {
+      seen.inc();
+    },
+  };
+}
+
 export interface EndorsementSources {
-  /** Checked endorsements held for waiting candidates (gossip's and our validator's). */
+  /** The endorsement pool: its size is the candidates with at least one endorsement held. */
   readonly pool: { readonly size: number };
   /** null: validator mode is off (its series stay at 0). */
   readonly validator: {
@@ -15,8 +29,8 @@ export interface EndorsementSources {
 export function watchEndorsements(registry: Registry, sources: EndorsementSources): void {
   const registers = [registry];
   new Gauge({
-    name: `${METRIC_PREFIX}endorsements_held`,
-    help: 'Checked endorsements held for key blocks waiting for activation (from gossip and our validator)',
+    name: `${METRIC_PREFIX}endorsements_candidates`,
+    help: 'Candidate key blocks waiting for activation with at least one endorsement held',
     registers,
     collect() {
       this.set(sources.pool.size);
