@@ -13,6 +13,7 @@ import { startTestNode, testNodeConfig } from '../helpers/node.js';
 import { parsePrometheusText, sampleValue, type Family } from '../helpers/prometheus-text.js';
 import { ownTempDir } from '../helpers/test-owner.js';
 import { transfer } from '../helpers/txs.js';
+import { dialNode, startTestPeer } from '../helpers/test-peer.js';
 import { StratumClient } from '../helpers/stratum-client.js';
 import { addressOf } from '../helpers/stratum-node.js';
 import { DEFAULT_STRATUM_OPTIONS } from '../../src/stratum/server.js';
@@ -265,4 +266,25 @@ test('metrics: endorsements_seen_total counts endorsements the pool takes in, no
   t.equal(pool.add(held), 'duplicate');
   const families = parsePrometheusText(await registry.registry.metrics());
   t.equal(sampleValue(families, 'altostream_endorsements_seen_total'), 1);
+});
+
+test('metrics: with P2P on, a peer that dials in and gossips a transaction moves peers and gossip verdicts', async (t) => {
+  const p2p = { listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], maxPeers: 16, banMs: 60_000, stallMs: 3000 };
+  const { node } = await startTestNode(teardownOf(t), { metrics: METRICS, p2p });
+  const network = node.network!;
+  const before = await scrape(node);
+  t.equal(sampleValue(before, 'altostream_peers', { direction: 'inbound' }), 0);
+  t.equal(sampleValue(before, 'altostream_gossip_messages_total', { topic: 'tx', verdict: 'accepted' }), 0);
+  const peer = await startTestPeer(t);
+  await dialNode(peer, { address: network.listenAddresses()[0]!, peerId: network.peerId });
+  const arrived = once(node.mempool, 'accepted');
+  const tx = transfer(new Uint8Array(20).fill(0x44), 1n, { fee: 10n ** 11n * 200n });
+  t.equal(await peer.publish('tx', encodeTx(tx)), 1, 'sent to the node');
+  await arrived;
+  const after = await scrape(node);
+  t.equal(sampleValue(after, 'altostream_peers', { direction: 'inbound' }), 1);
+  t.equal(sampleValue(after, 'altostream_peers', { direction: 'outbound' }), 0);
+  t.equal(sampleValue(after, 'altostream_gossip_messages_total', { topic: 'tx', verdict: 'accepted' }), 1);
+  t.equal(sampleValue(after, 'altostream_gossip_messages_total', { topic: 'tx', verdict: 'rejected' }), 0);
+  t.equal(sampleValue(after, 'altostream_mempool_transactions'), 1);
 });
