@@ -101,5 +101,5 @@ export function parseServiceKeyArg(name: string, text: string, wallet: Wallet): 
       `${name} takes 64 hex digits or a key label of the wallet, got '${text}'`,
     );
   }
-  return getPublicKey(key.seed);
+  return key.publicKey;
 }
