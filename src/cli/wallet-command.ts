@@ -1,7 +1,9 @@
-// `altostream wallet <new|address|balance|send|tx|stake|unstake|propose|vote|register|song|donate|subscribe> [options]`: keys in
-// <datadir>/wallet.json, everything else over the node's HTTP API. Like the
-// top-level dispatcher, it maps a bad argument to exit 2 itself, so it can name
-// the subcommand; 1 is a failure (wallet file, node unreachable, tx rejected).
+// `altostream wallet <new|address|encrypt|unlock|lock|balance|send|tx|stake|unstake|propose|vote|register|song|donate|subscribe> [options]`:
+// keys in <datadir>/wallet.json (encrypted, wallet-keys-command.ts), everything
+// else over the node's HTTP API. Like the top-level dispatcher, it maps a bad
+// argument to exit 2 itself, so it can name the subcommand; 1 is a failure
+// (wallet file, node unreachable, tx rejected); 3 a key that stays locked: no
+// passphrase at hand, or a wrong one (decision 241).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, parseNetworkFlag } from '../node/config.js';
@@ -14,30 +16,11 @@ import {
   type TxStatus,
 } from '../wallet/client.js';
 import { WalletError } from '../wallet/errors.js';
+import { DEFAULT_LABEL, findKey, walletPath, type Wallet, type WalletKey } from '../wallet/keystore.js';
+import { defaultTransferFee, transferPayloadOf } from '../wallet/send.js';
+import { signTxWith } from '../wallet/signer.js';
+import { defaultStakeFee, parseRoleArg, parseServiceKeyArg, stakePayload } from '../wallet/stake.js';
 import {
-  addKey,
-  checkNewLabel,
-  createKey,
-  emptyWallet,
-  DEFAULT_LABEL,
-  findKey,
-  loadWallet,
-  nextLabel,
-  saveWallet,
-  walletPath,
-  type Wallet,
-  type WalletKey,
-} from '../wallet/keystore.js';
-import { buildTransfer, defaultTransferFee } from '../wallet/send.js';
-import {
-  buildStake,
-  defaultStakeFee,
-  parseRoleArg,
-  parseServiceKeyArg,
-  stakePayload,
-} from '../wallet/stake.js';
-import {
-  buildSigned,
   defaultGovernanceFee,
   parseChoice,
   parseParamName,
@@ -58,19 +41,36 @@ import {
   parseMemoArg,
   parseTxIdArg,
   toJson,
-  type NetworkParams,
 } from '../wallet/values.js';
 import type { CommandIo } from './io.js';
+import {
+  encryptWallet,
+  listAddresses,
+  loadForCli,
+  lock,
+  newKey,
+  unlock,
+  type KeysContext,
+} from './wallet-keys-command.js';
+import { signerFor, terminalPrompt, type PassphrasePrompt } from './wallet-secrets.js';
+import type { TxPayload } from '../protocol/tx.js';
 import { fromHex, toHex } from '../util/bytes.js';
 
 export const WALLET_USAGE = `Usage: altostream wallet <subcommand> [options]
 
-Keeps ed25519 keys in <datadir>/wallet.json (mode 0600) and talks to a node
-over its HTTP API.
+Keeps ed25519 keys in <datadir>/wallet.json (mode 0600), their seeds encrypted
+with a passphrase (scrypt + AES-256-GCM), and talks to a node over its HTTP API.
 
 Subcommands:
-  new [--label L]               add a key (creating the wallet if needed); prints its address
-  address                       list the keys: label and address
+  new [--label L]               add a key (creating the wallet if needed); prints its address.
+                                Asks for the wallet's passphrase (a new one, twice, for a new
+                                or plaintext wallet, which it then encrypts)
+  address                       list the keys: label and address (no passphrase needed)
+  encrypt                       encrypt a plaintext (old) wallet.json under a new passphrase,
+                                keeping every key and label; no plaintext copy is kept
+  unlock [--timeout S]          ask the passphrase once; a background agent then signs for the
+                                wallet's commands for S seconds (default 600, at most 86,400)
+  lock                          end the agent now: the commands ask for the passphrase again
   balance [address|label]       balance and unmatured rewards of every key, or of one
   send <to-address> <amount>    sign and submit a transfer of <amount> ALTO; prints the txid
   tx <txid>                     whether a tx is pending or confirmed, and in which block
@@ -93,6 +93,11 @@ Options:
   --network N     mainnet, testnet, regtest or devnet (= regtest); default: regtest
   --datadir DIR   where wallet.json lives (default: ~/.altostream/<network>)
   --api URL       the node's API (default: http://127.0.0.1:<the network's API port>)
+  --passphrase-file FILE
+                  the wallet's passphrase is the first line of FILE (new, encrypt, unlock and
+                  every signing subcommand); without it the passphrase is typed on the terminal,
+                  without echo, unless the wallet is unlocked. Never needed for the public
+                  faucet key (regtest), nor by address, balance and tx
   -h, --help      show this help
 
 Options of send:
@@ -141,7 +146,10 @@ Options of register, song, donate and subscribe (and --fee, --json as for send):
   --periods N         reward periods a subscription buys, 1–366 (required); the amount
                       must be at least N × MIN_SUBSCRIPTION_PER_PERIOD (the node checks)
 
-Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage.`;
+Exit codes: 0 ok, 1 failure (wallet file, node unreachable, tx rejected), 2 bad usage
+(or no way to ask for a passphrase: not a terminal and no --passphrase-file), 3 key locked
+(wallet-locked: no passphrase and not unlocked; wallet-bad-passphrase: wrong passphrase or
+an altered file).`;
 
 /** How --wait polls GET /txs/:id; a parameter so tests need not wait a minute. */
 export interface WaitTiming {
@@ -181,16 +189,14 @@ const OPTIONS = {
   listener: { type: 'boolean' },
   split: { type: 'string', multiple: true },
   ...stringOptions('name', 'metadata', 'id', 'file', 'title', 'duration', 'song', 'periods'),
+  ...stringOptions('passphrase-file', 'timeout'),
 } as const;
 
 type Values = ReturnType<typeof parseOptions>['values'];
 
-interface Context {
-  readonly params: NetworkParams;
-  readonly path: string;
+interface Context extends KeysContext {
   readonly client: NodeClient;
   readonly values: Values;
-  readonly io: CommandIo;
   readonly timing: WaitTiming;
 }
 
@@ -203,48 +209,66 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
-  new: { options: ['label'], positionals: [], run: newKey },
+  new: { options: ['label', 'passphrase-file'], positionals: [], run: newKey },
   address: { options: [], positionals: [], run: listAddresses },
+  encrypt: { options: ['passphrase-file'], positionals: [], run: encryptWallet },
+  unlock: { options: ['timeout', 'passphrase-file'], positionals: [], run: unlock },
+  lock: { options: [], positionals: [], run: lock },
   balance: { options: [], positionals: ['[address|label]?'], run: balance },
   send: {
-    options: ['from', 'fee', 'memo', 'wait', 'json'],
+    options: ['from', 'fee', 'passphrase-file', 'memo', 'wait', 'json'],
     positionals: ['<to-address>', '<amount-ALTO>'],
     run: send,
   },
   tx: { options: ['json'], positionals: ['<txid>'], run: txStatus },
   stake: {
-    options: ['role', 'app-name', 'service-key', 'from', 'fee', 'json'],
+    options: ['role', 'app-name', 'service-key', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: ['<amount-ALTO>'],
     run: (ctx, positionals) => stake(ctx, positionals, 'stake'),
   },
   unstake: {
-    options: ['role', 'from', 'fee', 'json'],
+    options: ['role', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: ['<amount-ALTO>'],
     run: (ctx, positionals) => stake(ctx, positionals, 'unstake'),
   },
   propose: {
-    options: ['signal', 'param', 'text', 'voting-period', 'from', 'fee', 'json'],
+    options: ['signal', 'param', 'text', 'voting-period', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: ['[VALUE]?'],
     run: propose,
   },
-  vote: { options: ['from', 'fee', 'json'], positionals: ['<proposal-id>', '<yes|no|abstain>'], run: vote },
+  vote: {
+    options: ['from', 'fee', 'passphrase-file', 'json'],
+    positionals: ['<proposal-id>', '<yes|no|abstain>'],
+    run: vote,
+  },
   register: {
-    options: ['musician', 'listener', 'name', 'metadata', 'from', 'fee', 'json'],
+    options: ['musician', 'listener', 'name', 'metadata', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: [],
     run: register,
   },
   song: {
-    options: ['id', 'file', 'title', 'duration', 'split', 'metadata', 'from', 'fee', 'json'],
+    options: [
+      'id',
+      'file',
+      'title',
+      'duration',
+      'split',
+      'metadata',
+      'from',
+      'fee',
+      'passphrase-file',
+      'json',
+    ],
     positionals: [],
     run: song,
   },
   donate: {
-    options: ['song', 'memo', 'from', 'fee', 'json'],
+    options: ['song', 'memo', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: ['[musician-address]?', '<amount-ALTO>'],
     run: donate,
   },
   subscribe: {
-    options: ['periods', 'from', 'fee', 'json'],
+    options: ['periods', 'from', 'fee', 'passphrase-file', 'json'],
     positionals: ['<musician-address>', '<amount-ALTO>'],
     run: subscribe,
   },
@@ -258,10 +282,14 @@ function isParseArgsError(error: unknown): error is Error & { code: string } {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
 }
 
+/** The exit code of a key that stays locked (decision 241). */
+export const EXIT_LOCKED = 3;
+
 export async function walletCommand(
   args: readonly string[],
   io: CommandIo,
   timing: WaitTiming = DEFAULT_WAIT,
+  prompt: PassphrasePrompt = terminalPrompt,
 ): Promise<number> {
   let name = 'wallet';
   try {
@@ -285,11 +313,30 @@ export async function walletCommand(
     const api = values.api === undefined ? defaultApiUrl(params) : parseApiUrlArg('--api', values.api);
     const datadir = values.datadir ?? defaultDataDir(network);
     const client = new NodeClient({ url: api, signal: io.signal });
-    return await sub.run({ params, path: walletPath(datadir), client, values, io, timing }, rest);
+    const ctx: Context = {
+      params,
+      path: walletPath(datadir),
+      datadir,
+      client,
+      values,
+      io,
+      timing,
+      label: values.label,
+      timeout: values.timeout,
+      source: { file: values['passphrase-file'], prompt },
+    };
+    return await sub.run(ctx, rest);
   } catch (error) {
     if (error instanceof InvalidArgumentError || isParseArgsError(error)) {
       io.err(`altostream ${name}: ${error.message}\n(see 'altostream wallet --help')`);
       return 2;
+    }
+    if (
+      error instanceof WalletError &&
+      (error.code === 'wallet-locked' || error.code === 'wallet-bad-passphrase')
+    ) {
+      io.err(`${error.code}: ${error.message}`);
+      return EXIT_LOCKED;
     }
     if (error instanceof WalletError || error instanceof NodeUnreachableError) {
       io.err(error.message);
@@ -324,46 +371,13 @@ function checkArguments(subName: string, sub: Subcommand, values: Values, rest: 
   }
 }
 
-async function loadOrEmpty(path: string, params: NetworkParams): Promise<Wallet> {
-  try {
-    return await loadWallet(path, params);
-  } catch (error) {
-    if (error instanceof WalletError && error.code === 'wallet-missing') return emptyWallet(params);
-    throw error;
-  }
-}
-
-async function newKey(ctx: Context): Promise<number> {
-  let wallet = await loadOrEmpty(ctx.path, ctx.params);
-  const label = ctx.values.label ?? nextLabel(wallet);
-  checkNewLabel(label);
-  if (wallet.keys.some((k) => k.label === label)) {
-    throw new InvalidArgumentError('duplicate-key', `--label '${label}' is taken: pick another label`);
-  }
-  const key = createKey(label, ctx.params);
-  wallet = addKey(wallet, key);
-  await saveWallet(ctx.path, wallet);
-  ctx.io.err(`added key '${label}' to ${ctx.path}`);
-  ctx.io.out(key.address);
-  return 0;
-}
-
-async function listAddresses(ctx: Context): Promise<number> {
-  const wallet = await loadWallet(ctx.path, ctx.params);
-  const width = Math.max(0, ...wallet.keys.map((k) => k.label.length));
-  for (const key of wallet.keys) ctx.io.out(`${key.label.padEnd(width)}  ${key.address}`);
-  if (wallet.keys.length === 0)
-    ctx.io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
-  return 0;
-}
-
 async function balance(ctx: Context, positionals: readonly string[]): Promise<number> {
   const [which] = positionals;
   let addresses: string[];
   if (which !== undefined && isAddress(which, ctx.params)) {
     addresses = [which.toLowerCase()];
   } else {
-    const wallet = await loadWallet(ctx.path, ctx.params);
+    const wallet = await loadForCli(ctx);
     if (which === undefined) {
       addresses = wallet.keys.map((k) => k.address);
     } else {
@@ -405,6 +419,15 @@ async function choosePayer(
     seen.push(`${key.label} ${key.address}: ${formatAlto(account?.balance ?? 0n)} ALTO`);
   }
   return { payer: undefined, seen };
+}
+
+/**
+ * `payload` from the payer at its next nonce, signed through the one seam (decision 238):
+ * the clear seed, the unlocked agent or the passphrase.
+ */
+async function signed(ctx: Context, wallet: Wallet, payer: Payer, payload: TxPayload, fee: bigint) {
+  const signer = signerFor(payer.key, wallet, ctx, ctx.source);
+  return signTxWith(signer, payer.key, payload, { nonce: payer.account.nextNonce, fee, params: ctx.params });
 }
 
 /** Submits `tx`: its id, or null once the node's refusal is printed. */
@@ -478,7 +501,7 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
   const fixedFee =
     values.fee === undefined ? undefined : parseAmountArg('--fee', values.fee, { allowZero: true });
   const memo = values.memo === undefined ? new Uint8Array() : parseMemoArg('--memo', values.memo);
-  const wallet = await loadWallet(ctx.path, params);
+  const wallet = await loadForCli(ctx);
   const from = fromKey(ctx, wallet);
   if (wallet.keys.length === 0) {
     io.err(`${ctx.path} holds no keys: add one with \`altostream wallet new\``);
@@ -498,15 +521,7 @@ async function send(ctx: Context, positionals: readonly string[]): Promise<numbe
     return 1;
   }
 
-  const tx = buildTransfer({
-    seed: payer.key.seed,
-    to,
-    amount,
-    fee,
-    memo,
-    nonce: payer.account.nextNonce,
-    params,
-  });
+  const tx = await signed(ctx, wallet, payer, transferPayloadOf({ to, amount, memo, params }), fee);
   const id = await submitted(ctx, tx);
   if (id === null) return 1;
   const summary = { id, from: payer.key.address, to, amount, fee, nonce: tx.nonce };
@@ -538,7 +553,7 @@ async function stake(
   positionals: readonly string[],
   kind: 'stake' | 'unstake',
 ): Promise<number> {
-  const { values, params, io } = ctx;
+  const { values, io } = ctx;
   // Every argument is checked before the first request.
   const amount = parseAmountArg('<amount-ALTO>', positionals[0] ?? '');
   const role = parseRoleArg('--role', values.role);
@@ -555,7 +570,7 @@ async function stake(
   ) {
     throw new InvalidArgumentError('bad-flag', 'an app stake needs --app-name and --service-key');
   }
-  const wallet = await loadWallet(ctx.path, params);
+  const wallet = await loadForCli(ctx);
   const app =
     values['app-name'] === undefined || values['service-key'] === undefined
       ? undefined
@@ -576,16 +591,7 @@ async function stake(
     for (const line of seen) io.err(`  ${line}`);
     return 1;
   }
-  const tx = buildStake({
-    seed: payer.key.seed,
-    kind,
-    role,
-    amount,
-    app,
-    fee,
-    nonce: payer.account.nextNonce,
-    params,
-  });
+  const tx = await signed(ctx, wallet, payer, payload, fee);
   const id = await submitted(ctx, tx);
   if (id === null) return 1;
   io.out(
@@ -602,13 +608,13 @@ async function stake(
  */
 async function submitFromKey(
   ctx: Context,
-  payload: Parameters<typeof buildSigned>[1],
+  payload: TxPayload,
   deposit: bigint,
   fixedFee: bigint | undefined,
   summary: Record<string, unknown>,
 ): Promise<number> {
-  const { values, params, io } = ctx;
-  const wallet = await loadWallet(ctx.path, params);
+  const { values, io } = ctx;
+  const wallet = await loadForCli(ctx);
   const from = stakerKey(ctx, wallet, 'signs');
   const status = await statusOfOurNetwork(ctx);
   if (status === null) return 1;
@@ -622,7 +628,7 @@ async function submitFromKey(
     for (const line of seen) io.err(`  ${line}`);
     return 1;
   }
-  const tx = buildSigned(payer.key.seed, payload, payer.account.nextNonce, fee, params);
+  const tx = await signed(ctx, wallet, payer, payload, fee);
   const id = await submitted(ctx, tx);
   if (id === null) return 1;
   io.out(
@@ -698,7 +704,7 @@ async function song(ctx: Context): Promise<number> {
   const { values, params } = ctx;
   const fixedFee = fixedFeeOf(values);
   // The default split names the signing key, so the key is found before the payload is built.
-  const wallet = await loadWallet(ctx.path, params);
+  const wallet = await loadForCli(ctx);
   const owner = stakerKey(ctx, wallet, 'signs');
   const payload = songPayload(values, owner.address, params);
   const songId = payload.type === 3 ? toHex(payload.songId) : '';

@@ -15,11 +15,7 @@ process.once('message', (start: AgentStart) => {
         message: error instanceof Error ? error.message : String(error),
       });
       process.exitCode = 1;
-      process.disconnect?.();
+      process.disconnect();
     },
   );
-});
-// Its parent disconnects once it is ready; a parent that dies before that leaves nothing to serve.
-process.once('disconnect', () => {
-  process.channel?.unref();
 });

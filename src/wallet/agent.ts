@@ -61,12 +61,11 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
     start.keys.map((k) => [k.label, { publicKey: fromHex(k.publicKey), seed: fromHex(k.seed) }]),
   );
   const expiresAt = Date.now() + start.timeoutMs;
-  let closing = false;
-  let timer: NodeJS.Timeout | undefined;
+  const life: { closing: boolean; timer?: NodeJS.Timeout } = { closing: false };
   const shutdown = (): void => {
-    if (closing) return;
-    closing = true;
-    clearTimeout(timer);
+    if (life.closing) return;
+    life.closing = true;
+    clearTimeout(life.timer);
     for (const key of keys.values()) key.seed.fill(0);
     keys.clear();
     server.close();
@@ -127,7 +126,7 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
     process.umask(umask);
   }
   await chmod(start.socketPath, 0o600);
-  timer = setTimeout(shutdown, start.timeoutMs);
+  life.timer = setTimeout(shutdown, start.timeoutMs);
   return server;
 }
 
@@ -164,10 +163,14 @@ export async function askAgent(socketPath: string, request: object): Promise<Rep
     });
     socket.on('end', () => {
       try {
-        const reply = JSON.parse(text) as Reply;
-        if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean')
+        const reply = JSON.parse(text) as unknown;
+        if (
+          typeof reply !== 'object' ||
+          reply === null ||
+          typeof (reply as { ok?: unknown }).ok !== 'boolean'
+        )
           throw new Error('no ok');
-        resolve(reply);
+        resolve(reply as Reply);
       } catch {
         reject(new WalletError('agent-failed', `the wallet agent at ${socketPath} answered nonsense`));
       }

@@ -53,3 +53,10 @@ export function buildTransfer(spec: TransferSpec): Tx {
     params: spec.params,
   });
 }
+
+/** The payload of a transfer, checked as buildTransfer checks it, for signing through a Signer (signer.ts). */
+export function transferPayloadOf(
+  spec: Pick<TransferSpec, 'to' | 'amount' | 'memo' | 'params'>,
+): ReturnType<typeof transferPayload> {
+  return transferPayload({ to: spec.to, amount: spec.amount, memo: spec.memo }, spec.params);
+}

@@ -1,7 +1,6 @@
 // Signed Stake and Unstake transactions (PROTOCOL.md §4.7, §4.8), over the same
 // §2.6 message (protocol/tx.ts) that consensus verifies, like send.ts's transfers.
 import { relayFee, signTx } from '../client/sign.js';
-import { getPublicKey } from '../crypto/ed25519.js';
 import { RuleError } from '../protocol/errors.js';
 import { fromHex } from '../util/bytes.js';
 import { InvalidArgumentError } from '../util/errors.js';
