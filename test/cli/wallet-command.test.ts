@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'tap';
 import { captureIo } from '../helpers/io.js';
 import { walletCommand } from '../../src/cli/wallet-command.js';
@@ -18,6 +19,7 @@ import {
   type WalletKey,
 } from '../../src/wallet/keystore.js';
 import { seededRandom } from '../helpers/random.js';
+import { TEST_SCRYPT } from '../wallet/test-kdf.js';
 import { deadUrl, STUB_BLOCK, StubNode, type StubAccount } from '../helpers/stub-node.js';
 import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
 
@@ -248,9 +250,17 @@ test('send without a wallet: exit 1, telling the user to run `altostream wallet 
 
 test('new creates a 0600 wallet and prints the address; address lists label and address', async (t) => {
   const datadir = ownTempDir(t);
+  const passFile = join(ownTempDir(t), 'pass');
+  writeFileSync(passFile, 'correct horse\n');
+  // An empty wallet sealed at a test-friendly cost: `new` keeps the file's cost (decision 236).
+  await saveWallet(walletPath(datadir), emptyWallet(REGTEST), {
+    passphrase: 'correct horse',
+    cost: TEST_SCRYPT,
+  });
   const run = async (...args: string[]) => {
     const c = capture();
-    const code = await walletCommand([...args, '--datadir', datadir], c.io);
+    const pass = args[0] === 'new' ? ['--passphrase-file', passFile] : [];
+    const code = await walletCommand([...args, ...pass, '--datadir', datadir], c.io);
     return { code, out: c.out, err: c.err.join('\n') };
   };
   const first = await run('new');
