@@ -18,7 +18,7 @@ import {
 import { WalletError } from '../wallet/errors.js';
 import { DEFAULT_LABEL, findKey, walletPath, type Wallet, type WalletKey } from '../wallet/keystore.js';
 import { defaultTransferFee, transferPayloadOf } from '../wallet/send.js';
-import { signTxWith } from '../wallet/signer.js';
+import { signTxWith, type SignablePayload } from '../wallet/signer.js';
 import { defaultStakeFee, parseRoleArg, parseServiceKeyArg, stakePayload } from '../wallet/stake.js';
 import {
   defaultGovernanceFee,
@@ -53,7 +53,6 @@ import {
   type KeysContext,
 } from './wallet-keys-command.js';
 import { signerFor, terminalPrompt, type PassphrasePrompt } from './wallet-secrets.js';
-import type { TxPayload } from '../protocol/tx.js';
 import { fromHex, toHex } from '../util/bytes.js';
 
 export const WALLET_USAGE = `Usage: altostream wallet <subcommand> [options]
@@ -425,7 +424,7 @@ async function choosePayer(
  * `payload` from the payer at its next nonce, signed through the one seam (decision 238):
  * the clear seed, the unlocked agent or the passphrase.
  */
-async function signed(ctx: Context, wallet: Wallet, payer: Payer, payload: TxPayload, fee: bigint) {
+async function signed(ctx: Context, wallet: Wallet, payer: Payer, payload: SignablePayload, fee: bigint) {
   const signer = signerFor(payer.key, wallet, ctx, ctx.source);
   return signTxWith(signer, payer.key, payload, { nonce: payer.account.nextNonce, fee, params: ctx.params });
 }
@@ -608,7 +607,7 @@ async function stake(
  */
 async function submitFromKey(
   ctx: Context,
-  payload: TxPayload,
+  payload: SignablePayload,
   deposit: bigint,
   fixedFee: bigint | undefined,
   summary: Record<string, unknown>,

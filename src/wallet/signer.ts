@@ -10,6 +10,9 @@ import { txSigningMessage, type Tx, type TxPayload } from '../protocol/tx.js';
 import { WalletError } from './errors.js';
 import type { Wallet, WalletKey } from './keystore.js';
 
+/** What a wallet command signs: any transaction payload (§4.2–§4.11). */
+export type SignablePayload = TxPayload;
+
 export interface Signer {
   /** The ed25519 signature of `message` by the key labelled `label`. */
   sign(label: string, publicKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
