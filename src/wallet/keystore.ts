@@ -120,7 +120,7 @@ function lockedKey(label: string, address: string, publicKey: Uint8Array, path: 
     get seed(): Uint8Array {
       throw new WalletError(
         'wallet-locked',
-        `the key '${label}' of ${path} is encrypted: give its passphrase (--passphrase-file FILE, or type it on a terminal) or run \`altostream wallet unlock\``,
+        `${path} is encrypted: the seed of its key '${label}' needs the wallet's passphrase`,
       );
     },
   };

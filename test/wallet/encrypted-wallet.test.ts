@@ -1,5 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { test } from 'tap';
+import { devnetPayout, validatorSeed } from '../../src/node/config.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import {
   addKey,
@@ -81,7 +82,10 @@ test('the public faucet key stays readable without the passphrase, marked public
   t.equal(alice?.address, ALICE.address, 'addresses are clear');
   t.same(alice?.publicKey, ALICE.publicKey, 'public keys are clear');
   t.equal(alice?.locked, true);
-  t.throws(() => alice?.seed, { code: 'wallet-locked', message: /--passphrase-file FILE/ });
+  t.throws(() => alice?.seed, {
+    code: 'wallet-locked',
+    message: /is encrypted: the seed of its key 'default' needs the wallet's passphrase/,
+  });
   t.same(
     readJson(path).keys.map((k) => k.public === true),
     [true, false],
@@ -226,4 +230,14 @@ test('ensureDevnetWallet reads an encrypted wallet without its passphrase and ne
     code: 'wallet-locked',
     message: /altostream wallet new --label default/,
   });
+});
+
+test("the node's devnetPayout reads an encrypted wallet's address; validatorSeed is wallet-locked without a passphrase", async (t) => {
+  const dir = ownTempDir(t);
+  await encryptedWallet(dir, REGTEST, [ALICE]);
+  t.equal(await devnetPayout(dir, 'regtest'), ALICE.address);
+  await t.rejects(validatorSeed(dir, 'regtest', 'default'), { name: 'WalletError', code: 'wallet-locked' });
+  const plain = ownTempDir(t);
+  await saveWallet(walletPath(plain), addKey(emptyWallet(REGTEST), ALICE));
+  t.same(await validatorSeed(plain, 'regtest', 'default'), ALICE.seed, 'a plaintext wallet as before');
 });
