@@ -62,14 +62,15 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
   );
   const expiresAt = Date.now() + start.timeoutMs;
   const life: { closing: boolean; timer?: NodeJS.Timeout } = { closing: false };
-  const shutdown = (): void => {
+  /** Forgets the keys and removes the socket; a `lock` is answered only after, so an `unlock` that follows cannot lose its new socket to this one's removal. */
+  const shutdown = async (): Promise<void> => {
     if (life.closing) return;
     life.closing = true;
     clearTimeout(life.timer);
     for (const key of keys.values()) key.seed.fill(0);
     keys.clear();
     server.close();
-    void rm(start.socketPath, { force: true }).finally(onExit);
+    await rm(start.socketPath, { force: true });
   };
   const answer = (request: unknown): Reply => {
     if (typeof request !== 'object' || request === null)
@@ -96,11 +97,14 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
   };
   const server = createServer((socket: Socket) => {
     let buffered = '';
+    let answered = false;
     socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: string) => {
+      if (answered) return;
       buffered += chunk;
       if (buffered.length > MAX_AGENT_REQUEST_BYTES) {
+        answered = true;
         socket.end(`${JSON.stringify(refuse('bad-request', 'request too long'))}\n`);
         return;
       }
@@ -112,9 +116,14 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
       } catch {
         request = undefined;
       }
+      answered = true;
       const reply = answer(request);
-      socket.end(`${JSON.stringify(reply)}\n`);
-      if (reply.ok && (request as { op?: unknown }).op === 'lock') shutdown();
+      const line = `${JSON.stringify(reply)}\n`;
+      if (reply.ok && (request as { op?: unknown }).op === 'lock') {
+        void shutdown().finally(() => socket.end(line, onExit));
+      } else {
+        socket.end(line);
+      }
     });
   });
   await rm(start.socketPath, { force: true }); // a stale socket of an agent that died
@@ -126,7 +135,7 @@ export async function serveAgent(start: AgentStart, onExit: () => void): Promise
     process.umask(umask);
   }
   await chmod(start.socketPath, 0o600);
-  life.timer = setTimeout(shutdown, start.timeoutMs);
+  life.timer = setTimeout(() => void shutdown().finally(onExit), start.timeoutMs);
   return server;
 }
 
