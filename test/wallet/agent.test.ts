@@ -32,7 +32,9 @@ async function agent(t: TestOwner, timeoutMs = 60_000) {
     },
     exit,
   );
-  t.teardown(() => {
+  // A lock clears the agent's timer too, so the test process does not wait out the timeout.
+  t.teardown(async () => {
+    await lockAgent(datadir);
     server.close();
   });
   return { datadir, exited };
