@@ -17,6 +17,8 @@ import {
   defaultStratumPort,
   devnetPayout,
   hasValidatorKey,
+  readValidatorPassphrase,
+  readValidatorSeed,
   validatorSeed,
   type StratumOptions,
 } from '../node/config.js';
@@ -109,8 +111,10 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       `${settings.label('stratum-mode')} pool pays the operator: it needs --payout <address>`,
     );
   }
-  if (settings.isSet('validator-key') && !values.validator) {
-    throw new InvalidArgumentError('bad-flag', `${settings.label('validator-key')} needs --validator`);
+  for (const key of ['validator-key', 'validator-passphrase-file'] as const) {
+    if (settings.isSet(key) && !values.validator) {
+      throw new InvalidArgumentError('bad-flag', `${settings.label(key)} needs --validator`);
+    }
   }
   const p2p = p2pConfig(settings);
   await settings.check('api-host', () => checkListenHost(values['api-host']));
@@ -129,6 +133,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
     return EXIT.ok;
   }
   const label = values['validator-key'];
+  let validatorKeySeed: Uint8Array | undefined;
   if (values.validator) {
     // Read only: a missing key is refused before the data dir or a devnet wallet is made.
     let present: boolean;
@@ -143,6 +148,30 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
       io.err(
         `altostream node: the wallet in ${datadir} has no key '${label}': create it with \`altostream wallet new --label ${label}\`, stake it with \`altostream wallet stake <amount> --role validator --from ${label}\`, or pass --validator-key`,
       );
+      return EXIT.failure;
+    }
+    const passphraseFile = values['validator-passphrase-file'];
+    const passphrase =
+      passphraseFile === undefined
+        ? undefined
+        : await readValidatorPassphrase(passphraseFile, settings.label('validator-passphrase-file'));
+    try {
+      validatorKeySeed = await readValidatorSeed(datadir, network, label, passphrase);
+    } catch (error) {
+      if (!(error instanceof WalletError)) throw error;
+      if (error.code === 'wallet-locked') {
+        io.err(
+          `altostream node: the validator key '${label}' is encrypted: pass --validator-passphrase-file FILE, whose first line is the wallet's passphrase`,
+        );
+        return EXIT.locked;
+      }
+      if (error.code === 'wallet-bad-passphrase') {
+        io.err(
+          `altostream node: ${settings.label('validator-passphrase-file')} does not open the wallet in ${datadir} (a wrong passphrase, or the file was altered)`,
+        );
+        return EXIT.locked;
+      }
+      io.err(`altostream node: ${error.message}`);
       return EXIT.failure;
     }
   }
@@ -161,7 +190,7 @@ export async function nodeCommand(args: readonly string[], io: CommandIo): Promi
   if (values.validator) {
     let seed: Uint8Array | undefined;
     try {
-      seed = await validatorSeed(datadir, network, label);
+      seed = validatorKeySeed ?? (await validatorSeed(datadir, network, label));
     } catch (error) {
       if (!(error instanceof WalletError)) throw error;
       io.err(`altostream node: ${error.message}`);

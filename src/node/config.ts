@@ -13,8 +13,10 @@ import {
   ensureDevnetWallet,
   findKey,
   loadWallet,
+  readSeed,
   walletPath,
 } from '../wallet/keystore.js';
+import { readPassphraseFile } from '../wallet/passphrase.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { LOG_LEVELS } from '../util/logger.js';
 import { parseAddressArg } from '../wallet/values.js';
@@ -101,19 +103,36 @@ export async function devnetPayout(datadir: string, network: NetworkName): Promi
 
 /**
  * The validator key (§5.3): the wallet key `label` in the data dir's wallet (created on the devnet
- * as for its payout). Undefined when the wallet has no such key.
+ * as for its payout); `passphrase` opens an encrypted wallet. Undefined when the wallet has no
+ * such key; a WalletError 'wallet-locked' or 'wallet-bad-passphrase' when it cannot be opened.
  */
 export async function validatorSeed(
   datadir: string,
   network: NetworkName,
   label: string,
+  passphrase?: string,
 ): Promise<Uint8Array | undefined> {
-  const params = NETWORKS[network];
-  const wallet =
-    network === 'regtest'
-      ? await ensureDevnetWallet(datadir, params)
-      : await loadWallet(walletPath(datadir), params);
-  return findKey(wallet, label)?.seed;
+  if (network === 'regtest') await ensureDevnetWallet(datadir, NETWORKS[network]);
+  return readSeed(datadir, network, label, passphrase);
+}
+
+/**
+ * The validator key's seed read without writing: undefined while there is no wallet file (the
+ * devnet makes one, in the clear, on its first start). Errors as validatorSeed's.
+ */
+export async function readValidatorSeed(
+  datadir: string,
+  network: NetworkName,
+  label: string,
+  passphrase?: string,
+): Promise<Uint8Array | undefined> {
+  if (!existsSync(walletPath(datadir))) return undefined;
+  return readSeed(datadir, network, label, passphrase);
+}
+
+/** The first line of --validator-passphrase-file (`flag` names the key by its source). */
+export function readValidatorPassphrase(path: string, flag: string): Promise<string> {
+  return readPassphraseFile(path, flag);
 }
 
 /**

@@ -300,6 +300,12 @@ export const SETTINGS = {
     default: () => 'default',
     parse: (raw) => raw,
   }),
+  'validator-passphrase-file': optional({
+    arg: 'FILE',
+    help: "the passphrase of an encrypted wallet holding the validator key: FILE's first line",
+    unset: 'none (the key is in the clear, as in the devnet wallet)',
+    parse: (raw) => raw,
+  }),
   'log-level': str({
     arg: 'SPEC',
     help: `a level (${LOG_LEVELS.join(', ')}), then module=level\npairs: info,chain=debug,p2p=warn (default info)`,

@@ -9,7 +9,11 @@ import { run } from '../../src/cli/run.js';
 import { lockDataDir } from '../../src/node/lock.js';
 import { checkLogFile, parseCorsOrigin, parseLogLevelSpec, parseMetricsFlag } from '../../src/node/config.js';
 import { InvalidArgumentError } from '../../src/util/errors.js';
+import { REGTEST } from '../../src/protocol/params.js';
+import { createKey } from '../../src/wallet/keystore.js';
 import { captureIo } from '../helpers/io.js';
+import { seededRandom } from '../helpers/random.js';
+import { encryptedWallet, passphraseFile } from '../wallet/test-kdf.js';
 import { ownTempDir, type TestOwner } from '../helpers/test-owner.js';
 
 async function node(...args: string[]): Promise<{ code: number; err: string[]; out: string[] }> {
@@ -396,4 +400,45 @@ test('log-file and per-module log-level reach the logger: the file holds JSON li
     [],
     'every other module logs at warn and above only',
   );
+});
+
+test('validator-passphrase-file opens an encrypted wallet for validator mode; without it or with a wrong one the node exits 3 and makes nothing', async (t) => {
+  const dir = ownTempDir(t);
+  const datadir = join(dir, 'node');
+  mkdirSync(datadir);
+  const key = createKey('val', REGTEST, seededRandom(18));
+  await encryptedWallet(datadir, REGTEST, [key]);
+  const before = readdirSync(datadir);
+  const validator = [
+    '--datadir',
+    datadir,
+    '--no-mine',
+    '--api-port',
+    '0',
+    '--validator',
+    '--validator-key',
+    'val',
+  ];
+
+  const locked = await node(...validator);
+  t.equal(locked.code, 3);
+  t.match(locked.err.join('\n'), /validator key 'val' is encrypted: pass --validator-passphrase-file/);
+  t.same(readdirSync(datadir), before, 'nothing written');
+
+  const wrong = await node(
+    ...validator,
+    '--validator-passphrase-file',
+    passphraseFile(dir, 'not it', 'wrong'),
+  );
+  t.equal(wrong.code, 3);
+  t.match(wrong.err.join('\n'), /--validator-passphrase-file does not open the wallet/);
+  t.same(readdirSync(datadir), before, 'nothing written');
+
+  withEnv(t, { ALTO_VALIDATOR_PASSPHRASE_FILE: passphraseFile(dir) });
+  const started = await node(...validator);
+  t.equal(started.code, 0, 'the right passphrase starts the validator');
+
+  const stray = await node('--datadir', datadir, '--validator-passphrase-file', passphraseFile(dir));
+  t.equal(stray.code, 2);
+  t.match(stray.err.join('\n'), /--validator-passphrase-file needs --validator/);
 });

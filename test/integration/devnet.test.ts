@@ -51,7 +51,18 @@ test('devnet walk: mine within 30 s, send with the wallet CLI, confirmed in a mi
   );
 
   const api = ['--datadir', datadir, '--api', url];
-  const created = await runCli(['wallet', 'new', '--label', 'second', ...api]);
+  // The devnet's plaintext wallet is encrypted by its first `wallet new` (decision 239).
+  const passphrase = join(datadir, 'test-passphrase');
+  writeFileSync(passphrase, 'devnet test passphrase\n', { mode: 0o600 });
+  const created = await runCli([
+    'wallet',
+    'new',
+    '--label',
+    'second',
+    '--passphrase-file',
+    passphrase,
+    ...api,
+  ]);
   t.equal(created.code, 0, created.stderr);
   const second = created.stdout.trim();
   t.match(second, /^ralto1/);
@@ -92,7 +103,7 @@ test('devnet walk: mine within 30 s, send with the wallet CLI, confirmed in a mi
   t.equal((await proc.exited).code, 0, 'Ctrl-C/SIGTERM stops it cleanly');
 });
 
-test('one node per data dir: a second exits 1 saying which pid holds it; the secrets are 0600', async (t) => {
+test('one node per data dir: a second exits 3 saying which pid holds it; the secrets are 0600', async (t) => {
   const datadir = tempDir((fn) => {
     t.teardown(fn);
   });
@@ -101,7 +112,7 @@ test('one node per data dir: a second exits 1 saying which pid holds it; the sec
     proc.kill('SIGKILL');
   });
   const second = await runCli(['node', '--datadir', datadir, '--api-port', '0', '--no-mine']);
-  t.equal(second.code, 1);
+  t.equal(second.code, 3);
   t.match(second.stderr, new RegExp(`another node \\(pid ${proc.child.pid}\\) is using ${datadir}`));
   for (const file of ['node-key', 'api-token']) {
     t.equal(statSync(join(datadir, file)).mode & 0o777, 0o600, `${file} is readable by its owner only`);
