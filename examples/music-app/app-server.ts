@@ -7,7 +7,7 @@
 //   GET  /status  the app, its service key, queued / submitted / accepted / refused plays
 //
 // Run it (after `npm run build:all`, beside a node):
-//   node --import @tapjs/typescript/import examples/music-app/app-server.ts --faucet
+//   node --import tsx examples/music-app/app-server.ts --faucet
 // `--help` lists the flags. It imports only the client library and talks to the
 // node only over its HTTP API.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -5,7 +5,7 @@
 // attestations naming the app (§4.9) and posted to the app's POST /plays.
 //
 // Run it (beside a node and app-server.ts):
-//   node --import @tapjs/typescript/import examples/music-app/listener-sim.ts \
+//   node --import tsx examples/music-app/listener-sim.ts \
 //     --listeners 20 --song <song id hex>:<duration s> --musician <address>
 // `--help` lists the flags.
 import { randomBytes } from 'node:crypto';
