@@ -109,8 +109,10 @@ export function renderValidators(answer: Answer<Validators>): void {
     return;
   }
   const v = answer.body;
+  // The minimum in force, as GET /validators answers it (not a NetworkParams starting value).
+  const { minStake } = v;
   const summary = offNote(
-    `Total weight ${formatAltoShort(BigInt(v.total))}; minimum stake ${formatAltoShort(BigInt(v.minStake))}; reward period ${v.period.start}–${v.period.end}. ` +
+    `Total weight ${formatAltoShort(BigInt(v.total))}; minimum stake ${formatAltoShort(BigInt(minStake))}; reward period ${v.period.start}–${v.period.end}. ` +
       (v.nextBootstraps
         ? 'The stake is below the bootstrap threshold: the next key block activates itself (bootstrap).'
         : 'The next key block waits for its validators’ endorsements.'),
