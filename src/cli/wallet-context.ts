@@ -68,7 +68,7 @@ export interface Payer {
 }
 
 /** The --from key if it can pay `needed`, else the first key that can; undefined if none can. */
-export async function choosePayer(
+async function choosePayer(
   ctx: Context,
   wallet: Wallet,
   from: WalletKey | undefined,
@@ -87,7 +87,7 @@ export async function choosePayer(
  * `payload` from the payer at its next nonce, signed through the one seam (decision 238):
  * the clear seed, the unlocked agent or the passphrase.
  */
-export async function signed(
+async function signed(
   ctx: Context,
   wallet: Wallet,
   payer: Payer,
@@ -99,7 +99,7 @@ export async function signed(
 }
 
 /** Submits `tx`: its id, or null once the node's refusal is printed. */
-export async function submitted(
+async function submitted(
   ctx: Context,
   tx: Parameters<Context['client']['submitTx']>[0],
 ): Promise<string | null> {
@@ -112,6 +112,31 @@ export async function submitted(
     }
     throw error;
   }
+}
+
+/**
+ * Picks the key that pays `needed`, signs `payload` from it and submits it: the payer, the
+ * signed transaction and its id, or null once the reason (no key can pay, the node refused)
+ * is printed. `what` and `breakdown` word the shortfall: "sending needs … (amount + fee …)".
+ */
+export async function paySubmitted(
+  ctx: Context,
+  wallet: Wallet,
+  from: WalletKey | undefined,
+  spend: { readonly needed: bigint; readonly fee: bigint; readonly what: string; readonly breakdown: string },
+  payload: SignablePayload,
+) {
+  const { payer, seen } = await choosePayer(ctx, wallet, from, spend.needed);
+  if (payer === undefined) {
+    ctx.io.err(
+      `insufficient funds: ${spend.what} needs ${formatAlto(spend.needed)} ALTO (${spend.breakdown} ${formatAlto(spend.fee)} ALTO)`,
+    );
+    for (const line of seen) ctx.io.err(`  ${line}`);
+    return null;
+  }
+  const tx = await signed(ctx, wallet, payer, payload, spend.fee);
+  const id = await submitted(ctx, tx);
+  return id === null ? null : { payer, tx, id };
 }
 
 /** The key --from names, if given; a name not in the wallet is `unknown-key`. */

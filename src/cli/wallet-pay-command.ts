@@ -19,9 +19,7 @@ import { loadForCli } from './wallet-keys-command.js';
 import {
   type Context,
   type WaitTiming,
-  choosePayer,
-  signed,
-  submitted,
+  paySubmitted,
   fromKey,
   stakerKey,
   statusOfOurNetwork,
@@ -75,18 +73,15 @@ export async function send(ctx: Context, positionals: readonly string[]): Promis
   if (status === null) return 1;
   const fee = fixedFee ?? defaultTransferFee(memo.length, status.mempool.minFeeRate);
   const needed = amount + fee;
-  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
-  if (payer === undefined) {
-    io.err(
-      `insufficient funds: sending needs ${formatAlto(needed)} ALTO (amount + fee ${formatAlto(fee)} ALTO)`,
-    );
-    for (const line of seen) io.err(`  ${line}`);
-    return 1;
-  }
-
-  const tx = await signed(ctx, wallet, payer, transferPayloadOf({ to, amount, memo, params }), fee);
-  const id = await submitted(ctx, tx);
-  if (id === null) return 1;
+  const paid = await paySubmitted(
+    ctx,
+    wallet,
+    from,
+    { needed, fee, what: 'sending', breakdown: 'amount + fee' },
+    transferPayloadOf({ to, amount, memo, params }),
+  );
+  if (paid === null) return 1;
+  const { payer, tx, id } = paid;
   const summary = { id, from: payer.key.address, to, amount, fee, nonce: tx.nonce };
   if (values.wait !== true) {
     io.out(values.json === true ? toJson({ ...summary, status: 'pending' }) : id);
@@ -148,15 +143,9 @@ export async function stake(
   const fee = fixedFee ?? defaultStakeFee(payload, status.mempool.minFeeRate);
   // A stake moves amount + fee out of the balance; an unstake pays only the fee (the bond is checked by the node).
   const needed = kind === 'stake' ? amount + fee : fee;
-  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
-  if (payer === undefined) {
-    io.err(`insufficient funds: ${kind} needs ${formatAlto(needed)} ALTO (fee ${formatAlto(fee)} ALTO)`);
-    for (const line of seen) io.err(`  ${line}`);
-    return 1;
-  }
-  const tx = await signed(ctx, wallet, payer, payload, fee);
-  const id = await submitted(ctx, tx);
-  if (id === null) return 1;
+  const paid = await paySubmitted(ctx, wallet, from, { needed, fee, what: kind, breakdown: 'fee' }, payload);
+  if (paid === null) return 1;
+  const { payer, tx, id } = paid;
   io.out(
     values.json === true
       ? toJson({ id, kind, role, from: payer.key.address, amount, fee, nonce: tx.nonce, status: 'pending' })

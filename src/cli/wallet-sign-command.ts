@@ -12,18 +12,10 @@ import {
   votePayload,
 } from '../wallet/governance.js';
 import { donationPayload, identityPayload, songPayload, subscriptionPayload } from '../wallet/music.js';
-import { formatAlto, parseAmountArg, parseMemoArg, parseTxIdArg, toJson } from '../wallet/values.js';
+import { parseAmountArg, parseMemoArg, parseTxIdArg, toJson } from '../wallet/values.js';
 import { loadForCli } from './wallet-keys-command.js';
 import { fromHex, toHex } from '../util/bytes.js';
-import {
-  type Context,
-  choosePayer,
-  signed,
-  submitted,
-  stakerKey,
-  statusOfOurNetwork,
-  fixedFeeOf,
-} from './wallet-context.js';
+import { type Context, paySubmitted, stakerKey, statusOfOurNetwork, fixedFeeOf } from './wallet-context.js';
 
 /**
  * `payload` signed by the --from or 'default' key and submitted (governance and music txs);
@@ -43,17 +35,15 @@ async function submitFromKey(
   if (status === null) return 1;
   const fee = fixedFee ?? defaultGovernanceFee(payload, status.mempool.minFeeRate);
   const needed = deposit + fee;
-  const { payer, seen } = await choosePayer(ctx, wallet, from, needed);
-  if (payer === undefined) {
-    io.err(
-      `insufficient funds: ${String(summary.kind)} needs ${formatAlto(needed)} ALTO (fee ${formatAlto(fee)} ALTO)`,
-    );
-    for (const line of seen) io.err(`  ${line}`);
-    return 1;
-  }
-  const tx = await signed(ctx, wallet, payer, payload, fee);
-  const id = await submitted(ctx, tx);
-  if (id === null) return 1;
+  const paid = await paySubmitted(
+    ctx,
+    wallet,
+    from,
+    { needed, fee, what: String(summary.kind), breakdown: 'fee' },
+    payload,
+  );
+  if (paid === null) return 1;
+  const { payer, tx, id } = paid;
   io.out(
     values.json === true
       ? toJson({ id, ...summary, from: payer.key.address, fee, nonce: tx.nonce, status: 'pending' })

@@ -13,6 +13,7 @@ import { scanNonces } from '../../src/crypto/pow.js';
 import { targetBytes, targetFromBits } from '../../src/consensus/difficulty.js';
 import {
   encodeKeyBlockHeader,
+  keyBlockId,
   keyBlockRoot,
   type KeyBlock,
   type KeyBlockBody,
@@ -94,4 +95,25 @@ export function buildMicroblock(spec: MicroblockSpec): Microblock {
     spec.leaderSeed ?? LEADER_SEED,
   );
   return { header, leaderSig, activation, txs };
+}
+
+/**
+ * Two key blocks on the regtest genesis, paying 0xc1… and 0xc2…: added in order to a node whose
+ * tip is a key block at height 1, the first goes to the side and the second reorgs it.
+ */
+export function competingKeyBlocks(): [KeyBlock, KeyBlock] {
+  const genesis = Buffer.from(REGTEST.genesis.id, 'hex');
+  const c1 = mineKeyBlock({
+    prev: genesis,
+    height: 1n,
+    time: REGTEST.genesis.time + 61,
+    body: { payout: new Uint8Array(20).fill(0xc1) },
+  });
+  const c2 = mineKeyBlock({
+    prev: keyBlockId(c1.header),
+    height: 2n,
+    time: REGTEST.genesis.time + 120,
+    body: { payout: new Uint8Array(20).fill(0xc2) },
+  });
+  return [c1, c2];
 }

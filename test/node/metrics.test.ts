@@ -3,11 +3,10 @@ import { once } from 'node:events';
 import { test } from 'tap';
 import { AltostreamNode } from '../../src/node/node.js';
 import { isLoopback } from '../../src/node/metrics/server.js';
-import { keyBlockId } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { encodeTx, txId } from '../../src/protocol/tx.js';
 import { InvalidArgumentError } from '../../src/util/errors.js';
-import { mineKeyBlock } from '../helpers/blocks.js';
+import { competingKeyBlocks, mineKeyBlock } from '../helpers/blocks.js';
 import { captureLog, LEVEL } from '../helpers/log-capture.js';
 import { startTestNode, testNodeConfig } from '../helpers/node.js';
 import { parsePrometheusText, sampleValue, type Family } from '../helpers/prometheus-text.js';
@@ -108,18 +107,7 @@ test('metrics: GET /metrics is Prometheus text, and heights, blocks, mempool, re
   t.equal(sampleValue(mined, 'altostream_mempool_transactions'), 0, 'the transfer left the mempool');
   t.equal(sampleValue(mined, 'altostream_sync_key_height'), 1);
 
-  const c1 = mineKeyBlock({
-    prev: GENESIS,
-    height: 1n,
-    time: REGTEST.genesis.time + 61,
-    body: { payout: new Uint8Array(20).fill(0xc1) },
-  });
-  const c2 = mineKeyBlock({
-    prev: keyBlockId(c1.header),
-    height: 2n,
-    time: REGTEST.genesis.time + 120,
-    body: { payout: new Uint8Array(20).fill(0xc2) },
-  });
+  const [c1, c2] = competingKeyBlocks();
   t.equal(node.chain.add({ kind: 'key', block: c1 }), 'side');
   t.equal(node.chain.add({ kind: 'key', block: c2 }), 'reorged');
   const reorged = await scrape(node);

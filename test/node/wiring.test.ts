@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import { test } from 'tap';
 import type { MempoolEntry, TxOrigin } from '../../src/mempool/mempool.js';
-import { keyBlockId } from '../../src/protocol/key-block.js';
 import { REGTEST } from '../../src/protocol/params.js';
 import { encodeTx, txId } from '../../src/protocol/tx.js';
-import { mineKeyBlock } from '../helpers/blocks.js';
+import { competingKeyBlocks, mineKeyBlock } from '../helpers/blocks.js';
 import { startTestNode } from '../helpers/node.js';
 import { dialNode, startTestPeer } from '../helpers/test-peer.js';
 import { transfer } from '../helpers/txs.js';
@@ -42,18 +41,7 @@ test('a reorg returns the transactions of disconnected microblocks to the mempoo
   t.match(await (await fetch(`${url}/txs/${id}`)).json(), { status: 'confirmed' });
   t.equal(node.mempool.count, 0);
 
-  const c1 = mineKeyBlock({
-    prev: GENESIS,
-    height: 1n,
-    time: REGTEST.genesis.time + 61,
-    body: { payout: new Uint8Array(20).fill(0xc1) },
-  });
-  const c2 = mineKeyBlock({
-    prev: keyBlockId(c1.header),
-    height: 2n,
-    time: REGTEST.genesis.time + 120,
-    body: { payout: new Uint8Array(20).fill(0xc2) },
-  });
+  const [c1, c2] = competingKeyBlocks();
   t.equal(node.chain.add({ kind: 'key', block: c1 }), 'side');
   t.equal(node.chain.add({ kind: 'key', block: c2 }), 'reorged');
   t.match(
