@@ -87,13 +87,7 @@ async function choosePayer(
  * `payload` from the payer at its next nonce, signed through the one seam (decision 238):
  * the clear seed, the unlocked agent or the passphrase.
  */
-async function signed(
-  ctx: Context,
-  wallet: Wallet,
-  payer: Payer,
-  payload: SignablePayload,
-  fee: bigint,
-) {
+async function signed(ctx: Context, wallet: Wallet, payer: Payer, payload: SignablePayload, fee: bigint) {
   const signer = signerFor(payer.key, wallet, ctx, ctx.source);
   return signTxWith(signer, payer.key, payload, { nonce: payer.account.nextNonce, fee, params: ctx.params });
 }
