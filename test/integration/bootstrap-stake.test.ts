@@ -70,24 +70,39 @@ test('bad-flag: --regtest-bootstrap-stake off regtest or not an amount of at lea
   }
 });
 
-async function disconnectedFor(node: NetNode, peer: string): Promise<string> {
-  let reason = '';
-  await until(20_000, `${node.peerId} hangs up on ${peer}`, async () => {
-    const view = await peersOf(node);
-    reason = view.disconnected.find((d) => d.peer === peer)?.reason ?? '';
-    return reason !== '' && !view.peers.some((p) => p.id === peer);
+/**
+ * Waits until neither node lists the other as a peer and one of them recorded why it hung up:
+ * both see the mismatch, and whichever closes first is the one that records it (under load
+ * either may be first; the other then sees only the closed connection).
+ */
+async function apart(
+  a: NetNode,
+  b: NetNode,
+): Promise<{ by: NetNode; reason: string; detail: string | null }> {
+  let found: { by: NetNode; reason: string; detail: string | null } | undefined;
+  await until(20_000, `${a.peerId} and ${b.peerId} hang up on each other`, async () => {
+    const [viewA, viewB] = [await peersOf(a), await peersOf(b)];
+    if (viewA.peers.some((p) => p.id === b.peerId) || viewB.peers.some((p) => p.id === a.peerId))
+      return false;
+    const byA = viewA.disconnected.find((d) => d.peer === b.peerId);
+    const byB = viewB.disconnected.find((d) => d.peer === a.peerId);
+    found = byA !== undefined ? { by: a, ...byA } : byB !== undefined ? { by: b, ...byB } : undefined;
+    return found !== undefined;
   });
-  return reason;
+  return found!;
 }
 
 test('nodes with different stakes disconnect each other; the same stake connects and syncs', async (t) => {
   const low = await startNetNode(t, ['--regtest-bootstrap-stake', '1']);
   const plain = await startNetNode(t);
   await connect(plain, low);
-  t.equal(await disconnectedFor(low, plain.peerId), 'bootstrap-stake-mismatch', 'the flagged node hangs up');
-  t.equal(await disconnectedFor(plain, low.peerId), 'bootstrap-stake-mismatch', 'the default node hangs up');
-  const detail = (await peersOf(plain)).disconnected.find((d) => d.peer === low.peerId)?.detail;
-  t.equal(detail, `theirs ${BASE_UNITS_PER_ALTO}, ours ${DEFAULT_BOOTSTRAP_STAKE}`, 'says both values');
+  const hungUp = await apart(low, plain);
+  t.equal(hungUp.reason, 'bootstrap-stake-mismatch', 'one of them hangs up for the mismatch');
+  const [theirs, ours] =
+    hungUp.by === low
+      ? [DEFAULT_BOOTSTRAP_STAKE, BASE_UNITS_PER_ALTO]
+      : [BASE_UNITS_PER_ALTO, DEFAULT_BOOTSTRAP_STAKE];
+  t.equal(hungUp.detail, `theirs ${theirs}, ours ${ours}`, 'says both values');
 
   // The same value, spelled in base units: they connect and sync.
   const twin = await startNetNode(t, ['--regtest-bootstrap-stake', `${BASE_UNITS_PER_ALTO}base`]);
